@@ -1,0 +1,71 @@
+//! The command line, as clap derives. Doc comments here are the `--help` text.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Where you are, in your prompt: Kubernetes context and namespace, git branch.
+#[derive(Debug, Parser)]
+#[command(name = "awesh", version, about, max_term_width = 100)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print the context segment for the current directory (always exits 0).
+    Prompt(PromptArgs),
+    /// Show what each segment found, where from, how long it took, and why one is missing.
+    Explain(ExplainArgs),
+}
+
+/// Options of `awesh prompt`.
+#[derive(Debug, Args, Default)]
+pub struct PromptArgs {
+    /// Escape the output for this shell's prompt.
+    #[arg(long, value_enum, default_value_t = ShellArg::Plain)]
+    pub shell: ShellArg,
+    /// Deadline for the whole prompt, in milliseconds [env: AWESH_TIMEOUT_MS] [default: 200].
+    #[arg(long, value_name = "MS")]
+    pub timeout_ms: Option<u64>,
+    /// Leave out the git part.
+    #[arg(long)]
+    pub no_git: bool,
+    /// Leave out the Kubernetes part.
+    #[arg(long)]
+    pub no_kube: bool,
+}
+
+/// Options of `awesh explain`.
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// Deadline for gathering, in milliseconds [env: AWESH_TIMEOUT_MS] [default: 200].
+    #[arg(long, value_name = "MS")]
+    pub timeout_ms: Option<u64>,
+}
+
+/// The shells awesh can escape prompt text for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum ShellArg {
+    /// Plain text; control bytes made visible.
+    #[default]
+    Plain,
+    /// bash (readline `\001`/`\002` around invisible bytes).
+    Bash,
+    /// zsh (`%` doubled, `%{ %}` around invisible bytes).
+    Zsh,
+}
+
+impl From<ShellArg> for crate::render::Shell {
+    fn from(shell: ShellArg) -> Self {
+        match shell {
+            ShellArg::Plain => crate::render::Shell::Plain,
+            ShellArg::Bash => crate::render::Shell::Bash,
+            ShellArg::Zsh => crate::render::Shell::Zsh,
+        }
+    }
+}

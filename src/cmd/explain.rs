@@ -1,0 +1,314 @@
+//! `awesh explain`: what each segment found, where from, how long it took, and why a part is
+//! missing. Text for people, `--json` for scripts; both come from the same gather as the
+//! prompt, so `prompt` in the JSON is exactly what `awesh prompt` prints there.
+
+use std::fmt::Write as _;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use serde_json::{json, Value};
+
+use crate::cli::ExplainArgs;
+use crate::env::Env;
+use crate::render::{self, Buf, Shell};
+use crate::segment::{self, git, kube, Slot, Want};
+
+/// Everything `explain` reports, computed once and printed as text or JSON.
+struct Report {
+    git: Slot<Result<git::Raw, git::Missing>>,
+    git_info: Option<git::Info>,
+    git_head: Option<String>,
+    kube: Slot<kube::Raw>,
+    kube_info: Option<kube::Info>,
+    prompt: String,
+    notes: Vec<String>,
+    timeout_ms: u128,
+}
+
+/// Runs `awesh explain`.
+///
+/// # Errors
+/// Only when stdout cannot be written.
+pub fn run(args: &ExplainArgs) -> anyhow::Result<ExitCode> {
+    let env = Arc::new(Env::from_process());
+    let report = build(&env, args.timeout_ms);
+    let text = if args.json {
+        let mut s = serde_json::to_string_pretty(&to_json(&report))?;
+        s.push('\n');
+        s
+    } else {
+        to_text(&report)
+    };
+    super::write_stdout(text.as_bytes())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn build(env: &Arc<Env>, timeout_flag: Option<u64>) -> Report {
+    let (timeout, note) = segment::timeout(timeout_flag, env);
+    let snapshot = segment::gather(env, Want::default(), timeout);
+    let raw_git = snapshot.git.done().and_then(|r| r.as_ref().ok());
+    let git_info = raw_git.and_then(git::compute);
+    let git_head = raw_git.and_then(git::resolve_head);
+    let kube_info = snapshot.kube.done().and_then(kube::compute);
+    let mut buf = Buf::new();
+    render::prompt(
+        &mut buf,
+        Shell::Plain,
+        git_info.as_ref(),
+        kube_info.as_ref(),
+    );
+    Report {
+        git: snapshot.git,
+        git_info,
+        git_head,
+        kube: snapshot.kube,
+        kube_info,
+        prompt: String::from_utf8_lossy(&buf).into_owned(),
+        notes: note.into_iter().collect(),
+        timeout_ms: timeout.as_millis(),
+    }
+}
+
+fn name(n: &crate::name::Name) -> Value {
+    Value::String(n.to_str_lossy().into_owned())
+}
+
+fn micros<T>(slot: &Slot<T>) -> Value {
+    match slot {
+        Slot::Done(t) => json!(t.micros),
+        _ => Value::Null,
+    }
+}
+
+fn status<T>(slot: &Slot<T>, found: bool) -> &'static str {
+    match slot {
+        Slot::Off => "off",
+        Slot::TimedOut => "timed-out",
+        Slot::Done(_) if found => "found",
+        Slot::Done(_) => "missing",
+    }
+}
+
+fn to_json(r: &Report) -> Value {
+    let raw_git = r.git.done().and_then(|g| g.as_ref().ok());
+    let git = match (&r.git_info, raw_git) {
+        (Some(info), Some(raw)) => json!({
+            "branch": info.branch.as_ref().map(name),
+            "detached": info.detached,
+            "head": r.git_head,
+            "state": info.state.map(git::State::key),
+            "progress": info.progress.map(|(s, t)| [s, t]),
+            "git_dir": raw.git_dir,
+            "common_dir": raw.common_dir,
+            "ref_storage": if raw.reftable { "reftable" } else { "files" },
+        }),
+        _ => Value::Null,
+    };
+    let kube = r.kube_info.as_ref().map_or(Value::Null, |k| {
+        let sources = &r.kube.done().map(|raw| &raw.sources);
+        let path = |i: usize| sources.and_then(|s| s.get(i)).map(|s| s.path.clone());
+        json!({
+            "context": name(&k.context),
+            "namespace": k.namespace.as_ref().map(name),
+            "context_from": path(k.context_from),
+            "defined_in": k.defined_in.and_then(path),
+        })
+    });
+    let files: Vec<Value> = r
+        .kube
+        .done()
+        .map(|raw| raw.sources.iter().map(source_json).collect())
+        .unwrap_or_default();
+    json!({
+        "git": git,
+        "kube": kube,
+        "prompt": r.prompt,
+        "timeout_ms": r.timeout_ms,
+        "segments": {
+            "git": {
+                "status": status(&r.git, r.git_info.is_some()),
+                "micros": micros(&r.git),
+                "reason": git_reason(r),
+            },
+            "kube": {
+                "status": status(&r.kube, r.kube_info.is_some()),
+                "micros": micros(&r.kube),
+                "reason": kube_reason(r),
+                "files": files,
+            },
+        },
+        "notes": r.notes,
+    })
+}
+
+fn source_json(s: &kube::Source) -> Value {
+    match &s.outcome {
+        kube::SourceOutcome::Parsed(p) => json!({
+            "path": s.path,
+            "status": "parsed",
+            "current_context": p.current_context.as_ref().map(name),
+            "contexts": p.contexts.len(),
+        }),
+        kube::SourceOutcome::Missing => json!({"path": s.path, "status": "missing"}),
+        kube::SourceOutcome::Failed(why) => {
+            json!({"path": s.path, "status": "error", "error": why})
+        }
+    }
+}
+
+fn git_reason(r: &Report) -> Option<String> {
+    match &r.git {
+        Slot::Off => Some("turned off".into()),
+        Slot::TimedOut => Some(format!("not finished within {} ms", r.timeout_ms)),
+        Slot::Done(t) => match &t.value {
+            Err(missing) => Some(missing.to_string()),
+            Ok(raw) if r.git_info.is_none() => raw.head.as_ref().err().cloned(),
+            Ok(raw) => raw.head.as_ref().err().cloned(),
+        },
+    }
+}
+
+fn kube_reason(r: &Report) -> Option<String> {
+    if r.kube_info.is_some() {
+        return None;
+    }
+    match &r.kube {
+        Slot::Off => Some("turned off".into()),
+        Slot::TimedOut => Some(format!("not finished within {} ms", r.timeout_ms)),
+        Slot::Done(t) => {
+            let sources = &t.value.sources;
+            if sources.is_empty() {
+                return Some("no kubeconfig: KUBECONFIG is empty and HOME is not set".into());
+            }
+            let read: Vec<_> = sources
+                .iter()
+                .filter(|s| !matches!(s.outcome, kube::SourceOutcome::Missing))
+                .collect();
+            if read.is_empty() {
+                let list: Vec<_> = sources
+                    .iter()
+                    .map(|s| s.path.display().to_string())
+                    .collect();
+                return Some(format!("no kubeconfig file exists ({})", list.join(", ")));
+            }
+            let failed: Vec<_> = read
+                .iter()
+                .filter_map(|s| match &s.outcome {
+                    kube::SourceOutcome::Failed(why) => Some(why.as_str()),
+                    _ => None,
+                })
+                .collect();
+            let mut why = String::from("no current-context is set");
+            if !failed.is_empty() {
+                let _ = write!(why, "; unreadable: {}", failed.join("; "));
+            }
+            Some(why)
+        }
+    }
+}
+
+fn to_text(r: &Report) -> String {
+    let mut s = String::new();
+    let took = |m: Value| m.as_u64().map(|m| format!(" ({m} µs)")).unwrap_or_default();
+    // git
+    let _ = write!(s, "git    ");
+    match (&r.git_info, r.git.done().and_then(|g| g.as_ref().ok())) {
+        (Some(info), Some(raw)) => {
+            let mut part = Buf::new();
+            render::push_branch(&mut part, Shell::Plain, info);
+            let _ = writeln!(
+                s,
+                "{}{}",
+                String::from_utf8_lossy(&part),
+                took(micros(&r.git))
+            );
+            let _ = writeln!(s, "  git dir     {}", raw.git_dir.display());
+            if raw.common_dir != raw.git_dir {
+                let _ = writeln!(s, "  common dir  {}", raw.common_dir.display());
+            }
+            if raw.reftable {
+                let _ = writeln!(s, "  refs        reftable");
+            }
+            match &raw.head {
+                Ok(git::Head::Symbolic(t)) => {
+                    let _ = writeln!(
+                        s,
+                        "  HEAD        {} -> {}",
+                        t,
+                        r.git_head.as_deref().unwrap_or("(unborn)")
+                    );
+                }
+                Ok(git::Head::Detached(id)) => {
+                    let _ = writeln!(s, "  HEAD        detached at {id}");
+                }
+                Err(e) => {
+                    let _ = writeln!(s, "  HEAD        {e}");
+                }
+            }
+            if let Some(state) = info.state {
+                let _ = writeln!(s, "  state       {}", state.key());
+            }
+        }
+        _ => {
+            let _ = writeln!(
+                s,
+                "(none){}: {}",
+                took(micros(&r.git)),
+                git_reason(r).unwrap_or_default()
+            );
+        }
+    }
+    // kube
+    let _ = write!(s, "kube   ");
+    match &r.kube_info {
+        Some(k) => {
+            let _ = write!(s, "{}", k.context);
+            if let Some(ns) = &k.namespace {
+                let _ = write!(s, " / {ns}");
+            }
+            let _ = writeln!(s, "{}", took(micros(&r.kube)));
+        }
+        None => {
+            let _ = writeln!(
+                s,
+                "(none){}: {}",
+                took(micros(&r.kube)),
+                kube_reason(r).unwrap_or_default()
+            );
+        }
+    }
+    if let Some(raw) = r.kube.done() {
+        for (i, src) in raw.sources.iter().enumerate() {
+            let role = match &r.kube_info {
+                Some(k) if k.context_from == i && k.defined_in == Some(i) => {
+                    " (current-context, context)"
+                }
+                Some(k) if k.context_from == i => " (current-context)",
+                Some(k) if k.defined_in == Some(i) => " (context)",
+                _ => "",
+            };
+            let what = match &src.outcome {
+                kube::SourceOutcome::Parsed(p) => {
+                    format!("parsed, {} contexts{role}", p.contexts.len())
+                }
+                kube::SourceOutcome::Missing => "missing, skipped".into(),
+                kube::SourceOutcome::Failed(why) => format!("error: {why}"),
+            };
+            let _ = writeln!(s, "  file        {}: {what}", src.path.display());
+        }
+    }
+    if let Some(k) = &r.kube_info {
+        if k.defined_in.is_none() {
+            let _ = writeln!(
+                s,
+                "  note        context {:?} is defined in no file",
+                k.context.to_string()
+            );
+        }
+    }
+    let _ = writeln!(s, "prompt {}", r.prompt);
+    for note in &r.notes {
+        let _ = writeln!(s, "note   {note}");
+    }
+    s
+}

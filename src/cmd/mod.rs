@@ -1,0 +1,32 @@
+//! One file per subcommand; this file only dispatches.
+
+pub mod explain;
+pub mod prompt;
+
+use std::process::ExitCode;
+
+use crate::cli::{Cli, Command};
+
+/// Runs one parsed command line.
+///
+/// # Errors
+/// Whatever the subcommand reports; `main` prints it as `awesh: ...` and exits 1.
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Prompt(args) => Ok(prompt::run(&args)),
+        Command::Explain(args) => explain::run(&args),
+    }
+}
+
+/// Writes `bytes` to stdout in one write; a closed pipe is not an error.
+///
+/// # Errors
+/// Any write error except a broken pipe.
+pub fn write_stdout(bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
+    }
+}

@@ -1,0 +1,38 @@
+//! `awesh prompt`: gather, compute, render, one write, exit 0 — whatever happens. Any reason
+//! a part is missing is left for `awesh explain`; the prompt never prints an error.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use crate::cli::PromptArgs;
+use crate::env::Env;
+use crate::render::{self, Buf};
+use crate::segment::{self, git, kube, Want};
+
+/// Runs `awesh prompt`.
+#[must_use]
+pub fn run(args: &PromptArgs) -> ExitCode {
+    let env = Arc::new(Env::from_process());
+    let mut buf = Buf::new();
+    render_into(&mut buf, &env, args);
+    let _ = super::write_stdout(&buf);
+    ExitCode::SUCCESS
+}
+
+/// Gathers and renders the prompt for `env` into `buf` (which is cleared first).
+pub fn render_into(buf: &mut Buf, env: &Arc<Env>, args: &PromptArgs) {
+    buf.clear();
+    let want = Want {
+        git: !args.no_git,
+        kube: !args.no_kube,
+    };
+    let (timeout, _) = segment::timeout(args.timeout_ms, env);
+    let snapshot = segment::gather(env, want, timeout);
+    let git = snapshot
+        .git
+        .done()
+        .and_then(|r| r.as_ref().ok())
+        .and_then(git::compute);
+    let kube = snapshot.kube.done().and_then(kube::compute);
+    render::prompt(buf, args.shell.into(), git.as_ref(), kube.as_ref());
+}

@@ -1,0 +1,99 @@
+//! A snapshot of everything a segment may read from the process: the working directory and
+//! the handful of environment variables awesh honours. Segments read only this, never
+//! `std::env`, so each test (and each `awesh serve` request) can give its own inputs.
+
+use std::ffi::{OsStr, OsString};
+use std::path::{Path, PathBuf};
+
+/// The environment variables awesh reads. Anything else in the process environment is ignored.
+pub const VARS: &[&str] = &[
+    "HOME",
+    "KUBECONFIG",
+    "GIT_DIR",
+    "GIT_WORK_TREE",
+    "GIT_CEILING_DIRECTORIES",
+    "GIT_DISCOVERY_ACROSS_FILESYSTEM",
+    "AWESH_TIMEOUT_MS",
+    "AWESH_CACHE_DIR",
+    "AWESH_CONFIG",
+    "XDG_CACHE_HOME",
+    "XDG_CONFIG_HOME",
+];
+
+/// The inputs of one prompt: a working directory and the variables of [`VARS`] that are set.
+#[derive(Debug, Clone, Default)]
+pub struct Env {
+    cwd: Option<PathBuf>,
+    vars: Vec<(&'static str, OsString)>,
+}
+
+impl Env {
+    /// Reads the current directory and the variables of [`VARS`] from this process.
+    #[must_use]
+    pub fn from_process() -> Self {
+        let vars = VARS
+            .iter()
+            .filter_map(|&name| std::env::var_os(name).map(|value| (name, value)))
+            .collect();
+        // A deleted working directory makes `current_dir` fail: then there is no repository.
+        Env {
+            cwd: std::env::current_dir().ok(),
+            vars,
+        }
+    }
+
+    /// An environment with the given directory and variables; names outside [`VARS`] are dropped.
+    #[must_use]
+    pub fn new<K, V>(cwd: impl Into<PathBuf>, vars: impl IntoIterator<Item = (K, V)>) -> Self
+    where
+        K: AsRef<str>,
+        V: Into<OsString>,
+    {
+        let mut env = Env {
+            cwd: Some(cwd.into()),
+            vars: Vec::new(),
+        };
+        for (name, value) in vars {
+            env.set(name.as_ref(), value);
+        }
+        env
+    }
+
+    /// Sets one variable (ignored unless it is one of [`VARS`]).
+    pub fn set(&mut self, name: &str, value: impl Into<OsString>) {
+        if let Some(&known) = VARS.iter().find(|&&v| v == name) {
+            self.vars.retain(|(n, _)| *n != known);
+            self.vars.push((known, value.into()));
+        }
+    }
+
+    /// The working directory, when it could be read.
+    #[must_use]
+    pub fn cwd(&self) -> Option<&Path> {
+        self.cwd.as_deref()
+    }
+
+    /// The value of a variable, `None` when unset.
+    #[must_use]
+    pub fn var(&self, name: &str) -> Option<&OsStr> {
+        self.vars
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.as_os_str())
+    }
+
+    /// The value of a variable, `None` when unset or empty.
+    #[must_use]
+    pub fn non_empty(&self, name: &str) -> Option<&OsStr> {
+        self.var(name).filter(|v| !v.is_empty())
+    }
+
+    /// Resolves `path` against the working directory when it is relative.
+    #[must_use]
+    pub fn absolute(&self, path: &Path) -> PathBuf {
+        match self.cwd() {
+            Some(cwd) if path.is_relative() => cwd.join(path),
+            _ => path.to_path_buf(),
+        }
+    }
+}

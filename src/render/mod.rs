@@ -1,0 +1,204 @@
+//! The only code that knows how each shell reads prompt text. Names come from disk and may be
+//! hostile (`$(rm -rf ~)`, `%F{red}`, ESC sequences): every name passes through
+//! [`push_text`], which makes it inert for the target shell and shows control bytes as
+//! visible caret notation instead of printing them raw.
+
+use smallvec::SmallVec;
+
+use crate::segment::{git, kube};
+
+/// The prompt buffer: inline for any ordinary prompt, spilling to the heap for long names.
+pub type Buf = SmallVec<[u8; 256]>;
+
+/// Which shell the output is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Shell {
+    /// Plain text (for `$(awesh prompt)` or scripts): only control bytes are made visible.
+    #[default]
+    Plain,
+    /// bash: the text is stored in a variable that PS1 references, which bash does not
+    /// re-expand; invisible bytes must sit between `\001` and `\002` for readline.
+    Bash,
+    /// zsh: prompt text is always scanned for `%` escapes, so `%` becomes `%%`; invisible
+    /// bytes sit between `%{` and `%}`.
+    Zsh,
+}
+
+/// The kube symbol: U+2638 WHEEL OF DHARMA + U+FE0F emoji presentation.
+pub const KUBE_SYMBOL: &str = "\u{2638}\u{fe0f}";
+/// The git symbol: U+1F33F HERB.
+pub const GIT_SYMBOL: &str = "\u{1f33f}";
+
+/// Writes the default segment, `:☸️CONTEXT:☸️NAMESPACE:🌿BRANCH`, each part only when known and
+/// the namespace only when it is not `default`.
+pub fn prompt(out: &mut Buf, shell: Shell, git: Option<&git::Info>, kube: Option<&kube::Info>) {
+    if let Some(k) = kube {
+        out.push(b':');
+        out.extend_from_slice(KUBE_SYMBOL.as_bytes());
+        push_text(out, shell, k.context.as_bytes());
+        if let Some(ns) = k
+            .namespace
+            .as_ref()
+            .filter(|ns| ns.as_bytes() != b"default")
+        {
+            out.push(b':');
+            out.extend_from_slice(KUBE_SYMBOL.as_bytes());
+            push_text(out, shell, ns.as_bytes());
+        }
+    }
+    if let Some(g) = git {
+        out.push(b':');
+        out.extend_from_slice(GIT_SYMBOL.as_bytes());
+        push_branch(out, shell, g);
+    }
+}
+
+/// The branch part: `name`, or `(abc1234)` when detached, then `|STATE step/total`.
+pub fn push_branch(out: &mut Buf, shell: Shell, g: &git::Info) {
+    match (&g.branch, g.short_id()) {
+        (Some(branch), _) => push_text(out, shell, branch.as_bytes()),
+        (None, Some(id)) => {
+            out.push(b'(');
+            push_text(out, shell, id);
+            out.push(b')');
+        }
+        (None, None) => {}
+    }
+    if let Some(state) = g.state {
+        out.push(b'|');
+        out.extend_from_slice(state_label(state, g.ambiguous_apply).as_bytes());
+        if let Some((step, total)) = g.progress {
+            use std::io::Write;
+            let _ = write!(out, " {step}/{total}");
+        }
+    }
+}
+
+/// The upper-case words `git-prompt.sh` uses.
+#[must_use]
+pub fn state_label(state: git::State, ambiguous_apply: bool) -> &'static str {
+    match state {
+        git::State::Rebase => "REBASE",
+        git::State::Am if ambiguous_apply => "AM/REBASE",
+        git::State::Am => "AM",
+        git::State::Merge => "MERGING",
+        git::State::CherryPick => "CHERRY-PICKING",
+        git::State::Revert => "REVERTING",
+        git::State::Bisect => "BISECTING",
+    }
+}
+
+/// Appends a name so that `shell` shows it as text and never interprets it.
+///
+/// - C0 controls and DEL become caret notation (`^[`, `^G`, `^M`, `^?`): visible, inert.
+/// - C1 controls and the bidirectional overrides that can disguise text become U+FFFD.
+/// - Invalid UTF-8 becomes U+FFFD.
+/// - zsh: `%` becomes `%%`.
+pub fn push_text(out: &mut Buf, shell: Shell, bytes: &[u8]) {
+    for chunk in bytes.utf8_chunks() {
+        for c in chunk.valid().chars() {
+            match c {
+                '\0'..='\x1f' => {
+                    out.push(b'^');
+                    out.push(c as u8 + 0x40);
+                }
+                '\x7f' => out.extend_from_slice(b"^?"),
+                '\u{80}'..='\u{9f}'
+                | '\u{200e}'
+                | '\u{200f}'
+                | '\u{202a}'..='\u{202e}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{061c}' => out.extend_from_slice("\u{fffd}".as_bytes()),
+                '%' if shell == Shell::Zsh => out.extend_from_slice(b"%%"),
+                _ => {
+                    let mut utf8 = [0u8; 4];
+                    out.extend_from_slice(c.encode_utf8(&mut utf8).as_bytes());
+                }
+            }
+        }
+        if !chunk.invalid().is_empty() {
+            out.extend_from_slice("\u{fffd}".as_bytes());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::name::Name;
+
+    fn text(shell: Shell, input: &[u8]) -> String {
+        let mut out = Buf::new();
+        push_text(&mut out, shell, input);
+        String::from_utf8(out.to_vec()).unwrap()
+    }
+
+    #[test]
+    fn names_are_inert_in_every_shell() {
+        let cases: &[(Shell, &[u8], &str)] = &[
+            (Shell::Plain, b"main", "main"),
+            (Shell::Bash, b"$(touch${IFS}pwned)", "$(touch${IFS}pwned)"),
+            (Shell::Bash, b"`id`", "`id`"),
+            (Shell::Zsh, b"%F{red}x", "%%F{red}x"),
+            (Shell::Plain, b"%F{red}x", "%F{red}x"),
+            (Shell::Bash, b"a\x1b[31mb", "a^[[31mb"),
+            (Shell::Zsh, b"bell\x07cr\r", "bell^Gcr^M"),
+            (Shell::Plain, b"del\x7f", "del^?"),
+            (Shell::Bash, b"\x01hide\x02", "^Ahide^B"),
+            (Shell::Plain, "c1\u{9b}31m".as_bytes(), "c1\u{fffd}31m"),
+            (Shell::Plain, "rtl\u{202e}gnp".as_bytes(), "rtl\u{fffd}gnp"),
+            (Shell::Plain, b"bad\xffutf8", "bad\u{fffd}utf8"),
+        ];
+        for (shell, input, want) in cases {
+            assert_eq!(text(*shell, input), *want, "{shell:?} {input:?}");
+        }
+    }
+
+    #[test]
+    fn default_format_matches_the_original() {
+        let kube = kube::Info {
+            context: Name::from("prod-eu"),
+            namespace: Some(Name::from("payments")),
+            context_from: 0,
+            defined_in: Some(0),
+        };
+        let git = git::Info {
+            branch: Some(Name::from("feature/login")),
+            detached: false,
+            detached_id: None,
+            state: None,
+            progress: None,
+            ambiguous_apply: false,
+        };
+        let render = |g: Option<&git::Info>, k: Option<&kube::Info>| {
+            let mut out = Buf::new();
+            prompt(&mut out, Shell::Plain, g, k);
+            String::from_utf8(out.to_vec()).unwrap()
+        };
+        assert_eq!(
+            render(Some(&git), Some(&kube)),
+            ":☸️prod-eu:☸️payments:🌿feature/login"
+        );
+        assert_eq!(render(None, None), "");
+        let default_ns = kube::Info {
+            namespace: Some(Name::from("default")),
+            ..kube.clone()
+        };
+        assert_eq!(render(None, Some(&default_ns)), ":☸️prod-eu");
+        let detached = git::Info {
+            branch: None,
+            detached: true,
+            detached_id: Some(Name::from("0123456789abcdef0123456789abcdef01234567")),
+            state: Some(git::State::Bisect),
+            ..git.clone()
+        };
+        assert_eq!(render(Some(&detached), None), ":🌿(0123456)|BISECTING");
+        let rebase = git::Info {
+            detached: true,
+            state: Some(git::State::Rebase),
+            progress: Some((2, 5)),
+            ..git
+        };
+        assert_eq!(render(Some(&rebase), None), ":🌿feature/login|REBASE 2/5");
+    }
+}

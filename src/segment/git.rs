@@ -1,0 +1,656 @@
+//! The git segment: which branch (or detached commit, or operation in progress) the working
+//! directory is on. Discovery is gix's; HEAD and the operation-state files are read directly,
+//! the way git's own `git-prompt.sh` reads them, so a prompt costs a handful of `stat` calls and
+//! never spawns `git` or parses config. `gather` does the IO, `compute` is pure.
+
+use std::ffi::OsStr;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use crate::env::Env;
+use crate::name::Name;
+use crate::segment::reftable;
+
+/// The operation git is in the middle of, named as in `git-prompt.sh`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum State {
+    /// `git rebase` (merge or apply backend).
+    Rebase,
+    /// `git am`, or an apply-backend run that says neither rebase nor am (`AM/REBASE`).
+    Am,
+    /// `git merge` stopped with conflicts.
+    Merge,
+    /// `git cherry-pick` stopped, or a sequencer whose next step is a pick.
+    CherryPick,
+    /// `git revert` stopped, or a sequencer whose next step is a revert.
+    Revert,
+    /// `git bisect` is running.
+    Bisect,
+}
+
+impl State {
+    /// The lower-case key used by `explain --json`.
+    #[must_use]
+    pub fn key(self) -> &'static str {
+        match self {
+            State::Rebase => "rebase",
+            State::Am => "am",
+            State::Merge => "merge",
+            State::CherryPick => "cherry-pick",
+            State::Revert => "revert",
+            State::Bisect => "bisect",
+        }
+    }
+}
+
+/// What HEAD holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Head {
+    /// A symbolic ref, e.g. `refs/heads/main` (the branch may be unborn).
+    Symbolic(Name),
+    /// A detached commit id in hex.
+    Detached(Name),
+}
+
+/// Everything the git segment read from disk; the input of [`compute`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Raw {
+    /// The repository's (worktree-private) git directory.
+    pub git_dir: PathBuf,
+    /// The directory holding shared refs (differs from `git_dir` in linked worktrees).
+    pub common_dir: PathBuf,
+    /// HEAD, or why it could not be read.
+    pub head: Result<Head, String>,
+    /// Operation-state files, in the order `git-prompt.sh` tests them.
+    pub op: RawOp,
+    /// True when refs live in a reftable (`extensions.refStorage = reftable`).
+    pub reftable: bool,
+}
+
+/// The operation-state files found in the git directory.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum RawOp {
+    /// No operation in progress.
+    #[default]
+    None,
+    /// `rebase-merge/` exists.
+    RebaseMerge {
+        /// First line of `rebase-merge/head-name`.
+        head_name: Option<Name>,
+        /// `rebase-merge/msgnum`.
+        step: Option<Name>,
+        /// `rebase-merge/end`.
+        total: Option<Name>,
+    },
+    /// `rebase-apply/` exists.
+    RebaseApply {
+        /// `rebase-apply/rebasing` exists.
+        rebasing: bool,
+        /// `rebase-apply/applying` exists.
+        applying: bool,
+        /// `rebase-apply/head-name`, read only when rebasing.
+        head_name: Option<Name>,
+        /// `rebase-apply/next`.
+        step: Option<Name>,
+        /// `rebase-apply/last`.
+        total: Option<Name>,
+    },
+    /// `MERGE_HEAD` exists.
+    Merge,
+    /// `CHERRY_PICK_HEAD` exists.
+    CherryPickHead,
+    /// `REVERT_HEAD` exists.
+    RevertHead,
+    /// The first line of `sequencer/todo`.
+    SequencerTodo(Name),
+    /// `BISECT_LOG` exists.
+    Bisect,
+}
+
+/// What the prompt shows for git.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Info {
+    /// The branch name shown: HEAD's branch, or during a rebase the branch being rebased.
+    pub branch: Option<Name>,
+    /// HEAD is not a symbolic ref.
+    pub detached: bool,
+    /// The commit id in HEAD when detached (full hex).
+    pub detached_id: Option<Name>,
+    /// The operation in progress.
+    pub state: Option<State>,
+    /// `[step, total]` of a rebase or am, when git records them.
+    pub progress: Option<(u32, u32)>,
+    /// True when git uses the word `AM/REBASE` (an apply run of unknown kind).
+    pub ambiguous_apply: bool,
+}
+
+impl Info {
+    /// The seven-digit abbreviation shown for a detached HEAD.
+    #[must_use]
+    pub fn short_id(&self) -> Option<&[u8]> {
+        self.detached_id
+            .as_ref()
+            .map(|id| &id.as_bytes()[..id.as_bytes().len().min(7)])
+    }
+}
+
+/// Why there is no git segment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Missing {
+    /// No repository at or above the directory (the message says where discovery stopped).
+    NotARepository(String),
+    /// A repository was found but HEAD could not be read.
+    Unreadable(String),
+}
+
+impl std::fmt::Display for Missing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Missing::NotARepository(why) => write!(f, "not a git repository: {why}"),
+            Missing::Unreadable(why) => write!(f, "{why}"),
+        }
+    }
+}
+
+/// Finds the repository for `env` and reads HEAD and the operation-state files.
+///
+/// # Errors
+/// [`Missing`] when there is no repository, or HEAD cannot be read.
+pub fn gather(env: &Env) -> Result<Raw, Missing> {
+    let git_dir = discover(env)?;
+    let common_dir = common_dir(&git_dir);
+    let mut head = read_head(&git_dir);
+    let mut reftable = false;
+    // A reftable repository keeps a placeholder HEAD for older gits; the real one is in the table.
+    if matches!(&head, Ok(Head::Symbolic(r)) if r.as_bytes() == b"refs/heads/.invalid")
+        && common_dir.join("reftable").is_dir()
+    {
+        reftable = true;
+        head = reftable::read_head(&common_dir.join("reftable"));
+    }
+    Ok(Raw {
+        op: read_op(&git_dir),
+        git_dir,
+        common_dir,
+        head,
+        reftable,
+    })
+}
+
+/// Turns what was read into what the prompt shows, following `git-prompt.sh`.
+#[must_use]
+pub fn compute(raw: &Raw) -> Option<Info> {
+    let head = raw.head.as_ref().ok();
+    let mut info = Info {
+        branch: None,
+        detached: matches!(head, Some(Head::Detached(_))),
+        detached_id: match head {
+            Some(Head::Detached(id)) => Some(id.clone()),
+            _ => None,
+        },
+        state: None,
+        progress: None,
+        ambiguous_apply: false,
+    };
+    let mut rebased_branch = None;
+    let (mut step, mut total) = (None, None);
+    match &raw.op {
+        RawOp::None => {}
+        RawOp::RebaseMerge {
+            head_name,
+            step: s,
+            total: t,
+        } => {
+            info.state = Some(State::Rebase);
+            rebased_branch = head_name.as_ref();
+            (step, total) = (s.as_ref(), t.as_ref());
+        }
+        RawOp::RebaseApply {
+            rebasing,
+            applying,
+            head_name,
+            step: s,
+            total: t,
+        } => {
+            (step, total) = (s.as_ref(), t.as_ref());
+            if *rebasing {
+                info.state = Some(State::Rebase);
+                rebased_branch = head_name.as_ref();
+            } else {
+                info.state = Some(State::Am);
+                info.ambiguous_apply = !applying;
+            }
+        }
+        RawOp::Merge => info.state = Some(State::Merge),
+        RawOp::CherryPickHead => info.state = Some(State::CherryPick),
+        RawOp::RevertHead => info.state = Some(State::Revert),
+        RawOp::SequencerTodo(line) => info.state = sequencer_state(line.as_bytes()),
+        RawOp::Bisect => info.state = Some(State::Bisect),
+    }
+    if let (Some(s), Some(t)) = (step, total) {
+        info.progress = parse_u32(s.as_bytes()).zip(parse_u32(t.as_bytes()));
+    }
+    // `git rebase` of a detached HEAD records the words "detached HEAD" as head-name.
+    match rebased_branch {
+        Some(name) if name.as_bytes() != b"detached HEAD" && !name.is_empty() => {
+            info.branch = Some(short_branch(name.as_bytes()));
+        }
+        _ => {
+            if let Some(Head::Symbolic(target)) = head {
+                info.branch = Some(short_branch(target.as_bytes()));
+            }
+        }
+    }
+    if head.is_none() && info.branch.is_none() && info.state.is_none() {
+        return None;
+    }
+    Some(info)
+}
+
+/// `refs/heads/x` → `x`; anything else is shown whole, as `git-prompt.sh` does.
+fn short_branch(full: &[u8]) -> Name {
+    Name::new(full.strip_prefix(b"refs/heads/").unwrap_or(full))
+}
+
+/// `git-prompt.sh` looks at the first word of `sequencer/todo` when no `*_HEAD` file says it.
+fn sequencer_state(line: &[u8]) -> Option<State> {
+    let word_end = line
+        .iter()
+        .position(|&b| b == b' ' || b == b'\t')
+        .unwrap_or(line.len());
+    let (word, rest) = line.split_at(word_end);
+    if rest.is_empty() {
+        return None;
+    }
+    match word {
+        b"p" | b"pick" => Some(State::CherryPick),
+        b"revert" => Some(State::Revert),
+        _ => None,
+    }
+}
+
+fn parse_u32(text: &[u8]) -> Option<u32> {
+    std::str::from_utf8(text).ok()?.trim().parse().ok()
+}
+
+/// Finds the git directory the way git does: `GIT_DIR` when set, else upwards from the
+/// working directory, stopping at `GIT_CEILING_DIRECTORIES` and (unless
+/// `GIT_DISCOVERY_ACROSS_FILESYSTEM` is true) at a filesystem boundary.
+fn discover(env: &Env) -> Result<PathBuf, Missing> {
+    let Some(cwd) = env.cwd() else {
+        return Err(Missing::NotARepository(
+            "the working directory cannot be read".into(),
+        ));
+    };
+    if let Some(dir) = env.non_empty("GIT_DIR") {
+        let dir = env.absolute(Path::new(dir));
+        return match gix::discover::is_git(&dir) {
+            Ok(_) => Ok(dir),
+            Err(_) => Err(Missing::NotARepository(format!(
+                "GIT_DIR={} is not a git directory",
+                dir.display()
+            ))),
+        };
+    }
+    let options = gix::discover::upwards::Options {
+        // Only HEAD and state files are read, never config or hooks: ownership is irrelevant.
+        trust: gix::discover::upwards::TrustPolicy::Assume(gix::sec::Trust::Full),
+        ceiling_dirs: env
+            .var("GIT_CEILING_DIRECTORIES")
+            .map(ceiling_dirs)
+            .unwrap_or_default(),
+        match_ceiling_dir_or_error: false,
+        cross_fs: env
+            .var("GIT_DISCOVERY_ACROSS_FILESYSTEM")
+            .is_some_and(git_bool),
+        dot_git_only: false,
+        current_dir: Some(cwd),
+    };
+    match gix::discover::upwards_opts(cwd, options) {
+        Ok((path, _trust)) => {
+            let (git_dir, _work_tree) = path.into_repository_and_work_tree_directories();
+            Ok(env.absolute(&git_dir))
+        }
+        Err(err) => Err(Missing::NotARepository(err.to_string())),
+    }
+}
+
+/// Parses `GIT_CEILING_DIRECTORIES` as git does: absolute entries only, symlinks resolved
+/// until an empty entry, after which entries are taken as written.
+fn ceiling_dirs(value: &OsStr) -> Vec<PathBuf> {
+    let mut resolve = true;
+    let mut out = Vec::new();
+    for dir in std::env::split_paths(value) {
+        if dir.as_os_str().is_empty() {
+            resolve = false;
+        } else if dir.is_absolute() {
+            out.push(if resolve {
+                std::fs::canonicalize(&dir).unwrap_or(dir)
+            } else {
+                dir
+            });
+        }
+    }
+    out
+}
+
+/// git's boolean words: true/yes/on or a non-zero number.
+fn git_bool(value: &OsStr) -> bool {
+    let text = value.to_string_lossy();
+    let text = text.trim();
+    match text.to_ascii_lowercase().as_str() {
+        "true" | "yes" | "on" => true,
+        "false" | "no" | "off" | "" => false,
+        number => number.parse::<i64>().is_ok_and(|n| n != 0),
+    }
+}
+
+/// The `commondir` file of a linked worktree names the shared git directory.
+fn common_dir(git_dir: &Path) -> PathBuf {
+    match read_first_line(&git_dir.join("commondir")) {
+        Some(line) => {
+            let path = Path::new(line.to_str_lossy().as_ref()).to_path_buf();
+            if path.is_absolute() {
+                path
+            } else {
+                git_dir.join(path)
+            }
+        }
+        None => git_dir.to_path_buf(),
+    }
+}
+
+/// Reads HEAD: a symlink (very old repositories), `ref: <target>`, or a commit id.
+/// Anything that is not a regular file (a FIFO, a device) is refused without opening it.
+fn read_head(git_dir: &Path) -> Result<Head, String> {
+    let path = git_dir.join("HEAD");
+    let meta = std::fs::symlink_metadata(&path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    if meta.file_type().is_symlink() {
+        let target = std::fs::read_link(&path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let target = target.to_string_lossy();
+        return Ok(Head::Symbolic(Name::from(target.as_ref())));
+    }
+    if !meta.is_file() {
+        return Err(format!("{} is not a regular file", path.display()));
+    }
+    let line = read_first_line(&path).ok_or_else(|| format!("cannot read {}", path.display()))?;
+    parse_head(line.as_bytes()).ok_or_else(|| {
+        format!(
+            "{} holds neither a ref nor a commit id: {:?}",
+            path.display(),
+            line.to_str_lossy()
+        )
+    })
+}
+
+/// Parses the first line of a HEAD file.
+#[must_use]
+pub fn parse_head(line: &[u8]) -> Option<Head> {
+    if let Some(target) = line.strip_prefix(b"ref:") {
+        let target = target.trim_ascii();
+        return (!target.is_empty()).then(|| Head::Symbolic(Name::new(target)));
+    }
+    let id = line.trim_ascii();
+    let is_id = (id.len() == 40 || id.len() == 64) && id.iter().all(u8::is_ascii_hexdigit);
+    is_id.then(|| Head::Detached(Name::new(id)))
+}
+
+/// Reads the state files in the order `git-prompt.sh` tests them.
+fn read_op(g: &Path) -> RawOp {
+    let merge_dir = g.join("rebase-merge");
+    if merge_dir.is_dir() {
+        return RawOp::RebaseMerge {
+            head_name: read_first_line(&merge_dir.join("head-name")),
+            step: read_first_line(&merge_dir.join("msgnum")),
+            total: read_first_line(&merge_dir.join("end")),
+        };
+    }
+    let apply_dir = g.join("rebase-apply");
+    if apply_dir.is_dir() {
+        let rebasing = apply_dir.join("rebasing").is_file();
+        return RawOp::RebaseApply {
+            rebasing,
+            applying: !rebasing && apply_dir.join("applying").is_file(),
+            head_name: if rebasing {
+                read_first_line(&apply_dir.join("head-name"))
+            } else {
+                None
+            },
+            step: read_first_line(&apply_dir.join("next")),
+            total: read_first_line(&apply_dir.join("last")),
+        };
+    }
+    if g.join("MERGE_HEAD").is_file() {
+        return RawOp::Merge;
+    }
+    if g.join("CHERRY_PICK_HEAD").is_file() {
+        return RawOp::CherryPickHead;
+    }
+    if g.join("REVERT_HEAD").is_file() {
+        return RawOp::RevertHead;
+    }
+    if let Some(line) = read_first_line(&g.join("sequencer").join("todo")) {
+        if sequencer_state(line.as_bytes()).is_some() {
+            return RawOp::SequencerTodo(line);
+        }
+    }
+    if g.join("BISECT_LOG").is_file() {
+        return RawOp::Bisect;
+    }
+    RawOp::None
+}
+
+/// The first line of a small regular file (like `__git_eread`), without its line ending.
+/// Refuses anything that is not a regular file, so a FIFO never blocks the prompt.
+fn read_first_line(path: &Path) -> Option<Name> {
+    let meta = std::fs::metadata(path).ok()?;
+    if !meta.is_file() {
+        return None;
+    }
+    let mut buf = [0u8; 512];
+    let mut file = std::fs::File::open(path).ok()?;
+    let mut len = 0;
+    while len < buf.len() {
+        match file.read(&mut buf[len..]) {
+            Ok(0) => break,
+            Ok(n) => len += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) => return None,
+        }
+        if buf[..len].contains(&b'\n') {
+            break;
+        }
+    }
+    let text = &buf[..len];
+    let end = text.iter().position(|&b| b == b'\n').unwrap_or(text.len());
+    let line = text[..end].strip_suffix(b"\r").unwrap_or(&text[..end]);
+    Some(Name::new(line))
+}
+
+/// Resolves HEAD to the full commit id it names (for `explain`), or `None` when unborn.
+/// Uses gix's ref store, which knows loose refs, `packed-refs` and linked worktrees.
+#[must_use]
+pub fn resolve_head(raw: &Raw) -> Option<String> {
+    let target = match raw.head.as_ref().ok()? {
+        Head::Detached(id) => return Some(id.to_str_lossy().into_owned()),
+        Head::Symbolic(target) => target.to_str_lossy().into_owned(),
+    };
+    if raw.reftable {
+        return reftable::resolve(&raw.common_dir.join("reftable"), target.as_bytes());
+    }
+    let store = if raw.common_dir == raw.git_dir {
+        gix::refs::file::Store::at(raw.git_dir.clone(), gix::hash::Kind::Sha1)
+    } else {
+        gix::refs::file::Store::for_linked_worktree(
+            raw.git_dir.clone(),
+            raw.common_dir.clone(),
+            gix::hash::Kind::Sha1,
+        )
+    };
+    let mut name = target;
+    // Follow symbolic refs a few levels, as git does (it stops at five).
+    for _ in 0..5 {
+        let reference = store.try_find(name.as_str()).ok()??;
+        match reference.target {
+            gix::refs::Target::Object(id) => return Some(id.to_string()),
+            gix::refs::Target::Symbolic(next) => name = next.to_string(),
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw(head: Result<Head, String>, op: RawOp) -> Raw {
+        Raw {
+            git_dir: PathBuf::from("/r/.git"),
+            common_dir: PathBuf::from("/r/.git"),
+            head,
+            op,
+            reftable: false,
+        }
+    }
+    fn sym(s: &str) -> Result<Head, String> {
+        Ok(Head::Symbolic(Name::from(s)))
+    }
+    const ID: &str = "0123456789abcdef0123456789abcdef01234567";
+
+    #[test]
+    fn compute_follows_git_prompt() {
+        let n = |s: &str| Some(Name::from(s));
+        let cases: Vec<(Raw, Option<(&str, bool, Option<State>, Option<(u32, u32)>)>)> = vec![
+            (
+                raw(sym("refs/heads/main"), RawOp::None),
+                Some(("main", false, None, None)),
+            ),
+            (
+                raw(sym("refs/heads/feature/login"), RawOp::None),
+                Some(("feature/login", false, None, None)),
+            ),
+            (
+                raw(sym("refs/remotes/x"), RawOp::None),
+                Some(("refs/remotes/x", false, None, None)),
+            ),
+            (
+                raw(
+                    Ok(Head::Detached(Name::from(ID))),
+                    RawOp::RebaseMerge {
+                        head_name: n("refs/heads/topic"),
+                        step: n("2"),
+                        total: n("5"),
+                    },
+                ),
+                Some(("topic", true, Some(State::Rebase), Some((2, 5)))),
+            ),
+            (
+                raw(
+                    Ok(Head::Detached(Name::from(ID))),
+                    RawOp::RebaseApply {
+                        rebasing: true,
+                        applying: false,
+                        head_name: n("refs/heads/topic"),
+                        step: n("1"),
+                        total: n("3"),
+                    },
+                ),
+                Some(("topic", true, Some(State::Rebase), Some((1, 3)))),
+            ),
+            (
+                raw(
+                    sym("refs/heads/main"),
+                    RawOp::RebaseApply {
+                        rebasing: false,
+                        applying: true,
+                        head_name: None,
+                        step: n("1"),
+                        total: None,
+                    },
+                ),
+                Some(("main", false, Some(State::Am), None)),
+            ),
+            (
+                raw(sym("refs/heads/m"), RawOp::Merge),
+                Some(("m", false, Some(State::Merge), None)),
+            ),
+            (
+                raw(
+                    sym("refs/heads/m"),
+                    RawOp::SequencerTodo(Name::from("pick abc x")),
+                ),
+                Some(("m", false, Some(State::CherryPick), None)),
+            ),
+            (
+                raw(
+                    sym("refs/heads/m"),
+                    RawOp::SequencerTodo(Name::from("revert abc x")),
+                ),
+                Some(("m", false, Some(State::Revert), None)),
+            ),
+            (
+                raw(sym("refs/heads/m"), RawOp::Bisect),
+                Some(("m", false, Some(State::Bisect), None)),
+            ),
+        ];
+        for (input, want) in cases {
+            let got = compute(&input).map(|i| {
+                (
+                    i.branch.map(|b| b.to_string()).unwrap_or_default(),
+                    i.detached,
+                    i.state,
+                    i.progress,
+                )
+            });
+            let want = want.map(|(b, d, s, p)| (b.to_string(), d, s, p));
+            assert_eq!(got, want, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn detached_rebase_shows_the_commit_not_the_words_detached_head() {
+        let info = compute(&raw(
+            Ok(Head::Detached(Name::from(ID))),
+            RawOp::RebaseMerge {
+                head_name: Some(Name::from("detached HEAD")),
+                step: None,
+                total: None,
+            },
+        ))
+        .unwrap();
+        assert_eq!(info.branch, None);
+        assert_eq!(info.short_id(), Some(&b"0123456"[..]));
+    }
+
+    #[test]
+    fn parse_head_accepts_refs_and_ids_only() {
+        assert_eq!(
+            parse_head(b"ref: refs/heads/x"),
+            Some(Head::Symbolic(Name::from("refs/heads/x")))
+        );
+        assert_eq!(
+            parse_head(ID.as_bytes()),
+            Some(Head::Detached(Name::from(ID)))
+        );
+        assert_eq!(parse_head(b"garbage"), None);
+        assert_eq!(parse_head(b"ref: "), None);
+    }
+
+    #[test]
+    fn git_bool_matches_git() {
+        for (text, want) in [
+            ("1", true),
+            ("true", true),
+            ("YES", true),
+            ("on", true),
+            ("0", false),
+            ("no", false),
+            ("", false),
+            ("junk", false),
+        ] {
+            assert_eq!(git_bool(OsStr::new(text)), want, "{text}");
+        }
+    }
+}

@@ -1,0 +1,333 @@
+//! The Kubernetes segment: the context and namespace the next `kubectl` will use, found by
+//! client-go's loading rules without running `kubectl`. `gather` reads and parses the files
+//! (only the two fields needed), `compute` merges them exactly as kubectl does.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::env::Env;
+use crate::name::Name;
+
+/// Files larger than this are skipped: no real kubeconfig is this big, and parsing one would
+/// blow the prompt's deadline.
+pub const MAX_FILE_BYTES: u64 = 64 << 20;
+
+/// What one kubeconfig file contributes: its `current-context` and its contexts' namespaces.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Parsed {
+    /// `current-context`, when set and non-empty.
+    pub current_context: Option<Name>,
+    /// `(name, namespace)` of each context, in file order.
+    pub contexts: Vec<(Name, Option<Name>)>,
+}
+
+/// One file named by `KUBECONFIG` (or the default path), and what became of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    /// The path as listed.
+    pub path: PathBuf,
+    /// What was read from it.
+    pub outcome: SourceOutcome,
+}
+
+/// What became of one kubeconfig file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SourceOutcome {
+    /// Parsed.
+    Parsed(Parsed),
+    /// Does not exist: skipped, as kubectl skips it.
+    Missing,
+    /// Could not be read or parsed: contributes nothing; the message says why.
+    Failed(String),
+}
+
+/// Everything the kube segment read; the input of [`compute`].
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Raw {
+    /// Files in `KUBECONFIG` order, duplicates dropped.
+    pub sources: Vec<Source>,
+}
+
+/// What the prompt shows for Kubernetes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Info {
+    /// The current context.
+    pub context: Name,
+    /// The context's namespace, when it sets a non-empty one (even `default`: hiding it is the
+    /// renderer's choice).
+    pub namespace: Option<Name>,
+    /// Index into [`Raw::sources`] of the file whose `current-context` was used.
+    pub context_from: usize,
+    /// Index of the file that defines the context, if any does.
+    pub defined_in: Option<usize>,
+}
+
+/// The kubeconfig paths kubectl would load, in order: `KUBECONFIG` split on `:`, empty entries
+/// and duplicates dropped; when that leaves nothing, `$HOME/.kube/config`.
+#[must_use]
+pub fn paths(env: &Env) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = Vec::new();
+    if let Some(list) = env.var("KUBECONFIG") {
+        for entry in std::env::split_paths(list) {
+            if !entry.as_os_str().is_empty() && !out.contains(&entry) {
+                out.push(entry);
+            }
+        }
+    }
+    if out.is_empty() {
+        if let Some(home) = env.non_empty("HOME") {
+            out.push(Path::new(home).join(".kube").join("config"));
+        }
+    }
+    out
+}
+
+/// Reads and parses every kubeconfig file of `env`.
+#[must_use]
+pub fn gather(env: &Env) -> Raw {
+    Raw {
+        sources: paths(env)
+            .into_iter()
+            .map(|path| Source {
+                outcome: read(&env.absolute(&path)),
+                path,
+            })
+            .collect(),
+    }
+}
+
+/// Reads and parses one file.
+#[must_use]
+pub fn read(path: &Path) -> SourceOutcome {
+    let meta = match std::fs::metadata(path) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return SourceOutcome::Missing,
+        Err(e) => return SourceOutcome::Failed(format!("cannot read {}: {e}", path.display())),
+    };
+    if !meta.is_file() {
+        return SourceOutcome::Failed(format!("{} is not a regular file", path.display()));
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return SourceOutcome::Failed(format!(
+            "{} is {} bytes, over the {} byte limit",
+            path.display(),
+            meta.len(),
+            MAX_FILE_BYTES
+        ));
+    }
+    match std::fs::read(path) {
+        Ok(bytes) => match parse(&bytes) {
+            Ok(parsed) => SourceOutcome::Parsed(parsed),
+            Err(why) => SourceOutcome::Failed(format!("{}: {why}", path.display())),
+        },
+        Err(e) => SourceOutcome::Failed(format!("cannot read {}: {e}", path.display())),
+    }
+}
+
+#[derive(Deserialize, Default)]
+struct FileDoc {
+    #[serde(rename = "current-context", default)]
+    current_context: Option<String>,
+    #[serde(default)]
+    contexts: Option<Vec<NamedContextDoc>>,
+}
+
+#[derive(Deserialize)]
+struct NamedContextDoc {
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    context: Option<ContextDoc>,
+}
+
+#[derive(Deserialize)]
+struct ContextDoc {
+    #[serde(default)]
+    namespace: Option<String>,
+}
+
+/// Parses a kubeconfig (YAML or JSON), keeping only `current-context` and each context's
+/// name and namespace. Every other field is skipped without being stored.
+///
+/// # Errors
+/// The parser's message, with the line where it failed.
+pub fn parse(bytes: &[u8]) -> Result<Parsed, String> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Parsed::default());
+    }
+    let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
+    let doc: Option<FileDoc> = if first == Some(&b'{') {
+        // JSON is YAML too, but serde_json reads it an order of magnitude faster.
+        match serde_json::from_slice(bytes) {
+            Ok(doc) => doc,
+            Err(_) => serde_yaml::from_slice(bytes).map_err(|e| e.to_string())?,
+        }
+    } else {
+        serde_yaml::from_slice(bytes).map_err(|e| e.to_string())?
+    };
+    let doc = doc.unwrap_or_default();
+    Ok(Parsed {
+        current_context: doc
+            .current_context
+            .filter(|c| !c.is_empty())
+            .map(|c| Name::from(c.as_str())),
+        contexts: doc
+            .contexts
+            .unwrap_or_default()
+            .into_iter()
+            .map(|c| {
+                (
+                    Name::from(c.name.unwrap_or_default().as_str()),
+                    c.context
+                        .and_then(|b| b.namespace)
+                        .filter(|n| !n.is_empty())
+                        .map(|n| Name::from(n.as_str())),
+                )
+            })
+            .collect(),
+    })
+}
+
+/// Merges the files as kubectl does: the first non-empty `current-context` wins, and the
+/// context is taken whole from the first file that defines that name.
+#[must_use]
+pub fn compute(raw: &Raw) -> Option<Info> {
+    let parsed = raw
+        .sources
+        .iter()
+        .enumerate()
+        .filter_map(|(i, s)| match &s.outcome {
+            SourceOutcome::Parsed(p) => Some((i, p)),
+            _ => None,
+        });
+    let (context_from, context) = parsed
+        .clone()
+        .find_map(|(i, p)| p.current_context.as_ref().map(|c| (i, c)))?;
+    let definition = parsed.clone().find_map(|(i, p)| {
+        p.contexts
+            .iter()
+            .find(|(name, _)| name == context)
+            .map(|(_, ns)| (i, ns))
+    });
+    Some(Info {
+        context: context.clone(),
+        namespace: definition.and_then(|(_, ns)| ns.clone()),
+        context_from,
+        defined_in: definition.map(|(i, _)| i),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(cur: Option<&str>, contexts: &[(&str, Option<&str>)]) -> Source {
+        Source {
+            path: PathBuf::from("x"),
+            outcome: SourceOutcome::Parsed(Parsed {
+                current_context: cur.map(Name::from),
+                contexts: contexts
+                    .iter()
+                    .map(|(n, ns)| (Name::from(*n), ns.map(Name::from)))
+                    .collect(),
+            }),
+        }
+    }
+
+    #[test]
+    fn merge_follows_kubectl() {
+        let failed = Source {
+            path: PathBuf::from("bad"),
+            outcome: SourceOutcome::Failed("boom".into()),
+        };
+        let cases: Vec<(Vec<Source>, Option<(&str, Option<&str>)>)> = vec![
+            (vec![], None),
+            (vec![file(None, &[("a", Some("x"))])], None),
+            (
+                vec![file(Some("a"), &[("a", Some("x"))])],
+                Some(("a", Some("x"))),
+            ),
+            // first current-context wins
+            (
+                vec![
+                    file(Some("a"), &[]),
+                    file(Some("b"), &[("a", Some("na")), ("b", None)]),
+                ],
+                Some(("a", Some("na"))),
+            ),
+            // a context is taken whole from the first file defining it
+            (
+                vec![
+                    file(Some("a"), &[("a", None)]),
+                    file(None, &[("a", Some("late"))]),
+                ],
+                Some(("a", None)),
+            ),
+            // an undefined current-context still shows its name
+            (
+                vec![file(Some("ghost"), &[("a", Some("x"))])],
+                Some(("ghost", None)),
+            ),
+            // a failed file contributes nothing
+            (
+                vec![failed, file(Some("b"), &[("b", Some("y"))])],
+                Some(("b", Some("y"))),
+            ),
+        ];
+        for (sources, want) in cases {
+            let got = compute(&Raw { sources });
+            let got = got.as_ref().map(|i| {
+                (
+                    i.context.to_string(),
+                    i.namespace.as_ref().map(ToString::to_string),
+                )
+            });
+            let want = want.map(|(c, n)| (c.to_string(), n.map(str::to_string)));
+            assert_eq!(got, want);
+        }
+    }
+
+    #[test]
+    fn parse_accepts_what_kubectl_accepts() {
+        let cases: &[(&str, &[u8])] = &[
+            ("yaml", b"current-context: a\ncontexts:\n- name: a\n  context:\n    namespace: n\n"),
+            ("json", br#"{"current-context":"a","contexts":[{"name":"a","context":{"namespace":"n"}}]}"#),
+            ("quoted keys", b"\"current-context\": 'a'\n\"contexts\": [{\"name\": a, context: {namespace: n}}]\n"),
+            ("crlf", b"current-context: a\r\ncontexts:\r\n- name: a\r\n  context:\r\n    namespace: n\r\n"),
+            ("bom", b"\xEF\xBB\xBFcurrent-context: a\ncontexts:\n- name: a\n  context: {namespace: n}\n"),
+            ("anchors", b"base: &ctx\n  namespace: n\ncurrent-context: a\ncontexts:\n- name: a\n  context: *ctx\n"),
+        ];
+        for (label, text) in cases {
+            let parsed = parse(text).unwrap_or_else(|e| panic!("{label}: {e}"));
+            assert_eq!(parsed.current_context, Some(Name::from("a")), "{label}");
+            assert_eq!(
+                parsed.contexts,
+                vec![(Name::from("a"), Some(Name::from("n")))],
+                "{label}"
+            );
+        }
+    }
+
+    #[test]
+    fn garbage_is_an_error_not_a_panic() {
+        for text in [
+            &b"current-context: [unclosed"[..],
+            b"\x00\x01\x02",
+            b"- just\n- a list\n",
+            b"current-context: a\n  bad: indent\n x",
+        ] {
+            assert!(parse(text).is_err(), "{:?}", String::from_utf8_lossy(text));
+        }
+        assert_eq!(parse(b"").unwrap(), Parsed::default());
+    }
+
+    #[test]
+    fn kubeconfig_list_drops_empties_and_duplicates() {
+        let env = Env::new("/", [("KUBECONFIG", "/a::/b:/a"), ("HOME", "/h")]);
+        assert_eq!(paths(&env), vec![PathBuf::from("/a"), PathBuf::from("/b")]);
+        let env = Env::new("/", [("KUBECONFIG", ""), ("HOME", "/h")]);
+        assert_eq!(paths(&env), vec![PathBuf::from("/h/.kube/config")]);
+    }
+}

@@ -1,0 +1,164 @@
+//! The segments and the one place they run in parallel: git and Kubernetes are gathered on
+//! rayon's pool under a single deadline for the whole prompt. A segment that misses the
+//! deadline (a FIFO in place of `.git/HEAD`, a hung network filesystem) is left out; the
+//! caller prints what it has and exits, and the stuck thread dies with the process.
+
+pub mod git;
+pub mod kube;
+pub mod reftable;
+
+use std::sync::mpsc;
+use std::sync::{Arc, Once};
+use std::time::{Duration, Instant};
+
+use crate::env::Env;
+
+/// The prompt's deadline when neither `--timeout-ms` nor `AWESH_TIMEOUT_MS` says otherwise.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_millis(200);
+
+/// Which segments to gather.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Want {
+    /// Gather the git segment.
+    pub git: bool,
+    /// Gather the Kubernetes segment.
+    pub kube: bool,
+}
+
+impl Default for Want {
+    fn default() -> Self {
+        Want {
+            git: true,
+            kube: true,
+        }
+    }
+}
+
+/// A segment's result and how long gathering it took.
+#[derive(Debug, Clone)]
+pub struct Timed<T> {
+    /// What the segment gathered.
+    pub value: T,
+    /// Microseconds from the start of the gather to its end.
+    pub micros: u64,
+}
+
+/// The fate of one segment in one prompt.
+#[derive(Debug, Clone)]
+pub enum Slot<T> {
+    /// Turned off by the caller.
+    Off,
+    /// Not finished by the deadline.
+    TimedOut,
+    /// Finished.
+    Done(Timed<T>),
+}
+
+impl<T> Slot<T> {
+    /// The gathered value, when the segment finished.
+    pub fn done(&self) -> Option<&T> {
+        match self {
+            Slot::Done(t) => Some(&t.value),
+            _ => None,
+        }
+    }
+}
+
+/// What one prompt gathered.
+#[derive(Debug, Clone)]
+pub struct Snapshot {
+    /// The git segment's raw input, or why there is none.
+    pub git: Slot<Result<git::Raw, git::Missing>>,
+    /// The Kubernetes segment's raw input.
+    pub kube: Slot<kube::Raw>,
+}
+
+enum Msg {
+    Git(Timed<Result<git::Raw, git::Missing>>),
+    Kube(Timed<kube::Raw>),
+}
+
+/// Runs the wanted segments in parallel and returns what finished within `timeout`.
+#[must_use]
+pub fn gather(env: &Arc<Env>, want: Want, timeout: Duration) -> Snapshot {
+    let start = Instant::now();
+    init_pool();
+    let (tx, rx) = mpsc::sync_channel(2);
+    let mut pending = 0;
+    if want.git {
+        let (tx, env) = (tx.clone(), Arc::clone(env));
+        rayon::spawn(move || {
+            let value = git::gather(&env);
+            let _ = tx.send(Msg::Git(Timed {
+                value,
+                micros: micros_since(start),
+            }));
+        });
+        pending += 1;
+    }
+    if want.kube {
+        let (tx, env) = (tx.clone(), Arc::clone(env));
+        rayon::spawn(move || {
+            let value = kube::gather(&env);
+            let _ = tx.send(Msg::Kube(Timed {
+                value,
+                micros: micros_since(start),
+            }));
+        });
+        pending += 1;
+    }
+    drop(tx);
+    let mut snapshot = Snapshot {
+        git: if want.git { Slot::TimedOut } else { Slot::Off },
+        kube: if want.kube { Slot::TimedOut } else { Slot::Off },
+    };
+    let end = start + timeout;
+    while pending > 0 {
+        let left = end.saturating_duration_since(Instant::now());
+        match rx.recv_timeout(left) {
+            Ok(Msg::Git(t)) => snapshot.git = Slot::Done(t),
+            Ok(Msg::Kube(t)) => snapshot.kube = Slot::Done(t),
+            Err(_) => break,
+        }
+        pending -= 1;
+    }
+    snapshot
+}
+
+/// Two workers are enough for two segments; rayon would otherwise start one per core.
+fn init_pool() {
+    static INIT: Once = Once::new();
+    INIT.call_once(|| {
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .thread_name(|i| format!("awesh-gather-{i}"))
+            .build_global();
+    });
+}
+
+fn micros_since(start: Instant) -> u64 {
+    u64::try_from(start.elapsed().as_micros()).unwrap_or(u64::MAX)
+}
+
+/// The deadline: `--timeout-ms`, else `AWESH_TIMEOUT_MS`, else [`DEFAULT_TIMEOUT`].
+/// Returns a note when the variable holds something that is not a number.
+#[must_use]
+pub fn timeout(flag: Option<u64>, env: &Env) -> (Duration, Option<String>) {
+    if let Some(ms) = flag {
+        return (Duration::from_millis(ms), None);
+    }
+    match env.non_empty("AWESH_TIMEOUT_MS") {
+        None => (DEFAULT_TIMEOUT, None),
+        Some(text) => match text.to_str().and_then(|t| t.trim().parse::<u64>().ok()) {
+            Some(ms) => (Duration::from_millis(ms), None),
+            None => (
+                DEFAULT_TIMEOUT,
+                Some(format!(
+                    "AWESH_TIMEOUT_MS={:?} is not a number of milliseconds; using {} ms",
+                    text,
+                    DEFAULT_TIMEOUT.as_millis()
+                )),
+            ),
+        },
+    }
+}
