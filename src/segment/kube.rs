@@ -125,18 +125,18 @@ pub fn read(path: &Path) -> SourceOutcome {
     }
 }
 
-#[derive(Deserialize, Default)]
+/// The two top-level fields awesh needs. Deserialized by hand so that, as in kubectl (Go's
+/// JSON decoding of the YAML), a repeated key takes its last value instead of failing.
+#[derive(Default)]
 struct FileDoc {
-    #[serde(rename = "current-context", default)]
     current_context: Option<String>,
-    #[serde(default)]
     contexts: Option<Vec<NamedContextDoc>>,
 }
 
 #[derive(Deserialize)]
 struct NamedContextDoc {
     #[serde(default)]
-    name: Option<String>,
+    name: Str,
     #[serde(default)]
     context: Option<ContextDoc>,
 }
@@ -144,50 +144,155 @@ struct NamedContextDoc {
 #[derive(Deserialize)]
 struct ContextDoc {
     #[serde(default)]
-    namespace: Option<String>,
+    namespace: Str,
+}
+
+/// A string field as kubectl reads it: a string, or null; a number or boolean is an error
+/// that makes kubectl refuse the whole file.
+#[derive(Default)]
+struct Str(Option<String>);
+
+impl<'de> Deserialize<'de> for Str {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Str;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Str, E> {
+                Ok(Str(Some(v.to_owned())))
+            }
+            fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Str, E> {
+                Ok(Str(Some(v)))
+            }
+            fn visit_unit<E: serde::de::Error>(self) -> Result<Str, E> {
+                Ok(Str(None))
+            }
+            fn visit_none<E: serde::de::Error>(self) -> Result<Str, E> {
+                Ok(Str(None))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+enum Field {
+    CurrentContext,
+    Contexts,
+    Other,
+}
+
+impl<'de> Deserialize<'de> for Field {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = Field;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a key")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Field, E> {
+                Ok(match v {
+                    "current-context" => Field::CurrentContext,
+                    "contexts" => Field::Contexts,
+                    _ => Field::Other,
+                })
+            }
+            fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<Field, E> {
+                Ok(Field::Other)
+            }
+            fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<Field, E> {
+                Ok(Field::Other)
+            }
+            fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<Field, E> {
+                Ok(Field::Other)
+            }
+            fn visit_unit<E: serde::de::Error>(self) -> Result<Field, E> {
+                Ok(Field::Other)
+            }
+        }
+        d.deserialize_identifier(V)
+    }
+}
+
+impl<'de> Deserialize<'de> for FileDoc {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = FileDoc;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a kubeconfig mapping")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FileDoc, A::Error> {
+                let mut doc = FileDoc::default();
+                while let Some(key) = map.next_key::<Field>()? {
+                    match key {
+                        Field::CurrentContext => doc.current_context = map.next_value::<Str>()?.0,
+                        Field::Contexts => doc.contexts = map.next_value()?,
+                        Field::Other => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(doc)
+            }
+        }
+        d.deserialize_map(V)
+    }
 }
 
 /// Parses a kubeconfig (YAML or JSON), keeping only `current-context` and each context's
-/// name and namespace. Every other field is skipped without being stored.
+/// name and namespace. Every other field is skipped without being stored. Like kubectl, only
+/// the first YAML document counts, and a context name defined twice in one file is an error.
 ///
 /// # Errors
 /// The parser's message, with the line where it failed.
 pub fn parse(bytes: &[u8]) -> Result<Parsed, String> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Ok(Parsed::default());
-    }
     let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
-    let doc: Option<FileDoc> = if first == Some(&b'{') {
+    let doc: Option<FileDoc> = match first {
+        None => None,
         // JSON is YAML too, but serde_json reads it an order of magnitude faster.
-        match serde_json::from_slice(bytes) {
+        Some(b'{') => match serde_json::from_slice(bytes) {
             Ok(doc) => doc,
-            Err(_) => serde_yaml::from_slice(bytes).map_err(|e| e.to_string())?,
-        }
-    } else {
-        serde_yaml::from_slice(bytes).map_err(|e| e.to_string())?
+            Err(_) => first_yaml_document(bytes)?,
+        },
+        Some(_) => first_yaml_document(bytes)?,
     };
     let doc = doc.unwrap_or_default();
+    let mut contexts: Vec<(Name, Option<Name>)> = Vec::new();
+    for c in doc.contexts.unwrap_or_default() {
+        let name = Name::from(c.name.0.unwrap_or_default().as_str());
+        if contexts.iter().any(|(n, _)| *n == name) {
+            return Err(format!(
+                "context name {:?} is defined twice (kubectl refuses this file)",
+                name.to_string()
+            ));
+        }
+        let namespace = c
+            .context
+            .and_then(|b| b.namespace.0)
+            .filter(|n| !n.is_empty())
+            .map(|n| Name::from(n.as_str()));
+        contexts.push((name, namespace));
+    }
     Ok(Parsed {
         current_context: doc
             .current_context
             .filter(|c| !c.is_empty())
             .map(|c| Name::from(c.as_str())),
-        contexts: doc
-            .contexts
-            .unwrap_or_default()
-            .into_iter()
-            .map(|c| {
-                (
-                    Name::from(c.name.unwrap_or_default().as_str()),
-                    c.context
-                        .and_then(|b| b.namespace)
-                        .filter(|n| !n.is_empty())
-                        .map(|n| Name::from(n.as_str())),
-                )
-            })
-            .collect(),
+        contexts,
     })
+}
+
+fn first_yaml_document(bytes: &[u8]) -> Result<Option<FileDoc>, String> {
+    match serde_yaml::Deserializer::from_slice(bytes).next() {
+        Some(doc) => Option::<FileDoc>::deserialize(doc).map_err(|e| e.to_string()),
+        None => Ok(None),
+    }
 }
 
 /// Merges the files as kubectl does: the first non-empty `current-context` wins, and the
@@ -308,6 +413,24 @@ mod tests {
                 "{label}"
             );
         }
+    }
+
+    #[test]
+    fn repeated_keys_and_documents_follow_kubectl() {
+        let last_key = parse(b"current-context: a\ncurrent-context: b\n").unwrap();
+        assert_eq!(last_key.current_context, Some(Name::from("b")));
+        let docs = parse(b"current-context: a\n---\ncurrent-context: b\n").unwrap();
+        assert_eq!(docs.current_context, Some(Name::from("a")));
+        let nulls =
+            parse(b"current-context: ~\ncontexts:\n- name: x\n  context: {namespace: null}\n")
+                .unwrap();
+        assert_eq!(
+            nulls,
+            Parsed {
+                current_context: None,
+                contexts: vec![(Name::from("x"), None)]
+            }
+        );
     }
 
     #[test]
