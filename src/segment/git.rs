@@ -538,10 +538,13 @@ mod tests {
     }
     const ID: &str = "0123456789abcdef0123456789abcdef01234567";
 
+    /// `(branch, detached, state, progress)` expected of a case.
+    type Want<'a> = Option<(&'a str, bool, Option<State>, Option<(u32, u32)>)>;
+
     #[test]
     fn compute_follows_git_prompt() {
         let n = |s: &str| Some(Name::from(s));
-        let cases: Vec<(Raw, Option<(&str, bool, Option<State>, Option<(u32, u32)>)>)> = vec![
+        let cases: Vec<(Raw, Want)> = vec![
             (
                 raw(sym("refs/heads/main"), RawOp::None),
                 Some(("main", false, None, None)),
