@@ -26,9 +26,14 @@ fn big_kubeconfig(n: usize) -> String {
     for i in 0..n {
         s.push_str(&format!("- name: arn:aws:eks:eu-west-1:123456789012:cluster/c{i}\n  context:\n    cluster: arn:aws:eks:eu-west-1:123456789012:cluster/c{i}\n    user: u{i}\n    namespace: ns{i}\n"));
     }
-    s.push_str(&format!("current-context: arn:aws:eks:eu-west-1:123456789012:cluster/c{}\nusers:\n", n / 2));
+    s.push_str(&format!(
+        "current-context: arn:aws:eks:eu-west-1:123456789012:cluster/c{}\nusers:\n",
+        n / 2
+    ));
     for i in 0..n {
-        s.push_str(&format!("- name: u{i}\n  user:\n    client-key-data: {cert}\n"));
+        s.push_str(&format!(
+            "- name: u{i}\n  user:\n    client-key-data: {cert}\n"
+        ));
     }
     s
 }
@@ -57,7 +62,15 @@ impl Fixture {
         git(&["init", "-q", "-b", "feature/login"]);
         std::fs::write(root.join("repo/f"), "x").unwrap();
         git(&["add", "."]);
-        git(&["-c", "user.name=b", "-c", "user.email=b@b", "commit", "-qm", "c"]);
+        git(&[
+            "-c",
+            "user.name=b",
+            "-c",
+            "user.email=b@b",
+            "commit",
+            "-qm",
+            "c",
+        ]);
         std::fs::write(
             root.join("small.yaml"),
             "current-context: prod-eu\ncontexts:\n- name: prod-eu\n  context: {cluster: p, namespace: payments}\n- name: staging\n  context: {cluster: s}\n- name: dev\n  context: {cluster: d}\n",
@@ -93,7 +106,10 @@ fn benches(c: &mut Criterion) {
     });
 
     let mut parse = c.benchmark_group("kube_miss_parse");
-    for (label, file) in [("3_contexts", "small.yaml".to_string()), ("400_contexts_2.5MB", "k400.yaml".into())] {
+    for (label, file) in [
+        ("3_contexts", "small.yaml".to_string()),
+        ("400_contexts_2.5MB", "k400.yaml".into()),
+    ] {
         parse.bench_function(label, |b| {
             let path = fx.root.join(&file);
             b.iter(|| black_box(kube::read(&path)));
@@ -134,7 +150,13 @@ fn benches(c: &mut Criterion) {
     c.bench_function("prompt_in_process/small_with_cache", |b| {
         let env = Arc::new(fx.env(&repo, "small.yaml"));
         let _ = kube::gather(&env);
-        b.iter(|| black_box(segment::gather(&env, Want::default(), Duration::from_millis(200))));
+        b.iter(|| {
+            black_box(segment::gather(
+                &env,
+                Want::default(),
+                Duration::from_millis(200),
+            ))
+        });
     });
 }
 
