@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Whole-process timing of `awesh prompt` beside its floor (a hello-world Rust binary built in
 # the same run, with the same release profile) and the original three-command prompt script,
-# in a small repo with a small kubeconfig. Prints medians, ratios to the floor, and peak RSS.
+# in two scenarios: small (a small repo, a 3-context kubeconfig) and big (a repo with 20k
+# packed tags and 2k loose branches, a 2.6 MB kubeconfig with 400 contexts, answered from the
+# cache). Prints medians, ratios to the floor, and peak RSS.
 #
 #   benches/compare.sh            # needs hyperfine (apt-get install hyperfine); kubectl optional
 #   RUNS=2000 benches/compare.sh  # more runs for steadier numbers
@@ -68,25 +70,64 @@ printf ':☸️%s:☸️%s:🌿%s' "$c" "$n" "$b"
 SH
 chmod +x "$work/seed.sh"
 
-echo "awesh prompt prints: $("$awesh" prompt)"
-cmds=("$hello" "$awesh prompt")
-names=("hello-world floor" "awesh prompt")
-if command -v kubectl >/dev/null; then
-  cmds+=("$work/seed.sh"); names+=("seed git+kubectl script")
-fi
-args=()
-for i in "${!cmds[@]}"; do args+=(-n "${names[$i]}" "${cmds[$i]}"); done
-hyperfine -N --warmup 50 --runs "$runs" --export-json "$work/times.json" "${args[@]}" >/dev/null 2>&1 ||
-  hyperfine --shell=none --warmup 50 --runs "$runs" --export-json "$work/times.json" "${args[@]}" >/dev/null
+# The big scenario: 20k packed tags, 2k loose branches, a 2.6 MB kubeconfig of 400 contexts.
+mkdir -p "$work/big" "$work/bighome/.kube"
+(
+  cd "$work/big"
+  git init -q -b main
+  echo x >f && git add f && git -c user.name=b -c user.email=b@b commit -qm c
+  seq 1 20000 | sed 's|.*|create refs/tags/v&.0.0 HEAD|' | git update-ref --stdin
+  git pack-refs --all
+  seq 1 2000 | sed 's|.*|create refs/heads/topic-& HEAD|' | git update-ref --stdin
+)
+python3 - "$work/bighome/.kube/config" <<'PY'
+import sys
+cert = "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0t" * 90
+out = ["apiVersion: v1", "kind: Config", "clusters:"]
+for i in range(400):
+    out += [f"- cluster:", f"    certificate-authority-data: {cert}", f"    server: https://c{i}.example.com", f"  name: c{i}"]
+out.append("contexts:")
+for i in range(400):
+    out += ["- context:", f"    cluster: c{i}", f"    namespace: ns{i}", f"    user: u{i}", f"  name: arn:aws:eks:eu-west-1:123456789012:cluster/c{i}"]
+out.append("current-context: arn:aws:eks:eu-west-1:123456789012:cluster/c217")
+out.append("users:")
+for i in range(400):
+    out += [f"- name: u{i}", "  user:", f"    client-key-data: {cert}"]
+open(sys.argv[1], "w").write("\n".join(out) + "\n")
+PY
+big_env=(env "HOME=$work/bighome")
+sleep 2.2 # past the cache's racy window, so the cache entry is trusted
+(cd "$work/big" && "${big_env[@]}" "$awesh" prompt >/dev/null && "${big_env[@]}" "$awesh" explain | grep cache)
 
-python3 - "$work/times.json" <<'PY'
+bench() { # name of scenario, then: dir, then command pairs
+  local scenario=$1 dir=$2
+  shift 2
+  (
+    cd "$dir"
+    hyperfine -N --warmup 50 --runs "$runs" --export-json "$work/$scenario.json" "$@" >/dev/null
+  )
+  python3 - "$work/$scenario.json" "$scenario" <<'PY'
 import json, sys
 results = json.load(open(sys.argv[1]))["results"]
 floor = results[0]["median"]
-print(f"{'command':<28}{'median':>12}{'mean':>12}{'ratio':>9}")
+print(f"\n{sys.argv[2]} scenario")
+print(f"{'command':<34}{'median':>11}{'mean':>11}{'ratio':>8}")
 for r in results:
-    print(f"{r['command']:<28}{r['median']*1e3:>10.3f}ms{r['mean']*1e3:>10.3f}ms{r['median']/floor:>8.2f}x")
+    print(f"{r['command']:<34}{r['median']*1e3:>9.3f}ms{r['mean']*1e3:>9.3f}ms{r['median']/floor:>7.2f}x")
 PY
+}
+
+echo "small: $(cd "$work/repo" && "$awesh" prompt)"
+echo "big:   $(cd "$work/big" && "${big_env[@]}" "$awesh" prompt)"
+small=(-n "hello-world floor" "$hello" -n "awesh prompt" "$awesh prompt")
+big=(-n "hello-world floor" "$hello" -n "awesh prompt (cache hit)" "env HOME=$work/bighome $awesh prompt")
+if command -v kubectl >/dev/null; then
+  small+=(-n "seed git+kubectl script" "$work/seed.sh")
+  big+=(-n "seed git+kubectl script" "env HOME=$work/bighome $work/seed.sh")
+fi
+bench small "$work/repo" "${small[@]}"
+bench big "$work/big" "${big[@]}"
 
 rss() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1; }
-echo "peak RSS: hello-world $(rss "$hello") KiB, awesh prompt $(rss "$awesh" prompt) KiB"
+echo
+echo "peak RSS: hello-world $(rss "$hello") KiB, awesh prompt $(cd "$work/repo" && rss "$awesh" prompt) KiB (small), $(cd "$work/big" && rss env HOME="$work/bighome" "$awesh" prompt) KiB (big, cache hit)"

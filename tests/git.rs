@@ -494,7 +494,7 @@ fn fifo_head_never_hangs_the_prompt() {
         .current_dir(&repo);
     // The kube part still prints; the git part is left out; exit 0.
     assert_eq!(common::stdout(cmd), ":☸️ctx");
-    let json = explain(&w, &repo, &[]);
+    let json = explain(&w, &repo, &[("AWESH_TIMEOUT_MS", "300")]);
     assert_eq!(json["git"], Value::Null);
     let reason = json["segments"]["git"]["reason"]
         .as_str()
