@@ -1,0 +1,165 @@
+//! Issue #4: `awesh init bash|zsh` in real interactive shells under a pseudo-terminal (tmux).
+//! Each test starts a bare shell (`bash --norc`, `zsh -f`) in a scrubbed temp HOME, sources an
+//! rc file written by the test, and reads the prompts the shell really prints. Without tmux,
+//! bash or zsh a test says loudly that it was skipped (and fails under CI).
+
+mod common;
+
+use std::path::Path;
+
+use common::{have, Pty, Step, World};
+
+/// Every prompt of these tests starts with this (the tests' own PS1/PROMPT).
+const MARKER: &str = "[awesh";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Sh {
+    Bash,
+    Zsh,
+}
+
+impl Sh {
+    fn name(self) -> &'static str {
+        match self {
+            Sh::Bash => "bash",
+            Sh::Zsh => "zsh",
+        }
+    }
+
+    /// Installed (with tmux), or skipped loudly.
+    fn available(self) -> bool {
+        have("tmux") && have(self.name())
+    }
+
+    /// The rc file the test writes and sources, and the settings every session needs: no
+    /// bracketed paste (its escapes would surround each typed line) and the test's prompt.
+    fn rc(self) -> (&'static str, &'static str) {
+        match self {
+            Sh::Bash => (
+                ".bashrc",
+                "bind 'set enable-bracketed-paste off'\nPS1='[awesh]\\$ '\n",
+            ),
+            Sh::Zsh => (".zshrc", "unset zle_bracketed_paste\nPROMPT='[awesh]%# '\n"),
+        }
+    }
+
+    /// `eval "$(BIN init SHELL ARGS)"`, with BIN quoted for the shell.
+    fn init(self, bin: &Path, args: &str) -> String {
+        let bin = common::sh_quote(&bin.display().to_string());
+        format!("eval \"$({bin} init {} {args})\"\n", self.name())
+    }
+
+    /// The variable holding the last pipeline's statuses.
+    fn pipestatus(self) -> &'static str {
+        match self {
+            Sh::Bash => "${PIPESTATUS[*]}",
+            Sh::Zsh => "${pipestatus[*]}",
+        }
+    }
+}
+
+fn awesh_bin() -> &'static Path {
+    Path::new(env!("CARGO_BIN_EXE_awesh"))
+}
+
+/// Starts `sh` in `dir` (relative to the world root), sources an rc made of the common settings
+/// and `rc`, and returns the session at the first prompt awesh has seen.
+fn start(world: &World, sh: Sh, dir: &str, rc: &str) -> (Pty, Step) {
+    start_with(world, sh, dir, rc, MARKER)
+}
+
+fn start_with(world: &World, sh: Sh, dir: &str, rc: &str, marker: &str) -> (Pty, Step) {
+    let (file, common) = sh.rc();
+    world.write(&format!("home/{file}"), format!("{common}{rc}"));
+    let argv: &[&str] = match sh {
+        Sh::Bash => &["bash", "--norc", "--noprofile", "-i"],
+        Sh::Zsh => &["zsh", "-f", "-i"],
+    };
+    // UTF-8, as users have it: in the C locale zsh shows the emoji as `?`.
+    let env = [("LANG", "C.UTF-8"), ("LC_ALL", "C.UTF-8")];
+    let mut pty = world.pty(argv, &env, marker, &world.path(dir));
+    let first = pty.run(world, &format!(". ~/{file}"));
+    (pty, first)
+}
+
+/// The prompt as a person sees it: colours (SGR sequences) and readline's \001/\002 dropped, the
+/// final `$`/`#`/`%` and blanks trimmed, so checks hold with or without colours.
+fn shown(step: &Step) -> String {
+    common::shown(&step.prompt)
+        .trim_end()
+        .trim_end_matches(['$', '#', '%'])
+        .to_string()
+}
+
+fn kube_world(world: &World, context: &str, namespace: &str) {
+    world.write(
+        "home/.kube/config",
+        common::kubeconfig(Some(context), &[(context, Some(namespace))]),
+    );
+}
+
+/// Segment after `cd` into a repo, after `git checkout -b`, after a kubeconfig edit; `$?` and
+/// the pipeline statuses survive the hook; no job noise.
+fn segment_follows_the_world(sh: Sh) {
+    if !sh.available() {
+        return;
+    }
+    let world = World::new();
+    world.repo("repo", "main");
+    kube_world(&world, "dev", "team");
+    let (mut pty, first) = start(&world, sh, ".", &sh.init(awesh_bin(), ""));
+    assert_eq!(
+        shown(&first),
+        "[awesh]:☸️dev:☸️team",
+        "{sh:?} outside a repo"
+    );
+
+    let step = pty.run(&world, "cd repo");
+    assert_eq!(
+        shown(&step),
+        "[awesh]:☸️dev:☸️team:🌿main",
+        "{sh:?} after cd"
+    );
+
+    let step = pty.run(&world, "git checkout -q -b other");
+    assert_eq!(
+        shown(&step),
+        "[awesh]:☸️dev:☸️team:🌿other",
+        "{sh:?} after checkout"
+    );
+
+    kube_world(&world, "prod", "payments");
+    let step = pty.run(&world, "");
+    assert_eq!(
+        shown(&step),
+        "[awesh]:☸️prod:☸️payments:🌿other",
+        "{sh:?} after kubeconfig edit"
+    );
+
+    pty.run(&world, "false");
+    let step = pty.run(&world, "echo \"rc=$?\"");
+    assert!(step.out().contains("rc=1\r\n"), "{sh:?}: {}", step.out());
+
+    pty.run(&world, "false | true | (exit 3)");
+    let step = pty.run(&world, &format!("echo \"ps={}\"", sh.pipestatus()));
+    assert!(
+        step.out().contains("ps=1 0 3\r\n"),
+        "{sh:?}: {}",
+        step.out()
+    );
+
+    let step = pty.run(&world, "jobs");
+    assert!(!step.out().contains('['), "{sh:?} has jobs: {}", step.out());
+    let log = String::from_utf8_lossy(&pty.raw()).into_owned();
+    assert!(!log.contains("Done"), "{sh:?} printed job noise:\n{log}");
+}
+
+#[test]
+fn bash_segment_follows_the_world() {
+    segment_follows_the_world(Sh::Bash);
+}
+
+#[test]
+fn zsh_segment_follows_the_world() {
+    segment_follows_the_world(Sh::Zsh);
+}
