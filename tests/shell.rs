@@ -163,3 +163,142 @@ fn bash_segment_follows_the_world() {
 fn zsh_segment_follows_the_world() {
     segment_follows_the_world(Sh::Zsh);
 }
+
+/// Counts `needle` in `hay`.
+fn count(hay: &str, needle: &str) -> usize {
+    hay.matches(needle).count()
+}
+
+/// Hooks that were there before awesh keep running, once per prompt, in their order, seeing the
+/// command's `$?`; evaluating the init twice installs one hook and one segment.
+fn existing_hooks_survive(sh: Sh, hooks: &str, names: &[&str], show_hooks: &str) {
+    if !sh.available() {
+        return;
+    }
+    let world = World::new();
+    world.repo("repo", "main");
+    let init = sh.init(awesh_bin(), "");
+    let (mut pty, first) = start(&world, sh, "repo", &format!("{hooks}{init}{init}"));
+    assert_eq!(
+        shown(&first),
+        "[awesh]:🌿main",
+        "{sh:?}: one segment after two inits"
+    );
+    // An empty line leaves `$?` as it was.
+    for (line, want) in [("false", 1), ("", 1), ("true", 0), ("(exit 7)", 7)] {
+        let step = pty.run(&world, line);
+        assert_eq!(shown(&step), "[awesh]:🌿main", "{sh:?} after {line:?}");
+        let out = step.out();
+        let mut at = 0;
+        for name in names {
+            let seen = format!("{name} saw {want}\r\n");
+            assert_eq!(
+                count(&out, &seen),
+                1,
+                "{sh:?} {line:?}: {seen:?} once in {out:?}"
+            );
+            let pos = out.find(&seen).unwrap();
+            assert!(pos >= at, "{sh:?}: hooks out of order in {out:?}");
+            at = pos;
+        }
+    }
+    let step = pty.run(&world, show_hooks);
+    assert!(step.out().contains("hooks=1\r\n"), "{sh:?}: {}", step.out());
+}
+
+#[test]
+fn bash_keeps_a_string_prompt_command() {
+    existing_hooks_survive(
+        Sh::Bash,
+        "PROMPT_COMMAND='s=$?; echo \"HOOK-A saw $s\"; echo \"HOOK-B saw $s\"'\n",
+        &["HOOK-A", "HOOK-B"],
+        "echo \"hooks=$(printf '%s\\n' \"${PROMPT_COMMAND[@]}\" | grep -c __awesh_hook)\"",
+    );
+}
+
+#[test]
+fn bash_keeps_an_array_prompt_command() {
+    existing_hooks_survive(
+        Sh::Bash,
+        "PROMPT_COMMAND=('echo \"HOOK-A saw $?\"' 'echo \"HOOK-B saw $?\"')\n",
+        &["HOOK-A", "HOOK-B"],
+        "echo \"hooks=$(printf '%s\\n' \"${PROMPT_COMMAND[@]}\" | grep -c __awesh_hook)\"",
+    );
+}
+
+#[test]
+fn zsh_keeps_precmd_hooks_and_themes() {
+    // A theme's precmd that rebuilds PROMPT every time, plus a precmd_functions hook.
+    existing_hooks_survive(
+        Sh::Zsh,
+        "precmd() { echo \"HOOK-A saw $?\"; PROMPT='[awesh]%# '; }\n\
+         hook_b() { echo \"HOOK-B saw $?\"; }\n\
+         autoload -Uz add-zsh-hook\nadd-zsh-hook precmd hook_b\n",
+        &["HOOK-A", "HOOK-B"],
+        "echo \"hooks=${#${(@M)precmd_functions:#__awesh_precmd}}\"",
+    );
+}
+
+/// Names from a hostile repository and kubeconfig: shown as text, never run or interpreted,
+/// and no raw control byte reaches the terminal.
+fn hostile_names_stay_text(sh: Sh, setup: &str) {
+    if !sh.available() {
+        return;
+    }
+    let world = World::new();
+    world.repo("repo", "main");
+    let branch = "$(touch${IFS}pwned)";
+    world.git("repo", &["checkout", "-q", "-b", branch]);
+    // YAML double quotes: \e is ESC, \a BEL, \r CR. A title change, a screen clear, a bell and
+    // a carriage return that would hide what came before.
+    let context = r#"`touch${IFS}pwned2`\\w%F{red}x\e]0;pwn\a\e[2J\rZ"#;
+    let namespace = "%F{red}ns$(touch${IFS}pwned3)";
+    world.write(
+        "home/.kube/config",
+        format!(
+            "apiVersion: v1\nkind: Config\ncurrent-context: \"{context}\"\ncontexts:\n\
+             - name: \"{context}\"\n  context:\n    cluster: c\n    namespace: \"{namespace}\"\n"
+        ),
+    );
+    let init = sh.init(awesh_bin(), "");
+    let (mut pty, _) = start(&world, sh, "repo", &format!("{setup}{init}"));
+    let step = pty.run(&world, "");
+    let want = format!(
+        "[awesh]:☸️`touch${{IFS}}pwned2`\\w%F{{red}}x^[]0;pwn^G^[[2J^MZ:☸️{namespace}:🌿{branch}"
+    );
+    assert_eq!(shown(&step), want, "{sh:?} {setup:?}");
+    for file in ["pwned", "pwned2", "pwned3"] {
+        assert!(
+            !world.path("repo").join(file).exists(),
+            "{sh:?} {setup:?} ran {file}"
+        );
+    }
+    let raw = pty.raw();
+    for bad in [&b"\x1b]0;pwn"[..], b"\x1b[2J", b"\x07", b"\rZ"] {
+        assert!(
+            !raw.windows(bad.len()).any(|w| w == bad),
+            "{sh:?} {setup:?} printed {bad:?} raw:\n{}",
+            common::visible(&raw)
+        );
+    }
+}
+
+#[test]
+fn bash_shows_hostile_names_as_text() {
+    hostile_names_stay_text(Sh::Bash, "");
+}
+
+#[test]
+fn bash_without_promptvars_shows_hostile_names_as_text() {
+    hostile_names_stay_text(Sh::Bash, "shopt -u promptvars\n");
+}
+
+#[test]
+fn zsh_shows_hostile_names_as_text() {
+    hostile_names_stay_text(Sh::Zsh, "");
+}
+
+#[test]
+fn zsh_with_prompt_subst_shows_hostile_names_as_text() {
+    hostile_names_stay_text(Sh::Zsh, "setopt prompt_subst\n");
+}
