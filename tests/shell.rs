@@ -302,3 +302,179 @@ fn zsh_shows_hostile_names_as_text() {
 fn zsh_with_prompt_subst_shows_hostile_names_as_text() {
     hostile_names_stay_text(Sh::Zsh, "setopt prompt_subst\n");
 }
+
+/// `awesh_off`/`awesh_on`, for one part or all of awesh, in the current shell.
+fn toggles_work(sh: Sh) {
+    if !sh.available() {
+        return;
+    }
+    let world = World::new();
+    world.repo("repo", "main");
+    kube_world(&world, "dev", "default");
+    let (mut pty, first) = start(&world, sh, "repo", &sh.init(awesh_bin(), ""));
+    assert_eq!(shown(&first), "[awesh]:☸️dev:🌿main", "{sh:?}");
+    for (line, want) in [
+        ("awesh_off kube", "[awesh]:🌿main"),
+        ("awesh_off git", "[awesh]"),
+        ("awesh_on kube", "[awesh]:☸️dev"),
+        ("awesh_on git", "[awesh]:☸️dev:🌿main"),
+        ("awesh_off", "[awesh]"),
+        ("cd ..", "[awesh]"),
+        ("cd repo", "[awesh]"),
+        ("awesh_on", "[awesh]:☸️dev:🌿main"),
+    ] {
+        let step = pty.run(&world, line);
+        assert_eq!(shown(&step), want, "{sh:?} after {line}");
+        assert!(
+            !step.out().contains("awesh:"),
+            "{sh:?} warned: {}",
+            step.out()
+        );
+    }
+    let step = pty.run(&world, "awesh_off nonsense");
+    assert!(
+        step.out().contains("unknown part nonsense"),
+        "{sh:?}: {}",
+        step.out()
+    );
+}
+
+#[test]
+fn bash_toggles_work() {
+    toggles_work(Sh::Bash);
+}
+
+#[test]
+fn zsh_toggles_work() {
+    toggles_work(Sh::Zsh);
+}
+
+/// The binary at a path with a space and a quote (which the init must quote); then a binary
+/// that fails, then none at all: the prompt keeps working, with one short warning each time.
+fn broken_binary_keeps_the_prompt(sh: Sh) {
+    if !sh.available() {
+        return;
+    }
+    let world = World::new();
+    world.repo("repo", "main");
+    let dir = world.path("b i n's");
+    std::fs::create_dir_all(&dir).unwrap();
+    let bin = dir.join("awesh");
+    if std::fs::hard_link(awesh_bin(), &bin).is_err() {
+        std::fs::copy(awesh_bin(), &bin).unwrap();
+    }
+    let (mut pty, first) = start(&world, sh, "repo", &sh.init(&bin, ""));
+    assert_eq!(
+        shown(&first),
+        "[awesh]:🌿main",
+        "{sh:?} from a path with ' and space"
+    );
+
+    std::fs::remove_file(&bin).unwrap();
+    world.write("b i n's/awesh", "#!/bin/sh\necho boom >&2\nexit 3\n");
+    make_executable(&bin);
+    let step = pty.run(&world, "");
+    assert_eq!(shown(&step), "[awesh]", "{sh:?}");
+    let out = step.out();
+    assert_eq!(count(&out, "awesh: "), 1, "{sh:?}: {out:?}");
+    assert!(
+        out.contains("(exit 3)") && !out.contains("boom"),
+        "{sh:?}: {out:?}"
+    );
+    for _ in 0..2 {
+        let step = pty.run(&world, "");
+        assert_eq!(shown(&step), "[awesh]", "{sh:?}");
+        assert!(
+            !step.out().contains("awesh"),
+            "{sh:?} warned again: {}",
+            step.out()
+        );
+    }
+
+    std::fs::remove_file(&bin).unwrap();
+    let step = pty.run(&world, "awesh_on");
+    assert_eq!(shown(&step), "[awesh]", "{sh:?}");
+    let out = step.out();
+    assert!(
+        out.contains("awesh: ") && out.contains("is missing"),
+        "{sh:?}: {out:?}"
+    );
+    assert!(
+        !out.contains("not found") && !out.contains("No such"),
+        "{sh:?}: {out:?}"
+    );
+    let step = pty.run(&world, "echo \"ok-$((40 + 2))\"");
+    assert!(step.out().contains("ok-42\r\n"), "{sh:?}: {}", step.out());
+    assert!(
+        !step.out().contains("awesh"),
+        "{sh:?} warned again: {}",
+        step.out()
+    );
+    assert_eq!(shown(&step), "[awesh]", "{sh:?}");
+}
+
+fn make_executable(path: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+#[test]
+fn bash_survives_a_broken_binary() {
+    broken_binary_keeps_the_prompt(Sh::Bash);
+}
+
+#[test]
+fn zsh_survives_a_broken_binary() {
+    broken_binary_keeps_the_prompt(Sh::Zsh);
+}
+
+/// `--prompt var` leaves the prompt alone; a prompt that names `${AWESH_SEGMENT}` itself is
+/// left alone in the default mode too; `--prompt replace` gives the simple default prompt.
+fn prompt_modes(sh: Sh) {
+    if !sh.available() {
+        return;
+    }
+    let world = World::new();
+    world.repo("repo", "main");
+    let print_var = "printf '<%s>\\n' \"$AWESH_SEGMENT\"";
+
+    let (mut pty, first) = start(&world, sh, "repo", &sh.init(awesh_bin(), "--prompt var"));
+    assert_eq!(shown(&first), "[awesh]", "{sh:?} var mode");
+    let step = pty.run(&world, print_var);
+    assert!(step.out().contains("<:🌿main>"), "{sh:?}: {}", step.out());
+    drop(pty);
+
+    let own = match sh {
+        Sh::Bash => "PS1='[awesh ${AWESH_SEGMENT} here]\\$ '\n",
+        Sh::Zsh => "setopt prompt_subst\nPROMPT='[awesh ${AWESH_SEGMENT} here]%# '\n",
+    };
+    let rc = format!("{own}{}", sh.init(awesh_bin(), ""));
+    let (mut pty, first) = start(&world, sh, "repo", &rc);
+    assert_eq!(
+        shown(&first),
+        "[awesh :🌿main here]",
+        "{sh:?} placed by the user"
+    );
+    let step = pty.run(&world, "git checkout -q -b next");
+    assert_eq!(
+        shown(&step),
+        "[awesh :🌿next here]",
+        "{sh:?} placed by the user"
+    );
+    drop(pty);
+
+    // The default prompt has no marker of ours: it shows the directory, so use its name.
+    let rc = sh.init(awesh_bin(), "--prompt replace");
+    let (_pty, first) = start_with(&world, sh, "repo", &rc, "/repo:");
+    assert_eq!(shown(&first), "/repo:🌿next", "{sh:?} replace mode");
+}
+
+#[test]
+fn bash_prompt_modes() {
+    prompt_modes(Sh::Bash);
+}
+
+#[test]
+fn zsh_prompt_modes() {
+    prompt_modes(Sh::Zsh);
+}

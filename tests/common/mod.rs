@@ -172,8 +172,11 @@ impl World {
     /// environment plus `env`, and waits for its first output. The shell starts only once the
     /// log is being recorded, so no byte is missed. `marker` starts every prompt of the test.
     pub fn pty(&self, argv: &[&str], env: &[(&str, &str)], marker: &str, dir: &Path) -> Pty {
-        let socket = self.root().join(format!("tmux-{}.sock", argv[0]));
-        let log = self.root().join(format!("pty-{}.log", argv[0]));
+        // Each session its own server and log, even several in one world.
+        static SESSIONS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = SESSIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let socket = self.root().join(format!("tmux-{}-{n}.sock", argv[0]));
+        let log = self.root().join(format!("pty-{}-{n}.log", argv[0]));
         std::fs::write(&log, b"").unwrap();
         let mut shell = String::from("read _; exec env TERM=dumb");
         let ceiling = self.root().parent().unwrap().display().to_string();
