@@ -49,7 +49,8 @@ __awesh_hook() {
     elif [[ ! -x $__awesh_bin ]]; then
         # Uninstalled after init: a stat per prompt, no "command not found" per prompt.
         __awesh_warn "$__awesh_bin is missing"
-    elif __awesh_out=$("$__awesh_bin" "${__awesh_args[@]}" 2>/dev/null); then
+    # `exec`: with a redirection bash would otherwise fork twice (a subshell, then awesh).
+    elif __awesh_out=$(exec "$__awesh_bin" "${__awesh_args[@]}" 2>/dev/null); then
         AWESH_SEGMENT=$__awesh_out
     else
         __awesh_rc=$?
