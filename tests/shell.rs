@@ -522,3 +522,79 @@ fn bench_script_counts_one_process_per_prompt() {
         );
     }
 }
+
+/// With bash-preexec loaded, awesh goes into its `precmd_functions` and leaves PROMPT_COMMAND
+/// (which bash-preexec needs to end with its own entry) alone. The stand-in below keeps
+/// bash-preexec's interface: `__bp_imported`, `precmd_functions`, `$?` set for each function.
+#[test]
+fn bash_uses_the_bash_preexec_hook_list() {
+    if !Sh::Bash.available() {
+        return;
+    }
+    let world = World::new();
+    world.repo("repo", "main");
+    let preexec = "__bp_imported=defined\nprecmd_functions=()\n\
+        __bp_precmd_invoke_cmd() { local s=$? f; for f in \"${precmd_functions[@]}\"; do \
+        (exit \"$s\"); \"$f\"; done; }\n\
+        PROMPT_COMMAND='__bp_precmd_invoke_cmd'\n";
+    let init = Sh::Bash.init(awesh_bin(), "");
+    let (mut pty, first) = start(&world, Sh::Bash, "repo", &format!("{preexec}{init}{init}"));
+    assert_eq!(shown(&first), "[awesh]:🌿main");
+    let step = pty.run(
+        &world,
+        "echo \"pc=$PROMPT_COMMAND fns=${precmd_functions[*]}\"",
+    );
+    assert!(
+        step.out()
+            .contains("pc=__bp_precmd_invoke_cmd fns=__awesh_hook\r\n"),
+        "{}",
+        step.out()
+    );
+}
+
+/// direnv installs its hook in front of the others, also when evaluated after awesh: the
+/// KUBECONFIG it exports for a directory shows in the very prompt that follows the `cd`.
+fn sees_what_direnv_exports(sh: Sh) {
+    if !sh.available() {
+        return;
+    }
+    let world = World::new();
+    world.repo("repo", "main");
+    kube_world(&world, "dev", "default");
+    world.write(
+        "home/other.yaml",
+        common::kubeconfig(Some("other"), &[("other", None)]),
+    );
+    // direnv's own snippets (`direnv hook bash|zsh`), with a stand-in for `direnv export`.
+    let direnv = match sh {
+        Sh::Bash => {
+            "_direnv_hook() { if [[ $PWD == */repo ]]; then export KUBECONFIG=~/other.yaml; \
+             else unset KUBECONFIG; fi; }\n\
+             if [[ \";${PROMPT_COMMAND[*]:-};\" != *\";_direnv_hook;\"* ]]; then \
+             PROMPT_COMMAND=\"_direnv_hook${PROMPT_COMMAND:+;$PROMPT_COMMAND}\"; fi\n"
+        }
+        Sh::Zsh => {
+            "_direnv_hook() { if [[ $PWD == */repo ]]; then export KUBECONFIG=~/other.yaml; \
+             else unset KUBECONFIG; fi; }\n\
+             typeset -ag precmd_functions\n\
+             precmd_functions=(_direnv_hook ${(@)precmd_functions:#_direnv_hook})\n"
+        }
+    };
+    let rc = format!("{}{direnv}", sh.init(awesh_bin(), ""));
+    let (mut pty, first) = start(&world, sh, ".", &rc);
+    assert_eq!(shown(&first), "[awesh]:☸️dev", "{sh:?}");
+    let step = pty.run(&world, "cd repo");
+    assert_eq!(shown(&step), "[awesh]:☸️other:🌿main", "{sh:?}");
+    let step = pty.run(&world, "cd ..");
+    assert_eq!(shown(&step), "[awesh]:☸️dev", "{sh:?}");
+}
+
+#[test]
+fn bash_sees_what_direnv_exports() {
+    sees_what_direnv_exports(Sh::Bash);
+}
+
+#[test]
+fn zsh_sees_what_direnv_exports() {
+    sees_what_direnv_exports(Sh::Zsh);
+}
