@@ -5,8 +5,10 @@ The same measure as zsh-bench's "command lag", for bash and zsh alike: each shel
 real pseudo-terminal (TERM=xterm-256color, 200x50) in a temp HOME holding a git repository and
 a kubeconfig; the script presses Enter on an empty line and times until the whole next prompt
 has been written. It compares each shell bare with the same shell after
-`eval "$(awesh init SHELL)"`, and (with --count-procs) counts with strace the processes each
-prompt starts. Build the binary to measure first: `cargo build --release`.
+`eval "$(awesh init SHELL)"`, and with the same hook running /bin/true instead of awesh: the
+floor for any tool that starts one process per prompt on this machine. With --count-procs it
+counts with strace the processes each prompt starts. Build the binary to measure first:
+`cargo build --release`.
 
     benches/command_lag.py [--awesh target/release/awesh] [--prompts 300] [--count-procs]
 """
@@ -61,16 +63,18 @@ def world_env(root):
     }
 
 
-def rc_text(shell, awesh):
+def rc_text(shell, awesh, floor=False):
     """The rc file: bracketed paste off (its escapes would follow every prompt), a prompt the
-    script can recognise, and the awesh init line unless measuring the bare shell."""
+    script can recognise, and the awesh init line unless measuring the bare shell; for the
+    floor, the init with /bin/true in place of the awesh binary."""
     if shell == "bash":
         text = "bind 'set enable-bracketed-paste off'\nPS1='bench> '\n"
     else:
         text = "unset zle_bracketed_paste\nPROMPT='bench> '\n"
     if awesh:
         quoted = "'" + awesh.replace("'", "'\\''") + "'"
-        text += f'eval "$({quoted} init {shell})"\n'
+        swap = " | sed 's|^\\(.*__awesh_bin=\\).*|\\1/bin/true|'" if floor else ""
+        text += f'eval "$({quoted} init {shell}{swap})"\n'
     return text
 
 
@@ -144,13 +148,13 @@ def count_procs(session, prompts):
     return forks / prompts, execs / prompts
 
 
-def measure(shell, awesh, args):
+def measure(shell, awesh, args, floor=False):
     root = tempfile.mkdtemp(prefix="command-lag-")
     try:
         repo = make_world(root)
         rc = os.path.join(root, "rc")
         with open(rc, "w") as f:
-            f.write(rc_text(shell, awesh))
+            f.write(rc_text(shell, awesh, floor))
         session = Session(shell, root, repo, rc)
         try:
             for _ in range(args.warmup):
@@ -181,8 +185,13 @@ def main():
         if not shutil.which(shell):
             print(f"{shell}: not installed, skipped")
             continue
-        for label, binary in ((f"{shell} bare", None), (f"{shell} +awesh", awesh)):
-            lags, procs = measure(shell, binary, args)
+        setups = (
+            (f"{shell} bare", None, False),
+            (f"{shell} +true", awesh, True),
+            (f"{shell} +awesh", awesh, False),
+        )
+        for label, binary, floor in setups:
+            lags, procs = measure(shell, binary, args, floor)
             p10, p90 = lags[len(lags) // 10], lags[len(lags) * 9 // 10]
             forks, execs = procs if procs else ("-", "-")
             if procs:

@@ -505,8 +505,10 @@ fn bench_script_counts_one_process_per_prompt() {
     );
     for (setup, procs) in [
         ("bash bare", "0.0"),
+        ("bash +true", "1.0"),
         ("bash +awesh", "1.0"),
         ("zsh bare", "0.0"),
+        ("zsh +true", "1.0"),
         ("zsh +awesh", "1.0"),
     ] {
         let row: Vec<&str> = text
