@@ -98,8 +98,8 @@ fn kube_world(world: &World, context: &str, namespace: &str) {
     );
 }
 
-/// Segment after `cd` into a repo, after `git checkout -b`, after a kubeconfig edit; `$?` and
-/// the pipeline statuses survive the hook; no job noise.
+/// Segment after `cd` into a repo, after `git checkout -b`, after a kubeconfig edit; `$?`, the
+/// pipeline statuses and `$_` survive the hook; no job noise.
 fn segment_follows_the_world(sh: Sh) {
     if !sh.available() {
         return;
@@ -147,6 +147,10 @@ fn segment_follows_the_world(sh: Sh) {
         "{sh:?}: {}",
         step.out()
     );
+
+    pty.run(&world, "echo last-word");
+    let step = pty.run(&world, "echo \"u=$_\"");
+    assert!(step.out().contains("u=last-word\r\n"), "{sh:?}: {}", step.out());
 
     let step = pty.run(&world, "jobs");
     assert!(!step.out().contains('['), "{sh:?} has jobs: {}", step.out());
