@@ -1,6 +1,6 @@
 # awesh for bash: put `eval "$(awesh init bash)"` in ~/.bashrc. `awesh init bash` prints this
-# file with the two values below filled in; everything else is plain bash, kept compatible with
-# bash 3.2 (macOS) and safe under `set -eu`.
+# file with the two values below filled in; everything else is plain bash, written for bash 3.2
+# (macOS) and later (tested on 5.x) and safe under `set -eu`.
 #
 # Once per prompt the hook runs `awesh prompt` (the one process a prompt costs), keeps the
 # result in $AWESH_SEGMENT and, by default, inserts `${AWESH_SEGMENT}` into your PS1 right

@@ -18,9 +18,9 @@ pub enum Command {
     Prompt(PromptArgs),
     /// Show what each segment found, where from, how long it took, and why one is missing.
     Explain(ExplainArgs),
-    /// Print the shell integration: add `eval "$(awesh init bash)"` to ~/.bashrc, or
-    /// `eval "$(awesh init zsh)"` to ~/.zshrc.
+    /// Print the shell integration for your rc file: `eval "$(awesh init bash)"`.
     ///
+    /// Add `eval "$(awesh init bash)"` to ~/.bashrc, or `eval "$(awesh init zsh)"` to ~/.zshrc.
     /// The segment is kept in $AWESH_SEGMENT and added to your prompt right before its final
     /// `\$ ` (bash) or `%# ` (zsh). `awesh_off`, `awesh_on`, `awesh_off kube`, `awesh_off git`
     /// turn parts off and on in the current shell.
@@ -71,7 +71,7 @@ pub struct InitArgs {
 /// The shells `awesh init` has a script for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum InitShell {
-    /// bash 3.2 or later; hooks `PROMPT_COMMAND` (string or 5.1+ array) or bash-preexec.
+    /// bash; hooks `PROMPT_COMMAND` (string or 5.1+ array), or bash-preexec's list.
     Bash,
     /// zsh; hooks `precmd` through add-zsh-hook.
     Zsh,

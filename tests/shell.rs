@@ -150,7 +150,11 @@ fn segment_follows_the_world(sh: Sh) {
 
     pty.run(&world, "echo last-word");
     let step = pty.run(&world, "echo \"u=$_\"");
-    assert!(step.out().contains("u=last-word\r\n"), "{sh:?}: {}", step.out());
+    assert!(
+        step.out().contains("u=last-word\r\n"),
+        "{sh:?}: {}",
+        step.out()
+    );
 
     let step = pty.run(&world, "jobs");
     assert!(!step.out().contains('['), "{sh:?} has jobs: {}", step.out());

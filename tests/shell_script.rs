@@ -194,3 +194,39 @@ fn completions_are_accepted_by_each_shell() {
         }
     }
 }
+
+/// The bash completions complete: a subcommand from its start, and `--prompt`'s values.
+#[test]
+fn bash_completions_complete() {
+    let world = World::new();
+    let script = world.write(
+        "awesh.completion",
+        common::stdout({
+            let mut cmd = world.awesh();
+            cmd.args(["completions", "bash"]);
+            cmd
+        }),
+    );
+    let test = r#"
+        source "$1"
+        complete_line() {
+            COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}
+            COMPREPLY=()
+            _awesh awesh "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD - 1]}"
+            printf '%s\n' "${COMPREPLY[*]}"
+        }
+        complete_line awesh in
+        complete_line awesh init zsh --prompt ''
+    "#;
+    let out = world
+        .command("bash")
+        .args(["-c", test, "test"])
+        .arg(&script)
+        .output()
+        .unwrap();
+    assert_ok(&out, "bash completion");
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "init\nadd var replace\n"
+    );
+}
