@@ -255,7 +255,8 @@ fn hostile_names_stay_text(sh: Sh, setup: &str) {
     }
     let world = World::new();
     world.repo("repo", "main");
-    let branch = "$(touch${IFS}pwned)";
+    // `!` is the history number in a zsh prompt with PROMPT_BANG.
+    let branch = "$(touch${IFS}pwned)!x";
     world.git("repo", &["checkout", "-q", "-b", branch]);
     // YAML double quotes: \e is ESC, \a BEL, \r CR. A title change, a screen clear, a bell and
     // a carriage return that would hide what came before.
@@ -309,6 +310,12 @@ fn zsh_shows_hostile_names_as_text() {
 #[test]
 fn zsh_with_prompt_subst_shows_hostile_names_as_text() {
     hostile_names_stay_text(Sh::Zsh, "setopt prompt_subst\n");
+}
+
+#[test]
+fn zsh_with_prompt_bang_shows_hostile_names_as_text() {
+    hostile_names_stay_text(Sh::Zsh, "setopt prompt_bang\n");
+    hostile_names_stay_text(Sh::Zsh, "setopt prompt_bang prompt_subst\n");
 }
 
 /// `awesh_off`/`awesh_on`, for one part or all of awesh, in the current shell.
