@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# The command-lag benchmark of awesh's shell integration (issue #4): what the docstring says.
 """Command lag: what a user feels, the time from Enter on an empty line to the next prompt.
 
 The same measure as zsh-bench's "command lag", for bash and zsh alike: each shell runs in a
