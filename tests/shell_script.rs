@@ -230,3 +230,49 @@ fn bash_completions_complete() {
         "init\nadd var replace\n"
     );
 }
+
+/// The command-lag benchmark script runs (a few prompts, with the test binary), and counts one
+/// process started and one program run per prompt with awesh, none bare. Times are not checked:
+/// they belong to the benchmark, on a quiet machine.
+#[test]
+fn bench_script_counts_one_process_per_prompt() {
+    if !(have("python3") && have("strace") && have("zsh")) {
+        return;
+    }
+    let world = World::new();
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/command_lag.py");
+    let out = world
+        .command("python3")
+        .arg(script)
+        .arg("--awesh")
+        .arg(env!("CARGO_BIN_EXE_awesh"))
+        .args(["--prompts", "5", "--warmup", "1", "--count-procs"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for (setup, procs) in [
+        ("bash bare", "0.0"),
+        ("bash +true", "1.0"),
+        ("bash +awesh", "1.0"),
+        ("zsh bare", "0.0"),
+        ("zsh +true", "1.0"),
+        ("zsh +awesh", "1.0"),
+    ] {
+        let row: Vec<&str> = text
+            .lines()
+            .find(|l| l.starts_with(setup))
+            .unwrap_or_else(|| panic!("no {setup} row in\n{text}"))
+            .split_whitespace()
+            .collect();
+        assert_eq!(
+            &row[row.len() - 2..],
+            [procs, procs],
+            "{setup}: processes, programs\n{text}"
+        );
+    }
+}

@@ -1,6 +1,7 @@
 //! The test environment builder shared by the integration tests: a temp dir with its own
 //! HOME, no inherited git/kube/awesh variables, and helpers to make git repositories with the
 //! real `git` and kubeconfigs by hand. Never touches the developer's own home or config.
+//! It also runs real shells in a pseudo-terminal (a tmux pane) for the shell-integration tests.
 #![allow(dead_code)]
 
 use std::ffi::OsStr;
@@ -371,4 +372,109 @@ pub fn shown(bytes: &[u8]) -> String {
 /// Quotes a word for `sh -c`.
 pub fn sh_quote(word: &str) -> String {
     format!("'{}'", word.replace('\'', r"'\''"))
+}
+
+// ---- The shells under test, for tests/shell*.rs ----
+
+/// Every prompt of these tests starts with this (the tests' own PS1/PROMPT).
+pub const MARKER: &str = "[awesh";
+
+/// A shell awesh integrates with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sh {
+    Bash,
+    Zsh,
+}
+
+impl Sh {
+    /// The program's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Sh::Bash => "bash",
+            Sh::Zsh => "zsh",
+        }
+    }
+
+    /// Installed (with tmux), or skipped loudly.
+    pub fn available(self) -> bool {
+        have("tmux") && have(self.name())
+    }
+
+    /// The rc file the test writes and sources, and the settings every session needs: no
+    /// bracketed paste (its escapes would surround each typed line) and the test's prompt.
+    pub fn rc(self) -> (&'static str, &'static str) {
+        match self {
+            Sh::Bash => (
+                ".bashrc",
+                "bind 'set enable-bracketed-paste off'\nPS1='[awesh]\\$ '\n",
+            ),
+            Sh::Zsh => (".zshrc", "unset zle_bracketed_paste\nPROMPT='[awesh]%# '\n"),
+        }
+    }
+
+    /// `eval "$(BIN init SHELL ARGS)"`, with BIN quoted for the shell.
+    pub fn init(self, bin: &Path, args: &str) -> String {
+        let bin = sh_quote(&bin.display().to_string());
+        format!("eval \"$({bin} init {} {args})\"\n", self.name())
+    }
+
+    /// The variable holding the last pipeline's statuses.
+    pub fn pipestatus(self) -> &'static str {
+        match self {
+            Sh::Bash => "${PIPESTATUS[*]}",
+            Sh::Zsh => "${pipestatus[*]}",
+        }
+    }
+}
+
+/// The awesh binary under test.
+pub fn awesh_bin() -> &'static Path {
+    Path::new(env!("CARGO_BIN_EXE_awesh"))
+}
+
+/// Starts `sh` in `dir` (relative to the world root), sources an rc made of the common settings
+/// and `rc`, and returns the session at the first prompt awesh has seen.
+pub fn start(world: &World, sh: Sh, dir: &str, rc: &str) -> (Pty, Step) {
+    start_with(world, sh, dir, rc, MARKER)
+}
+
+/// [`start`], for a prompt that starts with `marker` instead of [`MARKER`].
+pub fn start_with(world: &World, sh: Sh, dir: &str, rc: &str, marker: &str) -> (Pty, Step) {
+    let (file, common) = sh.rc();
+    world.write(&format!("home/{file}"), format!("{common}{rc}"));
+    let argv: &[&str] = match sh {
+        Sh::Bash => &["bash", "--norc", "--noprofile", "-i"],
+        Sh::Zsh => &["zsh", "-f", "-i"],
+    };
+    // UTF-8, as users have it: in the C locale zsh shows the emoji as `?`.
+    let env = [("LANG", "C.UTF-8"), ("LC_ALL", "C.UTF-8")];
+    let mut pty = world.pty(argv, &env, marker, &world.path(dir));
+    let first = pty.run(world, &format!(". ~/{file}"));
+    (pty, first)
+}
+
+impl Step {
+    /// The prompt as a person sees it: colours (SGR sequences) and readline's \001/\002
+    /// dropped, the final `$`/`#`/`%` and blanks trimmed, so checks hold with or without colours.
+    pub fn shown(&self) -> String {
+        shown(&self.prompt)
+            .trim_end()
+            .trim_end_matches(['$', '#', '%'])
+            .to_string()
+    }
+}
+
+impl World {
+    /// Writes `~/.kube/config` with one context, current, in `namespace`.
+    pub fn home_kubeconfig(&self, context: &str, namespace: &str) {
+        self.write(
+            "home/.kube/config",
+            kubeconfig(Some(context), &[(context, Some(namespace))]),
+        );
+    }
+}
+
+/// Counts `needle` in `hay`.
+pub fn count(hay: &str, needle: &str) -> usize {
+    hay.matches(needle).count()
 }
