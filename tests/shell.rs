@@ -244,6 +244,19 @@ fn prompt_modes(sh: Sh) {
     );
     drop(pty);
 
+    if sh == Sh::Zsh {
+        // Placed in RPROMPT: PROMPT is left as it is.
+        let rc = format!(
+            "setopt prompt_subst\nRPROMPT='${{AWESH_SEGMENT}}'\n{}",
+            sh.init(awesh_bin(), "")
+        );
+        let (mut pty, first) = start(&world, sh, "repo", &rc);
+        assert!(first.shown().starts_with("[awesh]"), "{}", first.shown());
+        let step = pty.run(&world, "echo \"p=$PROMPT r=$RPROMPT s=$AWESH_SEGMENT\"");
+        let want = "p=[awesh]%#  r=${AWESH_SEGMENT} s=:🌿next\r\n";
+        assert!(step.out().contains(want), "{}", step.out());
+    }
+
     // The default prompt has no marker of ours: it shows the directory, so use its name.
     let rc = sh.init(awesh_bin(), "--prompt replace");
     let (_pty, first) = start_with(&world, sh, "repo", &rc, "/repo:");
