@@ -64,15 +64,24 @@ __awesh_hook() {
 # it: that becomes the new base, so later changes to PS1 are kept, not overwritten.
 # shellcheck disable=SC2016 # '${AWESH_SEGMENT}' is meant literally: PS1 expands it later.
 __awesh_ps1() {
-    local __awesh_piece='${AWESH_SEGMENT}' __awesh_tail
-    if [[ ${PS1-} != "$__awesh_made" ]]; then __awesh_base=${PS1-}; fi
+    local __awesh_piece='${AWESH_SEGMENT}' __awesh_tail __awesh_rest
+    if [[ ${PS1-} != "$__awesh_made" ]]; then
+        __awesh_base=${PS1-}
+        # Text we put in (without promptvars) sits between two empty `\[\]` (zero width; never
+        # in the segment, whose control bytes are made visible). A copy of an old prompt (a
+        # virtualenv's `PS1="(venv) $PS1"`, and its `deactivate`) brings old text: take it out.
+        if [[ $__awesh_base == *'\[\]'*'\[\]'* ]]; then
+            __awesh_rest=${__awesh_base#*'\[\]'}
+            __awesh_base=${__awesh_base%%'\[\]'*}${__awesh_rest#*'\[\]'}
+        fi
+    fi
     if [[ -n $__awesh_off ]]; then
         __awesh_piece=
     elif [[ $__awesh_base == *'${AWESH_SEGMENT}'* || $__awesh_base == *'$AWESH_SEGMENT'* ]]; then
         __awesh_piece= # placed by you
     elif ! shopt -q promptvars; then
         # Without promptvars PS1 is only backslash-decoded: put the text itself in, `\` doubled.
-        __awesh_piece=${AWESH_SEGMENT//\\/\\\\}
+        __awesh_piece='\[\]'${AWESH_SEGMENT//\\/\\\\}'\[\]'
     fi
     __awesh_made=$__awesh_base$__awesh_piece
     for __awesh_tail in '\$ ' '\$' '$ ' '# ' '> '; do

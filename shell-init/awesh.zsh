@@ -69,7 +69,15 @@ __awesh_precmd() {
 __awesh_prompt() {
     emulate -L zsh
     local piece tail
-    [[ $PROMPT != "$__awesh_made" ]] && __awesh_base=$PROMPT
+    if [[ $PROMPT != "$__awesh_made" ]]; then
+        __awesh_base=$PROMPT
+        # Text we put in sits between two empty `%{%}` (zero width; never in the segment, whose
+        # `%` are doubled). A copy of an old prompt (a virtualenv's `PROMPT="(venv) $PROMPT"`,
+        # and its `deactivate`) brings old text along: take it out.
+        if [[ $__awesh_base == *'%{%}'*'%{%}'* ]]; then
+            __awesh_base=${__awesh_base%%'%{%}'*}${${__awesh_base#*'%{%}'}#*'%{%}'}
+        fi
+    fi
     if [[ -n $__awesh_off ]]; then
         piece=
     elif (( $1 )); then
@@ -80,7 +88,7 @@ __awesh_prompt() {
         fi
     else
         # Without PROMPT_SUBST only `%` escapes are read, and the segment has those doubled.
-        piece=$AWESH_SEGMENT
+        piece="%{%}$AWESH_SEGMENT%{%}"
     fi
     __awesh_made=$__awesh_base$piece
     for tail in '%(!.#.$) ' '%# ' '%#' '%% ' '❯ ' '$ ' '# ' '> '; do

@@ -152,3 +152,49 @@ fn bash_sees_what_direnv_exports() {
 fn zsh_sees_what_direnv_exports() {
     sees_what_direnv_exports(Sh::Zsh);
 }
+
+/// A virtualenv's `activate` copies the prompt, segment included (`PS1="(venv) ${PS1-}"`), and
+/// `deactivate` puts the old copy back, however stale its segment: either way the prompt shows
+/// one segment, the current one.
+fn copied_prompt_keeps_one_segment(sh: Sh, setup: &str) {
+    if !sh.available() {
+        return;
+    }
+    let world = World::new();
+    world.repo("repo", "main");
+    let var = match sh {
+        Sh::Bash => "PS1",
+        Sh::Zsh => "PROMPT",
+    };
+    let rc = format!("{setup}{}", sh.init(awesh_bin(), ""));
+    let (mut pty, first) = start(&world, sh, "repo", &rc);
+    assert_eq!(first.shown(), "[awesh]:🌿main", "{sh:?} {setup:?}");
+    let step = pty.run(&world, &format!("old=${var}; {var}=\"(venv) ${{{var}-}}\""));
+    assert_eq!(step.shown(), "[awesh]:🌿main", "{sh:?} {setup:?}");
+    assert!(
+        step.out().ends_with("(venv) "),
+        "{sh:?} {setup:?}: {}",
+        step.out()
+    );
+    let step = pty.run(&world, "git checkout -q -b next");
+    assert_eq!(step.shown(), "[awesh]:🌿next", "{sh:?} {setup:?}");
+    let step = pty.run(&world, &format!("{var}=$old"));
+    assert_eq!(step.shown(), "[awesh]:🌿next", "{sh:?} {setup:?}");
+    assert!(
+        !step.out().contains("(venv)"),
+        "{sh:?} {setup:?}: {}",
+        step.out()
+    );
+}
+
+#[test]
+fn bash_copied_prompt_keeps_one_segment() {
+    copied_prompt_keeps_one_segment(Sh::Bash, "");
+    copied_prompt_keeps_one_segment(Sh::Bash, "shopt -u promptvars\n");
+}
+
+#[test]
+fn zsh_copied_prompt_keeps_one_segment() {
+    copied_prompt_keeps_one_segment(Sh::Zsh, "");
+    copied_prompt_keeps_one_segment(Sh::Zsh, "setopt prompt_subst\n");
+}

@@ -142,7 +142,7 @@ fn zsh_script_runs_under_strict_flags_and_odd_options() {
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert_eq!(
         stdout,
-        "prompt=u:🌿main%# \nseg=:🌿main\nhooks=__awesh_precmd\n"
+        "prompt=u%{%}:🌿main%{%}%# \nseg=:🌿main\nhooks=__awesh_precmd\n"
     );
 }
 
