@@ -1,6 +1,8 @@
 //! One file per subcommand; this file only dispatches.
 
+pub mod completions;
 pub mod explain;
+pub mod init;
 pub mod prompt;
 
 use std::process::ExitCode;
@@ -15,6 +17,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Prompt(args) => Ok(prompt::run(&args)),
         Command::Explain(args) => explain::run(&args),
+        Command::Init(args) => init::run(&args),
+        Command::Completions(args) => completions::run(&args),
     }
 }
 
