@@ -18,6 +18,8 @@ pub enum Command {
     Prompt(PromptArgs),
     /// Show what each segment found, where from, how long it took, and why one is missing.
     Explain(ExplainArgs),
+    /// Find, print or check the configuration file.
+    Config(ConfigArgs),
 }
 
 /// Options of `awesh prompt`.
@@ -46,6 +48,28 @@ pub struct ExplainArgs {
     /// Deadline for gathering, in milliseconds [env: AWESH_TIMEOUT_MS] [default: 200].
     #[arg(long, value_name = "MS")]
     pub timeout_ms: Option<u64>,
+}
+
+/// Options of `awesh config`.
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    /// What to do with the configuration.
+    #[command(subcommand)]
+    pub command: ConfigCommand,
+}
+
+/// The subcommands of `awesh config`.
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Print the config file's path: $AWESH_CONFIG, else $XDG_CONFIG_HOME/awesh/config.toml.
+    Path,
+    /// Print a commented config holding every key at its default value.
+    Default,
+    /// Check the config file (unknown keys, bad regexes, bad colours...); exit 1 on any problem.
+    Check {
+        /// The file to check [default: the one `awesh config path` prints].
+        file: Option<std::path::PathBuf>,
+    },
 }
 
 /// The shells awesh can escape prompt text for.
