@@ -230,3 +230,96 @@ pub fn line_col(text: &str, at: usize) -> (usize, usize) {
     let start = before.rfind('\n').map_or(0, |i| i + 1);
     (line, before[start..].chars().count() + 1)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_file_is_found_where_the_variables_say() {
+        let cases: &[(&[(&str, &str)], Option<(&str, bool)>)] = &[
+            (
+                &[
+                    ("AWESH_CONFIG", "/etc/a.toml"),
+                    ("XDG_CONFIG_HOME", "/x"),
+                    ("HOME", "/h"),
+                ],
+                Some(("/etc/a.toml", true)),
+            ),
+            (
+                &[("AWESH_CONFIG", "rel.toml"), ("HOME", "/h")],
+                Some(("/cwd/rel.toml", true)),
+            ),
+            (
+                &[
+                    ("AWESH_CONFIG", ""),
+                    ("XDG_CONFIG_HOME", "/x"),
+                    ("HOME", "/h"),
+                ],
+                Some(("/x/awesh/config.toml", false)),
+            ),
+            (
+                &[("XDG_CONFIG_HOME", "/x"), ("HOME", "/h")],
+                Some(("/x/awesh/config.toml", false)),
+            ),
+            // a relative XDG_CONFIG_HOME is ignored, as the XDG spec says
+            (
+                &[("XDG_CONFIG_HOME", "x"), ("HOME", "/h")],
+                Some(("/h/.config/awesh/config.toml", false)),
+            ),
+            (
+                &[("HOME", "/h")],
+                Some(("/h/.config/awesh/config.toml", false)),
+            ),
+        ];
+        for (vars, want) in cases {
+            let env = Env::new("/cwd", vars.iter().copied());
+            let got = locate(&env);
+            let want = want.map(|(p, explicit)| Location {
+                path: PathBuf::from(p),
+                explicit,
+            });
+            assert_eq!(got, want, "{vars:?}");
+        }
+    }
+
+    #[test]
+    fn loading_never_fails() {
+        let tmp = tempfile::tempdir().unwrap();
+        let good = tmp.path().join("good.toml");
+        std::fs::write(&good, "[branch]\nsymbol = 'b'\n").unwrap();
+        let bad = tmp.path().join("bad.toml");
+        std::fs::write(&bad, b"[branch]\nsymbol = '\xff'\n").unwrap();
+        let cases: &[(&Path, &str, &str)] = &[
+            (&good, "Read", "b"),
+            (&tmp.path().join("none.toml"), "Absent", "\u{1f33f}"),
+            (&bad, "Unreadable", "\u{1f33f}"),
+            (tmp.path(), "Unreadable", "\u{1f33f}"),
+        ];
+        for (path, state, symbol) in cases {
+            let env = Env::new("/", [("AWESH_CONFIG", path.as_os_str())]);
+            let loaded = load(&env);
+            assert!(
+                format!("{:?}", loaded.state).starts_with(state),
+                "{path:?}: {:?}",
+                loaded.state
+            );
+            assert_eq!(loaded.config.format.branch.symbol, *symbol, "{path:?}");
+        }
+    }
+
+    #[test]
+    fn offsets_become_lines_and_columns() {
+        let text = "a\nbé = 1\n";
+        let cases = [
+            (0, (1, 1)),
+            (2, (2, 1)),
+            (5, (2, 3)),
+            (4, (2, 2)),
+            (99, (3, 1)),
+        ];
+        for (at, want) in cases {
+            assert_eq!(line_col(text, at), want, "{at}");
+        }
+    }
+}

@@ -374,3 +374,120 @@ impl Parser {
             .collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::line_col;
+    use crate::config::rules::NamespaceRules;
+
+    /// `line:col: message` of every problem in `text`, regex problems included.
+    fn problems(text: &str) -> Vec<String> {
+        let loaded = crate::config::Loaded {
+            location: None,
+            state: crate::config::FileState::Read,
+            text: text.into(),
+            config: parse(text).0,
+            problems: parse(text).1,
+        };
+        loaded
+            .all_problems()
+            .iter()
+            .map(|p| {
+                let (line, col) = line_col(text, p.at);
+                format!("{line}:{col}: {}", p.message)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn check_messages_name_line_column_and_cause() {
+        let cases: &[(&str, &[&str])] = &[
+            ("", &[]),
+            ("colour = 'red'", &["1:1: unknown key \"colour\" at the top level (known: format, context, namespace, branch, detached, state, kube)"]),
+            ("[context]\nstyle = 'bold redd'", &["2:9: context.style: unknown style word \"redd\""]),
+            ("[branch]\nstyle = 'fg:#12'", &["2:9: branch.style: unknown colour \"#12\""]),
+            ("[context]\nsymbl = 'x'", &["2:1: unknown key \"symbl\" in [context] (known: format, symbol, style, alias, highlight)"]),
+            ("[namespace]\nhide_default = 'yes'", &["2:16: namespace.hide_default must be true or false, not string"]),
+            ("format = '{kube}'", &["1:10: format: unknown placeholder {kube} (known here: {context}, {namespace}, {branch}, {state})"]),
+            ("[detached]\nformat = '{name}'", &["2:10: detached.format: unknown placeholder {name} (known here: {symbol}, {id})"]),
+            ("[[context.alias]]\nregex = '(prod'\nto = 'p'", &["2:9: bad regex \"(prod\": "]),
+            ("[[context.alias]]\nname = 'a'\nregex = 'b'\nto = 'p'", &["3:9: context.alias: give either name or regex, not both; rule ignored"]),
+            ("[[context.alias]]\nname = 'a'", &["1:1: context.alias: a rule needs to = \"...\"; rule ignored"]),
+            ("[[context.alias]]\nto = 'a'", &["1:1: context.alias: a rule needs name = \"...\" or regex = \"...\"; rule ignored"]),
+            ("[[context.alias]]\nname = 'a'\nto = 'b'\nwith = 1", &["4:1: unknown key \"with\" in [[context.alias]] (known: name, regex, to)"]),
+            ("[[context.highlight]]\nregex = '['\nstyle = 'red'", &["2:9: bad regex \"[\": "]),
+            ("[kube]\nshow = 'sometimes'", &["2:8: kube.show must be \"always\", \"never\" or \"detect\", not \"sometimes\""]),
+            ("[kube]\ndetect = ['/abs', 'ok.yaml']", &["2:11: kube.detect: pattern \"/abs\" is absolute"]),
+            ("context = 3", &["1:11: context must be a table ([context]), not integer"]),
+            ("format = 'x'\nformat = 'y'", &["2:1: duplicate key"]),
+            ("[branch\nsymbol = 'x'", &["1:8: unclosed table, expected `]`", "2:1: unknown key \"symbol\" at the top level"]),
+            // several problems, in file order
+            ("[context]\nstyle = 'blu'\n[kube]\nshow = 1", &["2:9: context.style: unknown style word \"blu\"", "4:8: kube.show must be a string, not integer"]),
+        ];
+        for (text, want) in cases {
+            let got = problems(text);
+            assert_eq!(got.len(), want.len(), "{text:?}: {got:#?}");
+            for (g, w) in got.iter().zip(want.iter()) {
+                assert!(g.starts_with(w), "{text:?}:\n got {g}\nwant {w}");
+            }
+        }
+    }
+
+    #[test]
+    fn broken_keys_keep_defaults_and_the_rest_applies() {
+        let text = "[context]\nstyle = 'nope'\nsymbol = 'K'\n[namespace]\nhide_default = 1\n\
+                    hide_when_context = true\n[kube]\nshow = 'never'\n";
+        let (config, problems) = parse(text);
+        assert_eq!(problems.len(), 2);
+        assert_eq!(config.format.context.symbol, "K");
+        assert!(config.format.context.style.is_plain());
+        assert_eq!(
+            config.namespace_rules,
+            NamespaceRules {
+                hide_default: true,
+                hide_when_context: true
+            }
+        );
+        assert_eq!(config.show, Show::Never);
+    }
+
+    #[test]
+    fn the_printed_default_config_is_the_default() {
+        let (config, problems) = parse(crate::config::DEFAULT_TOML);
+        assert!(problems.is_empty(), "{problems:?}");
+        let default = Config::default();
+        assert_eq!(config.format, default.format);
+        assert_eq!(config.namespace_rules, default.namespace_rules);
+        assert_eq!(config.show, default.show);
+        assert!(config.aliases.list.is_empty() && config.highlights.list.is_empty());
+        // Its detect list is the one `show = "detect"` uses when none is given.
+        let (detect, _) = parse(&crate::config::DEFAULT_TOML.replace("\"always\"", "\"detect\""));
+        let (implicit, _) = parse("[kube]\nshow = 'detect'");
+        assert_eq!(detect.show, implicit.show);
+        assert!(matches!(&implicit.show, Show::Detect(p) if p.len() == DEFAULT_DETECT.len()));
+    }
+
+    #[test]
+    fn rules_keep_file_order_and_kinds() {
+        let text = "[[context.alias]]\nregex = 'a(.)'\nto = '$1'\n[[context.alias]]\nname = 'x'\nto = 'y'\n\
+                    [[context.highlight]]\nname = 'p'\nsymbol = '!'\nstyle = 'red'\nnamespace_style = 'dim'";
+        let (config, problems) = parse(text);
+        assert!(problems.is_empty(), "{problems:?}");
+        let kinds: Vec<String> = config
+            .aliases
+            .list
+            .iter()
+            .map(|r| match &r.matcher {
+                Matcher::Name(n) => format!("name {n} -> {}", r.then.to),
+                Matcher::Regex(l) => format!("regex {} -> {}", l.pattern(), r.then.to),
+            })
+            .collect();
+        assert_eq!(kinds, ["regex a(.) -> $1", "name x -> y"]);
+        let h = &config.highlights.list[0].then;
+        assert_eq!(h.symbol.as_deref(), Some("!"));
+        assert_eq!(h.style, Some(Style::parse("red").unwrap()));
+        assert_eq!(h.namespace_style, Some(Style::parse("dim").unwrap()));
+        assert_eq!(line_col(text, config.highlights.list[0].at), (8, 8));
+    }
+}
