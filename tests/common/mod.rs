@@ -14,7 +14,10 @@ pub struct World {
 
 impl World {
     pub fn new() -> Self {
-        let dir = tempfile::Builder::new().prefix("awesh-test-").tempdir().unwrap();
+        let dir = tempfile::Builder::new()
+            .prefix("awesh-test-")
+            .tempdir()
+            .unwrap();
         std::fs::create_dir_all(dir.path().join("home")).unwrap();
         World { dir }
     }
@@ -64,9 +67,25 @@ impl World {
         self.command(env!("CARGO_BIN_EXE_awesh"))
     }
 
+    /// Writes the awesh config file where awesh looks by default
+    /// (`$XDG_CONFIG_HOME/awesh/config.toml`) and returns its path.
+    pub fn config(&self, toml: &str) -> PathBuf {
+        self.write("config/awesh/config.toml", toml)
+    }
+
+    /// Writes `~/.kube/config` with the given current-context and contexts.
+    pub fn kube(&self, current: Option<&str>, contexts: &[(&str, Option<&str>)]) -> PathBuf {
+        self.write("home/.kube/config", kubeconfig(current, contexts))
+    }
+
     /// Runs real `git` in `dir` (relative to the root), panicking on failure.
     pub fn git(&self, dir: &str, args: &[&str]) -> String {
-        let out = self.command("git").args(args).current_dir(self.path(dir)).output().unwrap();
+        let out = self
+            .command("git")
+            .args(args)
+            .current_dir(self.path(dir))
+            .output()
+            .unwrap();
         assert!(
             out.status.success(),
             "git {args:?} failed: {}",
@@ -112,7 +131,9 @@ pub fn kubeconfig(current: Option<&str>, contexts: &[(&str, Option<&str>)]) -> S
     }
     s.push_str("contexts:\n");
     for (name, ns) in contexts {
-        s.push_str(&format!("- name: {name}\n  context:\n    cluster: c\n    user: u\n"));
+        s.push_str(&format!(
+            "- name: {name}\n  context:\n    cluster: c\n    user: u\n"
+        ));
         if let Some(ns) = ns {
             s.push_str(&format!("    namespace: {ns}\n"));
         }

@@ -1,0 +1,212 @@
+//! The config file end to end: the real binary, a world with a real git repository and a
+//! kubeconfig, and a config written where awesh looks for it.
+
+mod common;
+
+use common::{stdout, World};
+
+const EKS: &str = "arn:aws:eks:eu-west-1:123456789012:cluster/prod";
+
+/// A repository on `main` under `repo/`, and a kubeconfig whose context is an EKS ARN.
+fn world() -> World {
+    let w = World::new();
+    w.repo("repo", "main");
+    w.kube(
+        Some(EKS),
+        &[(EKS, Some("payments")), ("gke_acme_europe-west1_dev", None)],
+    );
+    w
+}
+
+fn prompt(w: &World, dir: &str, shell: &str) -> String {
+    let mut cmd = w.awesh();
+    cmd.args(["prompt", "--shell", shell])
+        .current_dir(w.path(dir));
+    stdout(cmd)
+}
+
+#[test]
+fn no_config_file_prints_the_classic_prompt() {
+    let w = world();
+    let want = format!(":☸️{EKS}:☸️payments:🌿main");
+    for shell in ["plain", "bash", "zsh"] {
+        assert_eq!(prompt(&w, "repo", shell), want, "{shell}");
+    }
+    // AWESH_CONFIG naming a file that does not exist is the same as no file.
+    let mut cmd = w.awesh();
+    cmd.args(["prompt"])
+        .current_dir(w.path("repo"))
+        .env("AWESH_CONFIG", w.path("nowhere.toml"));
+    assert_eq!(stdout(cmd), want);
+}
+
+const CONFIG: &str = r#"
+format = "{branch}{state} {context}{namespace}"
+
+[context]
+symbol = "k8s:"
+format = "[{symbol}{name}]"
+style = "cyan"
+
+[[context.alias]]
+regex = '^arn:aws:eks:[^:]+:[0-9]+:cluster/(?P<name>.+)$'
+to = "eks/${name}"
+
+[[context.alias]]
+name = "arn:aws:eks:eu-west-1:123456789012:cluster/prod"
+to = "PROD"
+
+[[context.highlight]]
+regex = 'prod'
+symbol = "🔥"
+style = "bold white bg:red"
+
+[namespace]
+format = "/{name}"
+
+[branch]
+symbol = ""
+format = "{name}"
+style = "green"
+"#;
+
+#[test]
+fn a_config_changes_format_aliases_and_styles_per_shell() {
+    let w = world();
+    w.config(CONFIG);
+    let cases: &[(&str, &str)] = &[
+        ("plain", "main [🔥PROD]/payments"),
+        (
+            "bash",
+            "\x01\x1b[32m\x02main\x01\x1b[0m\x02 \x01\x1b[1;37;41m\x02[🔥PROD]\x01\x1b[0m\x02/payments",
+        ),
+        (
+            "zsh",
+            "%{\x1b[32m%}main%{\x1b[0m%} %{\x1b[1;37;41m%}[🔥PROD]%{\x1b[0m%}/payments",
+        ),
+    ];
+    for (shell, want) in cases {
+        assert_eq!(prompt(&w, "repo", shell), *want, "{shell}");
+    }
+    let mut check = w.awesh();
+    check.args(["config", "check"]);
+    assert!(stdout(check).ends_with("config.toml: ok\n"));
+}
+
+#[test]
+fn a_broken_config_still_prints_and_explain_and_check_say_why() {
+    let w = world();
+    let path = w.config(
+        "[context]\nstyle = 'bold redd'\nsymbol = 'K '\n\n[[context.alias]]\nregex = '(unclosed'\nto = 'x'\n\n\
+         [[context.alias]]\nregex = 'cluster/(.+)$'\nto = '$1'\n[branch]\nsymbl = 'b'\n",
+    );
+    // Broken keys keep their defaults; everything else applies.
+    assert_eq!(prompt(&w, "repo", "zsh"), ":K prod:☸️payments:🌿main");
+
+    let mut explain = w.awesh();
+    explain.arg("explain").current_dir(w.path("repo"));
+    let text = stdout(explain);
+    let p = path.display();
+    for want in [
+        format!("{p}:2:9: context.style: unknown style word \"redd\""),
+        format!("{p}:6:9: bad regex \"(unclosed\""),
+        format!("{p}:13:1: unknown key \"symbl\" in [branch]"),
+        "shown as \"prod\" by alias rule 2 at line 10".to_string(),
+        "prompt :K prod:☸️payments:🌿main".to_string(),
+    ] {
+        assert!(text.contains(&want), "missing {want:?} in:\n{text}");
+    }
+
+    let out = w.awesh().args(["config", "check"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 4, "{err}");
+    assert!(lines[0].starts_with(&format!("{p}:2:9: ")), "{err}");
+    assert!(lines[1].starts_with(&format!("{p}:6:9: ")), "{err}");
+    assert!(lines[2].starts_with(&format!("{p}:13:1: ")), "{err}");
+    assert_eq!(
+        lines[3],
+        format!("awesh: config check: 3 problems in {p}; the prompt uses defaults for those keys")
+    );
+
+    // Even a file that is not TOML at all leaves the prompt intact.
+    w.config("this is [not toml");
+    assert_eq!(
+        prompt(&w, "repo", "plain"),
+        format!(":☸️{EKS}:☸️payments:🌿main")
+    );
+}
+
+#[test]
+fn kube_shows_only_where_configured_files_are() {
+    let w = world();
+    w.repo("infra", "ops");
+    w.write("infra/k8s/deploy.yaml", "kind: Deployment\n");
+    std::fs::create_dir_all(w.path("infra/k8s/overlays/dev")).unwrap();
+    w.write("chart/Chart.yaml", "name: c\n");
+    w.config("[kube]\nshow = 'detect'\ndetect = ['k8s/*.yaml', 'Chart.yaml']\n");
+    let kube = format!(":☸️{EKS}:☸️payments");
+    let cases: &[(&str, String)] = &[
+        ("repo", ":🌿main".into()),
+        ("infra", format!("{kube}:🌿ops")),
+        ("infra/k8s/overlays/dev", format!("{kube}:🌿ops")),
+        ("chart", kube.clone()),
+    ];
+    for (dir, want) in cases {
+        assert_eq!(prompt(&w, dir, "plain"), *want, "{dir}");
+    }
+    let mut explain = w.awesh();
+    explain.arg("explain").current_dir(w.path("repo"));
+    let text = stdout(explain);
+    assert!(
+        text.contains("kube   (none): turned off by the config: detect: no matching file"),
+        "{text}"
+    );
+
+    w.config("[kube]\nshow = 'never'\n");
+    assert_eq!(prompt(&w, "infra", "plain"), ":🌿ops");
+}
+
+#[test]
+fn config_path_default_and_check() {
+    let w = World::new();
+    let path = stdout({
+        let mut c = w.awesh();
+        c.args(["config", "path"]);
+        c
+    });
+    assert_eq!(
+        path,
+        format!("{}\n", w.path("config/awesh/config.toml").display())
+    );
+    let mut c = w.awesh();
+    c.args(["config", "path"])
+        .env("AWESH_CONFIG", "/etc/awesh.toml");
+    assert_eq!(stdout(c), "/etc/awesh.toml\n");
+
+    // No file at the default place: fine, defaults apply.
+    let mut c = w.awesh();
+    c.args(["config", "check"]);
+    assert!(stdout(c).contains("no config file; awesh uses its defaults"));
+    // A file named explicitly must exist.
+    let out = w
+        .awesh()
+        .args(["config", "check", "missing.toml"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("missing.toml: no such file"));
+
+    // The printed default config checks clean and changes nothing.
+    let mut c = w.awesh();
+    c.args(["config", "default"]);
+    let default = stdout(c);
+    w.config(&default);
+    let mut c = w.awesh();
+    c.args(["config", "check"]);
+    assert!(stdout(c).ends_with(": ok\n"));
+    w.repo("r", "main");
+    w.kube(Some("c"), &[("c", Some("default"))]);
+    assert_eq!(prompt(&w, "r", "zsh"), ":☸️c:🌿main");
+}
