@@ -52,7 +52,13 @@ fn bench_config(c: &mut Criterion) {
                 let (config, _) = Config::from_text(RULES20);
                 let view = rules::view(&config, black_box(&info));
                 let mut out = Buf::new();
-                prompt_with(&mut out, Shell::Zsh, &config.format, Some(&git), Some(&view));
+                prompt_with(
+                    &mut out,
+                    Shell::Zsh,
+                    &config.format,
+                    Some(&git),
+                    Some(&view),
+                );
                 black_box(out.len())
             })
         });
@@ -63,7 +69,13 @@ fn bench_config(c: &mut Criterion) {
         b.iter(|| {
             let view = rules::view(&default, black_box(&info));
             let mut out = Buf::new();
-            prompt_with(&mut out, Shell::Zsh, &default.format, Some(&git), Some(&view));
+            prompt_with(
+                &mut out,
+                Shell::Zsh,
+                &default.format,
+                Some(&git),
+                Some(&view),
+            );
             black_box(out.len())
         })
     });

@@ -210,3 +210,29 @@ fn config_path_default_and_check() {
     w.kube(Some("c"), &[("c", Some("default"))]);
     assert_eq!(prompt(&w, "r", "zsh"), ":☸️c:🌿main");
 }
+
+#[test]
+fn every_toml_example_in_the_readme_checks_clean() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let section = &readme[readme
+        .find("## Configuration")
+        .expect("a Configuration section")..];
+    let blocks: Vec<&str> = section
+        .split("```toml\n")
+        .skip(1)
+        .map(|b| &b[..b.find("```").unwrap()])
+        .collect();
+    assert!(blocks.len() >= 5, "{}", blocks.len());
+    let w = World::new();
+    for block in blocks {
+        let path = w.write("example.toml", block);
+        let loaded = awesh::config::load_path(&path);
+        let problems: Vec<String> = loaded
+            .all_problems()
+            .iter()
+            .map(|p| loaded.describe(p))
+            .collect();
+        assert!(problems.is_empty(), "{block}\n{problems:#?}");
+    }
+}
