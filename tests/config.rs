@@ -117,6 +117,19 @@ fn a_broken_config_still_prints_and_explain_and_check_say_why() {
         assert!(text.contains(&want), "missing {want:?} in:\n{text}");
     }
 
+    let mut json = w.awesh();
+    json.args(["explain", "--json"]).current_dir(w.path("repo"));
+    let json: serde_json::Value = serde_json::from_str(&stdout(json)).unwrap();
+    let config = &json["config"];
+    assert_eq!(config["path"], p.to_string());
+    assert_eq!(config["status"], "read");
+    assert_eq!(config["problems"].as_array().unwrap().len(), 3, "{config}");
+    assert_eq!(
+        config["alias"],
+        "shown as \"prod\" by alias rule 2 at line 10"
+    );
+    assert_eq!(json["prompt"], ":K prod:☸️payments:🌿main");
+
     let out = w.awesh().args(["config", "check"]).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8(out.stderr).unwrap();
