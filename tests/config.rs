@@ -249,3 +249,52 @@ fn every_toml_example_in_the_readme_checks_clean() {
         assert!(problems.is_empty(), "{block}\n{problems:#?}");
     }
 }
+
+/// Expands `seg` the way the shell's prompt would when PS1 references it as `${AWESH}`.
+fn expand_in(shell: &str, w: &World, seg: &str) -> Option<String> {
+    let script = match shell {
+        // bash expands PS1's backslash escapes, then `${AWESH}`; the value is not re-expanded.
+        "bash" => r#"AWESH=$1; PS1='${AWESH}'; printf %s "${PS1@P}""#,
+        // zsh with prompt_subst substitutes `${AWESH}`, then expands `%` escapes in the result.
+        "zsh" => r#"setopt prompt_subst; AWESH=$1; PS1='${AWESH}'; print -P -rn -- "$PS1""#,
+        _ => unreachable!(),
+    };
+    let mut cmd = w.command(shell);
+    match shell {
+        "bash" => cmd.args(["--norc", "--noprofile", "-c", script, "bash", seg]),
+        _ => cmd.args(["-f", "-c", script, "zsh", seg]),
+    };
+    let out = cmd.current_dir(w.path("repo")).output().ok()?;
+    assert!(
+        out.status.success(),
+        "{shell}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Some(String::from_utf8(out.stdout).unwrap())
+}
+
+#[test]
+fn styled_segments_expand_as_intended_in_real_bash_and_zsh() {
+    let w = world();
+    w.config("[context]\nsymbol = '\\u $(touch pwned) %F{red} '\nstyle = 'bold red'\n");
+    let visible = format!("\x1b[1;31m:\\u $(touch pwned) %F{{red}} {EKS}\x1b[0m:☸️payments:🌿main");
+    let bash_seg = prompt(&w, "repo", "bash");
+    let zsh_seg = prompt(&w, "repo", "zsh");
+    let mut ran = 0;
+    if let Some(got) = expand_in("bash", &w, &bash_seg) {
+        // Exactly the bytes awesh printed: readline markers kept for readline, nothing run.
+        assert_eq!(got, bash_seg);
+        assert_eq!(got.replace(['\x01', '\x02'], ""), visible);
+        ran += 1;
+    }
+    if let Some(got) = expand_in("zsh", &w, &zsh_seg) {
+        // `%{ %}` consumed, `%%` back to `%`, `%F{red}` from the config shown, not obeyed.
+        assert_eq!(got, visible);
+        ran += 1;
+    }
+    if ran < 2 {
+        eprintln!("note: bash or zsh is not installed; ran {ran} of 2 shells");
+    }
+    assert!(ran > 0, "neither bash nor zsh could be run");
+    assert!(!w.path("repo/pwned").exists());
+}
