@@ -66,11 +66,17 @@ impl Parser {
                 } else {
                     format!("in [{section}]")
                 };
+                let name = key.get_ref().as_ref();
+                let hint = known
+                    .iter()
+                    .filter(|k| distance(k, name) <= 2)
+                    .min_by_key(|k| distance(k, name))
+                    .map(|k| format!("; did you mean {k:?}?"))
+                    .unwrap_or_default();
                 self.problem(
                     key.span().start,
                     format!(
-                        "unknown key {:?} {at} (known: {})",
-                        key.get_ref(),
+                        "unknown key {name:?} {at} (known: {}){hint}",
                         known.join(", ")
                     ),
                 );
@@ -375,6 +381,22 @@ impl Parser {
     }
 }
 
+/// Levenshtein distance, for "did you mean" hints on keys (a handful of short words).
+fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -405,9 +427,11 @@ mod tests {
         let cases: &[(&str, &[&str])] = &[
             ("", &[]),
             ("colour = 'red'", &["1:1: unknown key \"colour\" at the top level (known: format, context, namespace, branch, detached, state, kube)"]),
+            ("[kube]\nshwo = 'never'", &["2:1: unknown key \"shwo\" in [kube] (known: show, detect); did you mean \"show\"?"]),
+            ("[namespace]\nhide_defaults = true", &["2:1: unknown key \"hide_defaults\" in [namespace] (known: format, symbol, style, hide_default, hide_when_context); did you mean \"hide_default\"?"]),
             ("[context]\nstyle = 'bold redd'", &["2:9: context.style: unknown style word \"redd\""]),
             ("[branch]\nstyle = 'fg:#12'", &["2:9: branch.style: unknown colour \"#12\""]),
-            ("[context]\nsymbl = 'x'", &["2:1: unknown key \"symbl\" in [context] (known: format, symbol, style, alias, highlight)"]),
+            ("[context]\nsymbl = 'x'", &["2:1: unknown key \"symbl\" in [context] (known: format, symbol, style, alias, highlight); did you mean \"symbol\"?"]),
             ("[namespace]\nhide_default = 'yes'", &["2:16: namespace.hide_default must be true or false, not string"]),
             ("format = '{kube}'", &["1:10: format: unknown placeholder {kube} (known here: {context}, {namespace}, {branch}, {state})"]),
             ("[detached]\nformat = '{name}'", &["2:10: detached.format: unknown placeholder {name} (known here: {symbol}, {id})"]),
