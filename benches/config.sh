@@ -17,7 +17,13 @@ contexts:
 YAML
 export KUBECONFIG=$work/kubeconfig HOME=$work XDG_CONFIG_HOME=$work/xdg
 cd "$work"
-hyperfine -N --warmup 50 --runs "${RUNS:-500}" \
+hyperfine -N --warmup 50 --runs "${RUNS:-500}" --export-json "$work/out.json" \
     -n 'no config' "env AWESH_CONFIG=$work/none.toml $bin prompt --shell zsh" \
     -n '20-rule config' "env AWESH_CONFIG=$here/config20.toml $bin prompt --shell zsh" \
     "$@"
+# Medians and minimums: on a shared machine the means carry other people's builds.
+python3 - "$work/out.json" <<'PY'
+import json, sys
+for r in json.load(open(sys.argv[1]))["results"]:
+    print(f"{r['command']:>16}: median {r['median']*1e3:.2f} ms, min {r['min']*1e3:.2f} ms")
+PY
