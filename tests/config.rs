@@ -1,5 +1,5 @@
-//! The config file end to end: the real binary, a world with a real git repository and a
-//! kubeconfig, and a config written where awesh looks for it.
+//! The config file end to end (issue #5): the real binary, a world with a real git repository
+//! and a kubeconfig, and a config written where awesh looks for it.
 
 mod common;
 
@@ -38,6 +38,17 @@ fn no_config_file_prints_the_classic_prompt() {
         .current_dir(w.path("repo"))
         .env("AWESH_CONFIG", w.path("nowhere.toml"));
     assert_eq!(stdout(cmd), want);
+    let mut explain = w.awesh();
+    explain
+        .arg("explain")
+        .current_dir(w.path("repo"))
+        .env("AWESH_CONFIG", w.path("nowhere.toml"));
+    let text = stdout(explain);
+    let line = format!(
+        "config {} (absent (named by AWESH_CONFIG), defaults used)",
+        w.path("nowhere.toml").display()
+    );
+    assert!(text.contains(&line), "{text}");
 }
 
 const CONFIG: &str = r#"

@@ -109,6 +109,9 @@ fn config_report(
             .as_ref()
             .map(|l| l.path.display().to_string()),
         status: match &loaded.state {
+            config::FileState::Absent if loaded.location.as_ref().is_some_and(|l| l.explicit) => {
+                "absent (named by AWESH_CONFIG), defaults used".into()
+            }
             config::FileState::Absent => "absent, defaults used".into(),
             config::FileState::Read => "read".into(),
             config::FileState::Unreadable(why) => format!("unreadable, defaults used: {why}"),
