@@ -301,3 +301,42 @@ fn edge_cases_match_kubectl() {
         }
     }
 }
+
+#[test]
+fn big_files_match_kubectl() {
+    let w = World::new();
+    let cert = "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0t".repeat(85);
+    let mut text = String::from("apiVersion: v1\nclusters:\n");
+    for i in 0..400 {
+        text.push_str(&format!("- cluster:\n    certificate-authority-data: {cert}\n    server: https://c{i}.example.com\n  name: c{i}\n"));
+    }
+    text.push_str("contexts:\n");
+    for i in 0..400 {
+        text.push_str(&format!("- context:\n    cluster: c{i}\n    namespace: ns{i}\n    user: u{i}\n  name: arn:aws:eks:eu-west-1:123456789012:cluster/c{i}\n"));
+    }
+    text.push_str("current-context: arn:aws:eks:eu-west-1:123456789012:cluster/c217\nkind: Config\npreferences: {}\nusers:\n");
+    for i in 0..400 {
+        text.push_str(&format!(
+            "- name: u{i}\n  user:\n    client-key-data: {cert}\n"
+        ));
+    }
+    assert!(text.len() > 2_000_000);
+    let f = w.write("big.yaml", &text);
+    check(
+        &w,
+        &kc(&[&f]),
+        (
+            Some("arn:aws:eks:eu-west-1:123456789012:cluster/c217"),
+            Some("ns217"),
+        ),
+    );
+    // The same as JSON (kubectl's own `view -o json` shape).
+    let json = serde_json::json!({
+        "apiVersion": "v1",
+        "current-context": "c9",
+        "contexts": (0..400).map(|i| serde_json::json!({"name": format!("c{i}"), "context": {"cluster": format!("c{i}"), "namespace": format!("j{i}")}})).collect::<Vec<_>>(),
+        "users": (0..400).map(|i| serde_json::json!({"name": format!("u{i}"), "user": {"client-key-data": cert}})).collect::<Vec<_>>(),
+    });
+    let f = w.write("big.json", json.to_string());
+    check(&w, &kc(&[&f]), (Some("c9"), Some("j9")));
+}

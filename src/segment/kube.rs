@@ -5,11 +5,10 @@
 
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
-
 use crate::env::Env;
 use crate::name::Name;
 use crate::segment::kube_cache::{self, Stamp};
+pub use crate::segment::kube_parse::parse;
 
 /// Files larger than this are skipped: no real kubeconfig is this big, and parsing one would
 /// blow the prompt's deadline.
@@ -283,176 +282,6 @@ pub fn read(path: &Path) -> SourceOutcome {
     }
 }
 
-/// The two top-level fields awesh needs. Deserialized by hand so that, as in kubectl (Go's
-/// JSON decoding of the YAML), a repeated key takes its last value instead of failing.
-#[derive(Default)]
-struct FileDoc {
-    current_context: Option<String>,
-    contexts: Option<Vec<NamedContextDoc>>,
-}
-
-#[derive(Deserialize)]
-struct NamedContextDoc {
-    #[serde(default)]
-    name: Str,
-    #[serde(default)]
-    context: Option<ContextDoc>,
-}
-
-#[derive(Deserialize)]
-struct ContextDoc {
-    #[serde(default)]
-    namespace: Str,
-}
-
-/// A string field as kubectl reads it: a string, or null; a number or boolean is an error
-/// that makes kubectl refuse the whole file.
-#[derive(Default)]
-struct Str(Option<String>);
-
-impl<'de> Deserialize<'de> for Str {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = Str;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a string")
-            }
-            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Str, E> {
-                Ok(Str(Some(v.to_owned())))
-            }
-            fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Str, E> {
-                Ok(Str(Some(v)))
-            }
-            fn visit_unit<E: serde::de::Error>(self) -> Result<Str, E> {
-                Ok(Str(None))
-            }
-            fn visit_none<E: serde::de::Error>(self) -> Result<Str, E> {
-                Ok(Str(None))
-            }
-        }
-        d.deserialize_any(V)
-    }
-}
-
-enum Field {
-    CurrentContext,
-    Contexts,
-    Other,
-}
-
-impl<'de> Deserialize<'de> for Field {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl serde::de::Visitor<'_> for V {
-            type Value = Field;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a key")
-            }
-            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Field, E> {
-                Ok(match v {
-                    "current-context" => Field::CurrentContext,
-                    "contexts" => Field::Contexts,
-                    _ => Field::Other,
-                })
-            }
-            fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<Field, E> {
-                Ok(Field::Other)
-            }
-            fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<Field, E> {
-                Ok(Field::Other)
-            }
-            fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<Field, E> {
-                Ok(Field::Other)
-            }
-            fn visit_unit<E: serde::de::Error>(self) -> Result<Field, E> {
-                Ok(Field::Other)
-            }
-        }
-        d.deserialize_identifier(V)
-    }
-}
-
-impl<'de> Deserialize<'de> for FileDoc {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = FileDoc;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a kubeconfig mapping")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<FileDoc, A::Error> {
-                let mut doc = FileDoc::default();
-                while let Some(key) = map.next_key::<Field>()? {
-                    match key {
-                        Field::CurrentContext => doc.current_context = map.next_value::<Str>()?.0,
-                        Field::Contexts => doc.contexts = map.next_value()?,
-                        Field::Other => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(doc)
-            }
-        }
-        d.deserialize_map(V)
-    }
-}
-
-/// Parses a kubeconfig (YAML or JSON), keeping only `current-context` and each context's
-/// name and namespace. Every other field is skipped without being stored. Like kubectl, only
-/// the first YAML document counts, and a context name defined twice in one file is an error.
-///
-/// # Errors
-/// The parser's message, with the line where it failed.
-pub fn parse(bytes: &[u8]) -> Result<Parsed, String> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
-    let doc: Option<FileDoc> = match first {
-        None => None,
-        // JSON is YAML too, but serde_json reads it an order of magnitude faster.
-        Some(b'{') => match serde_json::from_slice(bytes) {
-            Ok(doc) => doc,
-            Err(_) => first_yaml_document(bytes)?,
-        },
-        Some(_) => first_yaml_document(bytes)?,
-    };
-    let doc = doc.unwrap_or_default();
-    let mut contexts: Vec<(Name, Option<Name>)> = Vec::new();
-    for c in doc.contexts.unwrap_or_default() {
-        let name = Name::from(c.name.0.unwrap_or_default().as_str());
-        if contexts.iter().any(|(n, _)| *n == name) {
-            return Err(format!(
-                "context name {:?} is defined twice (kubectl refuses this file)",
-                name.to_string()
-            ));
-        }
-        let namespace = c
-            .context
-            .and_then(|b| b.namespace.0)
-            .filter(|n| !n.is_empty())
-            .map(|n| Name::from(n.as_str()));
-        contexts.push((name, namespace));
-    }
-    Ok(Parsed {
-        current_context: doc
-            .current_context
-            .filter(|c| !c.is_empty())
-            .map(|c| Name::from(c.as_str())),
-        contexts,
-    })
-}
-
-fn first_yaml_document(bytes: &[u8]) -> Result<Option<FileDoc>, String> {
-    match serde_yaml::Deserializer::from_slice(bytes).next() {
-        Some(doc) => Option::<FileDoc>::deserialize(doc).map_err(|e| e.to_string()),
-        None => Ok(None),
-    }
-}
-
 /// The answer: the cached one when the cache answered, else the files merged as kubectl
 /// does: the first non-empty `current-context` wins, and the context is taken whole from the
 /// first file that defines that name.
@@ -557,58 +386,6 @@ mod tests {
             let want = want.map(|(c, n)| (c.to_string(), n.map(str::to_string)));
             assert_eq!(got, want);
         }
-    }
-
-    #[test]
-    fn parse_accepts_what_kubectl_accepts() {
-        let cases: &[(&str, &[u8])] = &[
-            ("yaml", b"current-context: a\ncontexts:\n- name: a\n  context:\n    namespace: n\n"),
-            ("json", br#"{"current-context":"a","contexts":[{"name":"a","context":{"namespace":"n"}}]}"#),
-            ("quoted keys", b"\"current-context\": 'a'\n\"contexts\": [{\"name\": a, context: {namespace: n}}]\n"),
-            ("crlf", b"current-context: a\r\ncontexts:\r\n- name: a\r\n  context:\r\n    namespace: n\r\n"),
-            ("bom", b"\xEF\xBB\xBFcurrent-context: a\ncontexts:\n- name: a\n  context: {namespace: n}\n"),
-            ("anchors", b"base: &ctx\n  namespace: n\ncurrent-context: a\ncontexts:\n- name: a\n  context: *ctx\n"),
-        ];
-        for (label, text) in cases {
-            let parsed = parse(text).unwrap_or_else(|e| panic!("{label}: {e}"));
-            assert_eq!(parsed.current_context, Some(Name::from("a")), "{label}");
-            assert_eq!(
-                parsed.contexts,
-                vec![(Name::from("a"), Some(Name::from("n")))],
-                "{label}"
-            );
-        }
-    }
-
-    #[test]
-    fn repeated_keys_and_documents_follow_kubectl() {
-        let last_key = parse(b"current-context: a\ncurrent-context: b\n").unwrap();
-        assert_eq!(last_key.current_context, Some(Name::from("b")));
-        let docs = parse(b"current-context: a\n---\ncurrent-context: b\n").unwrap();
-        assert_eq!(docs.current_context, Some(Name::from("a")));
-        let nulls =
-            parse(b"current-context: ~\ncontexts:\n- name: x\n  context: {namespace: null}\n")
-                .unwrap();
-        assert_eq!(
-            nulls,
-            Parsed {
-                current_context: None,
-                contexts: vec![(Name::from("x"), None)]
-            }
-        );
-    }
-
-    #[test]
-    fn garbage_is_an_error_not_a_panic() {
-        for text in [
-            &b"current-context: [unclosed"[..],
-            b"\x00\x01\x02",
-            b"- just\n- a list\n",
-            b"current-context: a\n  bad: indent\n x",
-        ] {
-            assert!(parse(text).is_err(), "{:?}", String::from_utf8_lossy(text));
-        }
-        assert_eq!(parse(b"").unwrap(), Parsed::default());
     }
 
     #[test]

@@ -6,6 +6,7 @@
 pub mod git;
 pub mod kube;
 pub mod kube_cache;
+pub mod kube_parse;
 pub mod reftable;
 
 use std::sync::mpsc;
