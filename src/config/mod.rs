@@ -237,7 +237,9 @@ mod tests {
 
     #[test]
     fn the_file_is_found_where_the_variables_say() {
-        let cases: &[(&[(&str, &str)], Option<(&str, bool)>)] = &[
+        // (variables, Some((path, explicit)))
+        type Row<'a> = (&'a [(&'a str, &'a str)], Option<(&'a str, bool)>);
+        let cases: &[Row] = &[
             (
                 &[
                     ("AWESH_CONFIG", "/etc/a.toml"),

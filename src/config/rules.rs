@@ -424,7 +424,9 @@ mod tests {
     #[test]
     fn namespace_rules() {
         let mut config = config_with_aliases();
-        let cases: &[(bool, bool, &str, Option<&str>, Option<&str>)] = &[
+        // (hide_default, hide_when_context, context, namespace, shown)
+        type Row<'a> = (bool, bool, &'a str, Option<&'a str>, Option<&'a str>);
+        let cases: &[Row] = &[
             (true, false, "c", Some("default"), None),
             (false, false, "c", Some("default"), Some("default")),
             (true, false, "c", Some("payments"), Some("payments")),

@@ -75,8 +75,6 @@ pub struct Snapshot {
     pub kube: Slot<kube::Raw>,
 }
 
-// Two messages per prompt, moved once each: boxing the larger would only add an allocation.
-#[allow(clippy::large_enum_variant)]
 enum Msg {
     Git(Timed<Result<git::Raw, git::Missing>>),
     Kube(Timed<kube::Raw>),
