@@ -309,3 +309,67 @@ fn styled_segments_expand_as_intended_in_real_bash_and_zsh() {
     assert!(ran > 0, "neither bash nor zsh could be run");
     assert!(!w.path("repo/pwned").exists());
 }
+
+/// Dotted keys of a TOML document (`context.alias.to`), arrays of tables looked into.
+fn keys(prefix: &str, table: &toml::de::DeTable<'_>, out: &mut Vec<String>) {
+    for (k, v) in table.iter() {
+        let key = format!("{prefix}{}", k.get_ref());
+        match v.get_ref() {
+            toml::de::DeValue::Table(t) => keys(&format!("{key}."), t, out),
+            toml::de::DeValue::Array(items) => {
+                for item in items.iter() {
+                    if let toml::de::DeValue::Table(t) = item.get_ref() {
+                        keys(&format!("{key}."), t, out);
+                    }
+                }
+                out.push(key);
+            }
+            _ => out.push(key),
+        }
+    }
+}
+
+#[test]
+fn every_key_of_the_default_config_has_a_readme_example() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let section = &readme[readme.find("## Configuration").unwrap()..];
+    let mut documented = Vec::new();
+    for block in section.split("```toml\n").skip(1) {
+        let block = &block[..block.find("```").unwrap()];
+        keys(
+            "",
+            toml::de::DeTable::parse(block).unwrap().get_ref(),
+            &mut documented,
+        );
+    }
+    // Every key of the printed default, plus the rule keys it shows only in comments.
+    let mut all = Vec::new();
+    keys(
+        "",
+        toml::de::DeTable::parse(awesh::config::DEFAULT_TOML)
+            .unwrap()
+            .get_ref(),
+        &mut all,
+    );
+    assert!(all.len() > 20, "{all:?}");
+    for rule in ["context.alias.", "context.highlight."] {
+        for key in ["name", "regex"] {
+            all.push(format!("{rule}{key}"));
+        }
+    }
+    all.extend(
+        [
+            "context.alias.to",
+            "context.highlight.symbol",
+            "context.highlight.style",
+            "context.highlight.namespace_style",
+        ]
+        .map(String::from),
+    );
+    let missing: Vec<&String> = all.iter().filter(|k| !documented.contains(k)).collect();
+    assert!(
+        missing.is_empty(),
+        "keys without a README example: {missing:?}"
+    );
+}
