@@ -27,6 +27,8 @@ pub enum Command {
     Init(InitArgs),
     /// Print shell completions for awesh's own commands and options.
     Completions(CompletionsArgs),
+    /// Find, print or check the configuration file.
+    Config(ConfigArgs),
 }
 
 /// Options of `awesh prompt`.
@@ -107,6 +109,28 @@ pub enum CompletionShell {
     Zsh,
     /// fish.
     Fish,
+}
+
+/// Options of `awesh config`.
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    /// What to do with the configuration.
+    #[command(subcommand)]
+    pub command: ConfigCommand,
+}
+
+/// The subcommands of `awesh config`.
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Print the config file's path: $AWESH_CONFIG, else $XDG_CONFIG_HOME/awesh/config.toml.
+    Path,
+    /// Print a commented config holding every key at its default value.
+    Default,
+    /// Check the config file (unknown keys, bad regexes, bad colours...); exit 1 on any problem.
+    Check {
+        /// The file to check [default: the one `awesh config path` prints].
+        file: Option<std::path::PathBuf>,
+    },
 }
 
 /// The shells awesh can escape prompt text for.

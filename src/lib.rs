@@ -3,6 +3,7 @@
 
 pub mod cli;
 pub mod cmd;
+pub mod config;
 pub mod env;
 pub mod name;
 pub mod render;

@@ -1,6 +1,7 @@
 //! One file per subcommand; this file only dispatches.
 
 pub mod completions;
+pub mod config;
 pub mod explain;
 pub mod init;
 pub mod prompt;
@@ -19,6 +20,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Explain(args) => explain::run(&args),
         Command::Init(args) => init::run(&args),
         Command::Completions(args) => completions::run(&args),
+        Command::Config(args) => config::run(&args),
     }
 }
 

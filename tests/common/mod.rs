@@ -71,6 +71,17 @@ impl World {
         cmd
     }
 
+    /// Writes the awesh config file where awesh looks by default
+    /// (`$XDG_CONFIG_HOME/awesh/config.toml`) and returns its path.
+    pub fn config(&self, toml: &str) -> PathBuf {
+        self.write("config/awesh/config.toml", toml)
+    }
+
+    /// Writes `~/.kube/config` with the given current-context and contexts.
+    pub fn kube(&self, current: Option<&str>, contexts: &[(&str, Option<&str>)]) -> PathBuf {
+        self.write("home/.kube/config", kubeconfig(current, contexts))
+    }
+
     /// Runs real `git` in `dir` (relative to the root), panicking on failure.
     pub fn git(&self, dir: &str, args: &[&str]) -> String {
         let out = self
