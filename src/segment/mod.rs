@@ -3,6 +3,7 @@
 //! deadline (a FIFO in place of `.git/HEAD`, a hung network filesystem) is left out; the
 //! caller prints what it has and exits, and the stuck thread dies with the process.
 
+pub mod discover;
 pub mod git;
 pub mod kube;
 pub mod kube_cache;
