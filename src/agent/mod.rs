@@ -8,12 +8,12 @@
 pub mod command;
 pub mod context;
 pub mod git;
-//pub mod http;
+pub mod http;
 pub mod kube;
-//pub mod model;
+pub mod model;
 pub mod redact;
 pub mod risk;
-//pub mod sse;
+pub mod sse;
 pub mod words;
 
 #[cfg(test)]

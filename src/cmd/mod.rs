@@ -1,5 +1,6 @@
 //! One file per subcommand; this file only dispatches.
 
+pub mod ask;
 pub mod explain;
 pub mod prompt;
 
@@ -15,6 +16,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Prompt(args) => Ok(prompt::run(&args)),
         Command::Explain(args) => explain::run(&args),
+        Command::Ask(args) => ask::run(&args),
     }
 }
 
