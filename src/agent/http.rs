@@ -87,7 +87,7 @@ pub enum Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Dns(why) => write!(f, "cannot resolve the host name: {why}"),
+            Error::Dns(why) => write!(f, "cannot resolve host {why}"),
             Error::Refused => f.write_str("connection refused (is the server running?)"),
             Error::Timeout(what, after) => {
                 write!(f, "timed out after {} ms {what}", after.as_millis())

@@ -159,13 +159,16 @@ pub fn extract_command(answer: &str) -> Option<String> {
 
 /// A short, single-line excerpt of an error body: the JSON `error.message` when there is one.
 fn excerpt(body: &str) -> String {
-    let from_json = serde_json::from_str::<Value>(body).ok().and_then(|v| {
-        v.pointer("/error/message")
+    // A JSON body says something only in its error message; anything else is shown as text.
+    let text = match serde_json::from_str::<Value>(body) {
+        Ok(v) => v
+            .pointer("/error/message")
             .or_else(|| v.get("error"))
             .and_then(Value::as_str)
-            .map(str::to_owned)
-    });
-    let text = from_json.unwrap_or_else(|| body.trim().to_owned());
+            .unwrap_or_default()
+            .to_owned(),
+        Err(_) => body.trim().to_owned(),
+    };
     let line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
     if line.chars().count() > 200 {
         format!("{}...", line.chars().take(200).collect::<String>())

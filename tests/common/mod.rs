@@ -3,6 +3,8 @@
 //! real `git` and kubeconfigs by hand. Never touches the developer's own home or config.
 #![allow(dead_code)]
 
+pub mod chat;
+
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -14,7 +16,10 @@ pub struct World {
 
 impl World {
     pub fn new() -> Self {
-        let dir = tempfile::Builder::new().prefix("awesh-test-").tempdir().unwrap();
+        let dir = tempfile::Builder::new()
+            .prefix("awesh-test-")
+            .tempdir()
+            .unwrap();
         std::fs::create_dir_all(dir.path().join("home")).unwrap();
         World { dir }
     }
@@ -66,7 +71,12 @@ impl World {
 
     /// Runs real `git` in `dir` (relative to the root), panicking on failure.
     pub fn git(&self, dir: &str, args: &[&str]) -> String {
-        let out = self.command("git").args(args).current_dir(self.path(dir)).output().unwrap();
+        let out = self
+            .command("git")
+            .args(args)
+            .current_dir(self.path(dir))
+            .output()
+            .unwrap();
         assert!(
             out.status.success(),
             "git {args:?} failed: {}",
@@ -112,7 +122,9 @@ pub fn kubeconfig(current: Option<&str>, contexts: &[(&str, Option<&str>)]) -> S
     }
     s.push_str("contexts:\n");
     for (name, ns) in contexts {
-        s.push_str(&format!("- name: {name}\n  context:\n    cluster: c\n    user: u\n"));
+        s.push_str(&format!(
+            "- name: {name}\n  context:\n    cluster: c\n    user: u\n"
+        ));
         if let Some(ns) = ns {
             s.push_str(&format!("    namespace: {ns}\n"));
         }
