@@ -413,7 +413,7 @@ fn issue_6_dns_failure() {
 fn issue_6_ctrl_c_stops_cleanly_and_closes_the_socket() {
     let w = world();
     let server = ChatServer::start(Script::Hang);
-    let mut child = ask(&w, &server.url(), QUESTION)
+    let child = ask(&w, &server.url(), QUESTION)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
