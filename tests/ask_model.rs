@@ -439,3 +439,45 @@ fn issue_6_ctrl_c_stops_cleanly_and_closes_the_socket() {
         Seen::ClientClosed
     );
 }
+
+#[test]
+fn issue_6_a_spinner_shows_on_a_terminal_until_the_first_token() {
+    if Command::new("script").arg("--version").output().is_err() {
+        eprintln!("script(1) not installed: skipped");
+        return;
+    }
+    let w = world();
+    let (go, gate) = std::sync::mpsc::channel();
+    // An empty first piece opens the stream; the text comes only when the test says so.
+    let server = ChatServer::start(Script::Gated(vec![String::new(), "hello".into()], gate));
+    let mut child = w
+        .command("script")
+        .current_dir(w.path("repo"))
+        .env("OPENAI_BASE_URL", server.url())
+        .env("TERM", "dumb")
+        .args([
+            "-qfec",
+            &format!("'{}' ask please say hello", env!("CARGO_BIN_EXE_awesh")),
+            "/dev/null",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut got = String::new();
+    while !got.contains("waiting for the model") {
+        let mut buf = [0; 256];
+        let n = stdout.read(&mut buf).unwrap();
+        assert!(n > 0, "no spinner before the first token: {got:?}");
+        got.push_str(&String::from_utf8_lossy(&buf[..n]));
+    }
+    go.send(()).unwrap();
+    stdout.read_to_string(&mut got).unwrap();
+    assert!(child.wait().unwrap().success(), "{got:?}");
+    // The spinner line is cleared before the answer is printed.
+    let cleared = got.rfind("\r\x1b[2K").expect("spinner never cleared");
+    let answer = got.find("hello").unwrap();
+    assert!(cleared < answer, "{got:?}");
+    assert!(!got[answer..].contains("waiting for the model"), "{got:?}");
+}
