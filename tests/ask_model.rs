@@ -481,3 +481,28 @@ fn issue_6_a_spinner_shows_on_a_terminal_until_the_first_token() {
     assert!(cleared < answer, "{got:?}");
     assert!(!got[answer..].contains("waiting for the model"), "{got:?}");
 }
+
+#[test]
+fn issue_6_https_goes_through_tls_and_a_failed_handshake_is_named() {
+    // A plain-HTTP listener on loopback: the TLS handshake the client starts must fail, and
+    // say so, rather than be mistaken for a malformed answer.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("https://{}/v1", listener.local_addr().unwrap());
+    let server = std::thread::spawn(move || {
+        let (mut conn, _) = listener.accept().unwrap();
+        let mut hello = [0u8; 5];
+        conn.read_exact(&mut hello).unwrap();
+        std::io::Write::write_all(&mut conn, b"HTTP/1.1 400 Bad Request\r\n\r\n").unwrap();
+        hello
+    });
+    let w = world();
+    let (out, _, stderr) = run(&mut ask(&w, &url, QUESTION));
+    // 0x16 0x03: a TLS handshake record, so the client really spoke TLS.
+    let hello = server.join().unwrap();
+    assert_eq!(hello[..2], [0x16, 0x03]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr.starts_with(&format!("awesh: model at {url}: tls: ")),
+        "{stderr}"
+    );
+}
