@@ -70,7 +70,9 @@ pub fn run(args: &AskArgs) -> anyhow::Result<ExitCode> {
     }
     let race = Race::new(handlers);
     watch_interrupts(&race);
-    let mut spinner = (!args.json && std::io::stderr().is_terminal()).then(Spinner::start);
+    // Only the model can keep anyone waiting; local answers never show a spinner.
+    let mut spinner =
+        (model_on && !args.json && std::io::stderr().is_terminal()).then(Spinner::start);
     let mut streamed = false;
     let report = race.run(&request, &mut |chunk| {
         if let Some(s) = spinner.take() {
