@@ -28,6 +28,22 @@ use std::time::{Duration, Instant};
 
 pub use request::{Context, Reply, Request};
 
+/// The filters, in order, before any handler runs: secrets are redacted, then the redacted
+/// text is checked for a destructive request (flagged, not refused). Returns the request that
+/// every handler sees, and the kinds of secret removed. `gather` computes the context on its
+/// own thread meanwhile.
+pub fn filter(
+    question: &str,
+    gather: impl FnOnce() -> Context + Send + 'static,
+) -> (Request, Vec<&'static str>) {
+    let redacted = redact::redact(question);
+    let destructive = risk::asks_destructive(&redacted.text);
+    (
+        Request::gathering(&redacted.text, destructive, gather),
+        redacted.kinds,
+    )
+}
+
 /// One agent of the race. Handlers are tried in priority order: index 0 of the list is highest.
 pub trait Handler: Send + Sync + 'static {
     /// The name in reports and `--json`.

@@ -19,15 +19,6 @@ pub const OPENAI_URL: &str = "https://api.openai.com/v1";
 /// The model asked for when `AWESH_MODEL` is unset.
 pub const DEFAULT_MODEL: &str = "gpt-4o-mini";
 
-/// The environment variables read for the model, in order of precedence per setting.
-pub const VARS: &[&str] = &[
-    "AWESH_MODEL_URL",
-    "OPENAI_BASE_URL",
-    "AWESH_MODEL_KEY",
-    "OPENAI_API_KEY",
-    "AWESH_MODEL",
-];
-
 /// How to reach the model.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {

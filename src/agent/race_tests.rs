@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use super::scripted::{Act, Event, Script, Scripted, Signal};
-use super::{Context, Outcome, Race, Report, Request};
+use super::{filter, Context, Handler, Outcome, Race, Reply, Report, Request, Turn};
 
 const LONG: Duration = Duration::from_secs(3600);
 
@@ -236,4 +236,53 @@ fn an_interrupt_cancels_every_handler() {
     assert!(report.winner.is_none());
     assert_eq!(report.agents[0].outcome, Outcome::Cancelled);
     wait_for(&events, &Event::Stopped("held"));
+}
+
+/// Declines, after reporting the question it was given.
+struct Recorder(&'static str, mpsc::Sender<(&'static str, String, bool)>);
+
+impl Handler for Recorder {
+    fn name(&self) -> &'static str {
+        self.0
+    }
+
+    fn deadline(&self) -> Duration {
+        LONG
+    }
+
+    fn handle(&self, req: &Request, _turn: &Turn) -> anyhow::Result<Option<Reply>> {
+        let _ = self
+            .1
+            .send((self.0, req.text().to_owned(), req.destructive));
+        Ok(None)
+    }
+}
+
+#[test]
+fn issue_6_every_handler_sees_the_filtered_question_not_the_original() {
+    // The first attempt at a parallel pipeline lost the security step's rewrite: the agents
+    // started with the raw question. Here the filters run first and every agent gets their output.
+    let secret = format!("ghp_{}", "x1Y2z3".repeat(6));
+    let question = format!("delete namespace old using token {secret}");
+    let (req, kinds) = filter(&question, Context::default);
+    assert_eq!(kinds, ["github-token"]);
+    let (tx, rx) = mpsc::channel();
+    let handlers = ["a", "b", "c"]
+        .into_iter()
+        .map(|name| Arc::new(Recorder(name, tx.clone())) as Arc<dyn Handler>)
+        .collect();
+    let report = Race::new(handlers).run(&req, &mut |_| {});
+    assert!(report.winner.is_none());
+    drop(tx);
+    let mut seen: Vec<_> = rx.iter().collect();
+    seen.sort();
+    let want = "delete namespace old using token [redacted:github-token]".to_owned();
+    assert_eq!(
+        seen,
+        [
+            ("a", want.clone(), true),
+            ("b", want.clone(), true),
+            ("c", want, true)
+        ]
+    );
 }

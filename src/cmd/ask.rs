@@ -19,7 +19,7 @@ use crate::agent::context::ContextHandler;
 use crate::agent::git::GitHandler;
 use crate::agent::kube::KubeHandler;
 use crate::agent::model::{self, ModelHandler};
-use crate::agent::{redact, risk, Context, Handler, Outcome, Race, Report, Request};
+use crate::agent::{self, risk, Context, Handler, Outcome, Race, Report};
 use crate::cli::AskArgs;
 use crate::env::Env;
 use crate::segment::{self, git, kube, Want};
@@ -43,15 +43,14 @@ pub fn run(args: &AskArgs) -> anyhow::Result<ExitCode> {
         }
     };
     // Filters, in order, before anything else sees the question.
-    let redacted = redact::redact(&question);
-    let destructive = risk::asks_destructive(&redacted.text);
-    let request = Request::gathering(&redacted.text, destructive, gather_context);
-    if !redacted.kinds.is_empty() && !args.json {
+    let (request, redacted) = agent::filter(&question, gather_context);
+    let destructive = request.destructive;
+    if !redacted.is_empty() && !args.json {
         eprintln!(
             "awesh: note: removed {} secret{} ({}) from the question before any agent saw it",
-            redacted.kinds.len(),
-            if redacted.kinds.len() == 1 { "" } else { "s" },
-            redacted.kinds.join(", ")
+            redacted.len(),
+            if redacted.len() == 1 { "" } else { "s" },
+            redacted.join(", ")
         );
     }
     let timeout = args
@@ -101,7 +100,7 @@ pub fn run(args: &AskArgs) -> anyhow::Result<ExitCode> {
     }
     let failure = failure(&report, model_on);
     if args.json {
-        let mut v = to_json(&report, &redacted.kinds, destructive, model_on);
+        let mut v = to_json(&report, &redacted, destructive, model_on);
         if let Some(why) = &failure {
             v["error"] = Value::String(why.clone());
         }
