@@ -506,3 +506,36 @@ fn issue_6_https_goes_through_tls_and_a_failed_handshake_is_named() {
         "{stderr}"
     );
 }
+
+#[test]
+fn issue_6_a_cancelled_model_request_closes_its_socket_while_the_process_lives_on() {
+    use awesh::agent::model::{Config, ModelHandler};
+    use awesh::agent::{Context, Outcome, Race, Request};
+    use std::sync::Arc;
+
+    let server = ChatServer::start(Script::Hang);
+    let config = Config {
+        url: server.url(),
+        model: "m".into(),
+        key: None,
+        key_var: None,
+        timeout: Duration::from_secs(3600),
+    };
+    let race = Race::new(vec![Arc::new(ModelHandler::new(config))]);
+    let interrupter = race.interrupter();
+    let req = Request::new("please help", false, Context::default());
+    let (done_tx, done_rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || done_tx.send(race.run(&req, &mut |_| {})).unwrap());
+    assert!(matches!(
+        server.events.recv_timeout(Duration::from_secs(30)).unwrap(),
+        Seen::Request(_)
+    ));
+    interrupter.interrupt();
+    let report = done_rx.recv_timeout(Duration::from_secs(30)).unwrap();
+    assert_eq!(report.agents[0].outcome, Outcome::Cancelled);
+    // The socket is shut down by the cancellation itself: this process is still running.
+    assert_eq!(
+        server.events.recv_timeout(Duration::from_secs(30)).unwrap(),
+        Seen::ClientClosed
+    );
+}
