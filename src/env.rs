@@ -25,6 +25,8 @@ pub const VARS: &[&str] = &[
 pub struct Env {
     cwd: Option<PathBuf>,
     vars: Vec<(&'static str, OsString)>,
+    /// The platform cache folder as `directories` finds it (set by [`Env::from_process`]).
+    platform_cache: Option<PathBuf>,
 }
 
 impl Env {
@@ -39,6 +41,8 @@ impl Env {
         Env {
             cwd: std::env::current_dir().ok(),
             vars,
+            platform_cache: directories::ProjectDirs::from("", "", "awesh")
+                .map(|d| d.cache_dir().to_path_buf()),
         }
     }
 
@@ -52,6 +56,7 @@ impl Env {
         let mut env = Env {
             cwd: Some(cwd.into()),
             vars: Vec::new(),
+            platform_cache: None,
         };
         for (name, value) in vars {
             env.set(name.as_ref(), value);
@@ -86,6 +91,26 @@ impl Env {
     #[must_use]
     pub fn non_empty(&self, name: &str) -> Option<&OsStr> {
         self.var(name).filter(|v| !v.is_empty())
+    }
+
+    /// awesh's cache folder: `AWESH_CACHE_DIR`, else the platform's (found with `directories`
+    /// for the process; for a hand-made environment, `$XDG_CACHE_HOME/awesh` or
+    /// `$HOME/.cache/awesh`, as `directories` does on Linux). `None` when none can be found.
+    #[must_use]
+    pub fn cache_dir(&self) -> Option<PathBuf> {
+        if let Some(dir) = self.non_empty("AWESH_CACHE_DIR") {
+            return Some(self.absolute(Path::new(dir)));
+        }
+        if let Some(dir) = &self.platform_cache {
+            return Some(dir.clone());
+        }
+        let xdg = self.non_empty("XDG_CACHE_HOME").map(PathBuf::from);
+        match xdg.filter(|p| p.is_absolute()) {
+            Some(dir) => Some(dir.join("awesh")),
+            None => self
+                .non_empty("HOME")
+                .map(|home| Path::new(home).join(".cache").join("awesh")),
+        }
     }
 
     /// Resolves `path` against the working directory when it is relative.

@@ -135,6 +135,7 @@ fn to_json(r: &Report) -> Value {
                 "micros": micros(&r.kube),
                 "reason": kube_reason(r),
                 "files": files,
+                "cache": r.kube.done().map(cache_json),
             },
         },
         "notes": r.notes,
@@ -150,9 +151,27 @@ fn source_json(s: &kube::Source) -> Value {
             "contexts": p.contexts.len(),
         }),
         kube::SourceOutcome::Missing => json!({"path": s.path, "status": "missing"}),
+        kube::SourceOutcome::Cached => json!({"path": s.path, "status": "cached"}),
+        kube::SourceOutcome::InFlux(why) => {
+            json!({"path": s.path, "status": "being-rewritten", "error": why})
+        }
         kube::SourceOutcome::Failed(why) => {
             json!({"path": s.path, "status": "error", "error": why})
         }
+    }
+}
+
+fn cache_json(raw: &kube::Raw) -> Value {
+    let (status, reason) = cache_status(raw);
+    json!({"status": status, "reason": reason, "write_error": raw.cache_note})
+}
+
+fn cache_status(raw: &kube::Raw) -> (&'static str, Option<&str>) {
+    match &raw.cache {
+        kube::CacheUse::Hit => ("hit", None),
+        kube::CacheUse::Miss(why) => ("miss", Some(why.as_str())),
+        kube::CacheUse::LastGood(why) => ("last-good", Some(why.as_str())),
+        kube::CacheUse::Off(why) => ("off", Some(why.as_str())),
     }
 }
 
@@ -194,7 +213,9 @@ fn kube_reason(r: &Report) -> Option<String> {
             let failed: Vec<_> = read
                 .iter()
                 .filter_map(|s| match &s.outcome {
-                    kube::SourceOutcome::Failed(why) => Some(why.as_str()),
+                    kube::SourceOutcome::Failed(why) | kube::SourceOutcome::InFlux(why) => {
+                        Some(why.as_str())
+                    }
                     _ => None,
                 })
                 .collect();
@@ -292,10 +313,23 @@ fn to_text(r: &Report) -> String {
                     format!("parsed, {} contexts{role}", p.contexts.len())
                 }
                 kube::SourceOutcome::Missing => "missing, skipped".into(),
+                kube::SourceOutcome::Cached => format!("unchanged, not read{role}"),
+                kube::SourceOutcome::InFlux(why) => format!("being rewritten: {why}"),
                 kube::SourceOutcome::Failed(why) => format!("error: {why}"),
             };
             let _ = writeln!(s, "  file        {}: {what}", src.path.display());
         }
+    }
+    if let Some(raw) = r.kube.done() {
+        let (status, reason) = cache_status(raw);
+        let _ = write!(s, "  cache       {status}");
+        if let Some(reason) = reason.filter(|r| !r.is_empty()) {
+            let _ = write!(s, ": {reason}");
+        }
+        if let Some(note) = &raw.cache_note {
+            let _ = write!(s, " (not saved: {note})");
+        }
+        s.push('\n');
     }
     if let Some(k) = &r.kube_info {
         if k.defined_in.is_none() {

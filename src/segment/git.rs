@@ -292,13 +292,14 @@ fn discover(env: &Env) -> Result<PathBuf, Missing> {
             ))),
         };
     }
+    let ceilings = env
+        .var("GIT_CEILING_DIRECTORIES")
+        .map(ceiling_dirs)
+        .unwrap_or_default();
     let options = gix::discover::upwards::Options {
         // Only HEAD and state files are read, never config or hooks: ownership is irrelevant.
         trust: gix::discover::upwards::TrustPolicy::Assume(gix::sec::Trust::Full),
-        ceiling_dirs: env
-            .var("GIT_CEILING_DIRECTORIES")
-            .map(ceiling_dirs)
-            .unwrap_or_default(),
+        ceiling_dirs: ceilings.clone(),
         match_ceiling_dir_or_error: false,
         cross_fs: env
             .var("GIT_DISCOVERY_ACROSS_FILESYSTEM")
@@ -308,6 +309,24 @@ fn discover(env: &Env) -> Result<PathBuf, Missing> {
     };
     match gix::discover::upwards_opts(cwd, options) {
         Ok((path, _trust)) => {
+            // gix still probes the ceiling directory itself; git stops below it.
+            let probed = match &path {
+                gix::discover::repository::Path::WorkTree(dir)
+                | gix::discover::repository::Path::Repository(dir)
+                | gix::discover::repository::Path::LinkedWorkTree { work_dir: dir, .. } => {
+                    env.absolute(dir)
+                }
+            };
+            let strict_ancestor = |c: &PathBuf| cwd.starts_with(c) && cwd != c.as_path();
+            if let Some(ceiling) = ceilings
+                .iter()
+                .find(|c| strict_ancestor(c) && probed == **c)
+            {
+                return Err(Missing::NotARepository(format!(
+                    "discovery stopped below GIT_CEILING_DIRECTORIES entry {}",
+                    ceiling.display()
+                )));
+            }
             let (git_dir, _work_tree) = path.into_repository_and_work_tree_directories();
             Ok(env.absolute(&git_dir))
         }
@@ -519,10 +538,13 @@ mod tests {
     }
     const ID: &str = "0123456789abcdef0123456789abcdef01234567";
 
+    /// `(branch, detached, state, progress)` expected of a case.
+    type Want<'a> = Option<(&'a str, bool, Option<State>, Option<(u32, u32)>)>;
+
     #[test]
     fn compute_follows_git_prompt() {
         let n = |s: &str| Some(Name::from(s));
-        let cases: Vec<(Raw, Option<(&str, bool, Option<State>, Option<(u32, u32)>)>)> = vec![
+        let cases: Vec<(Raw, Want)> = vec![
             (
                 raw(sym("refs/heads/main"), RawOp::None),
                 Some(("main", false, None, None)),

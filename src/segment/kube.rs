@@ -1,13 +1,14 @@
 //! The Kubernetes segment: the context and namespace the next `kubectl` will use, found by
-//! client-go's loading rules without running `kubectl`. `gather` reads and parses the files
-//! (only the two fields needed), `compute` merges them exactly as kubectl does.
+//! client-go's loading rules without running `kubectl`. `gather` stats the files and answers
+//! from the cache (`kube_cache`) when nothing changed, else reads and parses them (only the two
+//! fields needed); `compute` merges them exactly as kubectl does.
 
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
-
 use crate::env::Env;
 use crate::name::Name;
+use crate::segment::kube_cache::{self, Stamp};
+pub use crate::segment::kube_parse::parse;
 
 /// Files larger than this are skipped: no real kubeconfig is this big, and parsing one would
 /// blow the prompt's deadline.
@@ -40,13 +41,49 @@ pub enum SourceOutcome {
     Missing,
     /// Could not be read or parsed: contributes nothing; the message says why.
     Failed(String),
+    /// Changed while being read, or empty/unparsable just after a change: being rewritten.
+    InFlux(String),
+    /// Not read: the cache entry for its unchanged stamp answered.
+    Cached,
+}
+
+/// How the cache took part in this prompt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CacheUse {
+    /// No cache folder: every prompt parses.
+    Off(String),
+    /// The value came from the cache; no file was read.
+    Hit,
+    /// The files were parsed; the reason says why the entry was not used.
+    Miss(String),
+    /// A file was being rewritten: the last good value is shown, the entry kept.
+    LastGood(String),
 }
 
 /// Everything the kube segment read; the input of [`compute`].
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Raw {
     /// Files in `KUBECONFIG` order, duplicates dropped.
     pub sources: Vec<Source>,
+    /// What the cache did.
+    pub cache: CacheUse,
+    /// The answer taken from the cache (a hit, or the last good value), if any.
+    pub cached: Option<Option<Info>>,
+    /// A problem writing the cache, for `explain`.
+    pub cache_note: Option<String>,
+}
+
+impl Raw {
+    /// A result made from parsed sources alone, with no cache involved.
+    #[must_use]
+    pub fn parsed(sources: Vec<Source>) -> Self {
+        Raw {
+            sources,
+            cache: CacheUse::Off("not used".into()),
+            cached: None,
+            cache_note: None,
+        }
+    }
 }
 
 /// What the prompt shows for Kubernetes.
@@ -83,17 +120,137 @@ pub fn paths(env: &Env) -> Vec<PathBuf> {
     out
 }
 
-/// Reads and parses every kubeconfig file of `env`.
+/// Finds the kube answer for `env`: from the cache when every file is unchanged, else by
+/// reading and parsing the files (in parallel when there are several) and refreshing the cache.
 #[must_use]
 pub fn gather(env: &Env) -> Raw {
-    Raw {
-        sources: paths(env)
-            .into_iter()
-            .map(|path| Source {
-                outcome: read(&env.absolute(&path)),
-                path,
-            })
-            .collect(),
+    let paths = paths(env);
+    let absolute: Vec<PathBuf> = paths.iter().map(|p| env.absolute(p)).collect();
+    let stamps: Vec<Option<Stamp>> = absolute
+        .iter()
+        .map(|p| std::fs::metadata(p).ok().map(|m| Stamp::of(&m)))
+        .collect();
+    let key: Vec<(PathBuf, Option<Stamp>)> = absolute
+        .iter()
+        .cloned()
+        .zip(stamps.iter().copied())
+        .collect();
+    let entry_file = env
+        .cache_dir()
+        .map(|dir| kube_cache::entry_path(&dir, &absolute));
+    let prior = entry_file.as_deref().map(kube_cache::load);
+
+    let miss_reason = match &prior {
+        None => None,
+        Some(Ok(entry)) if entry.key == key && entry.trusted => {
+            let sources = paths
+                .into_iter()
+                .zip(&stamps)
+                .map(|(path, stamp)| Source {
+                    path,
+                    outcome: if stamp.is_some() {
+                        SourceOutcome::Cached
+                    } else {
+                        SourceOutcome::Missing
+                    },
+                })
+                .collect();
+            return Raw {
+                sources,
+                cache: CacheUse::Hit,
+                cached: Some(entry.value.clone()),
+                cache_note: None,
+            };
+        }
+        Some(Ok(entry)) if entry.key == key => {
+            Some("the entry was made while a file was changing".to_string())
+        }
+        Some(Ok(_)) => Some("a kubeconfig file, or the list of files, changed".to_string()),
+        Some(Err(why)) => Some(why.clone()),
+    };
+
+    let now = kube_cache::now_ns();
+    let outcomes: Vec<SourceOutcome> = if absolute.len() > 1 {
+        use rayon::prelude::*;
+        absolute
+            .par_iter()
+            .zip(stamps.par_iter())
+            .map(|(path, stamp)| read_consistent(path, *stamp, now))
+            .collect()
+    } else {
+        absolute
+            .iter()
+            .zip(&stamps)
+            .map(|(path, stamp)| read_consistent(path, *stamp, now))
+            .collect()
+    };
+    let sources: Vec<Source> = paths
+        .into_iter()
+        .zip(outcomes)
+        .map(|(path, outcome)| Source { path, outcome })
+        .collect();
+    let in_flux = sources
+        .iter()
+        .any(|s| matches!(s.outcome, SourceOutcome::InFlux(_)));
+
+    let Some(entry_file) = entry_file else {
+        let mut raw = Raw::parsed(sources);
+        raw.cache =
+            CacheUse::Off("no cache folder (set AWESH_CACHE_DIR, XDG_CACHE_HOME or HOME)".into());
+        return raw;
+    };
+    if in_flux {
+        if let Some(Ok(entry)) = prior
+            .as_ref()
+            .filter(|p| matches!(p, Ok(e) if e.value.is_some()))
+        {
+            return Raw {
+                sources,
+                cache: CacheUse::LastGood("a kubeconfig file is being rewritten".into()),
+                cached: Some(entry.value.clone()),
+                cache_note: None,
+            };
+        }
+    }
+    let mut raw = Raw::parsed(sources);
+    raw.cache = CacheUse::Miss(miss_reason.unwrap_or_default());
+    if !in_flux {
+        let entry = kube_cache::Entry {
+            trusted: stamps.iter().flatten().all(|s| !s.is_recent(now)),
+            value: compute(&raw),
+            key,
+        };
+        if let Err(why) = kube_cache::store(&entry_file, &entry) {
+            raw.cache_note = Some(why);
+        }
+    }
+    raw
+}
+
+/// Reads one file, making sure what was read is one whole version of it: the file must not
+/// change while being read, and an empty or unparsable file changed within the racy window is
+/// taken as being rewritten (kubectl truncates and rewrites in place), not as broken.
+fn read_consistent(path: &Path, before: Option<Stamp>, now: i128) -> SourceOutcome {
+    let Some(before) = before else {
+        return read(path);
+    };
+    let outcome = read(path);
+    let after = std::fs::metadata(path).ok().map(|m| Stamp::of(&m));
+    if after != Some(before) {
+        return SourceOutcome::InFlux(format!("{} changed while being read", path.display()));
+    }
+    if !before.is_recent(now) {
+        return outcome;
+    }
+    match outcome {
+        SourceOutcome::Failed(why) => SourceOutcome::InFlux(format!(
+            "{why} (changed just now: taken as being rewritten)"
+        )),
+        SourceOutcome::Parsed(_) if before.size == 0 => SourceOutcome::InFlux(format!(
+            "{} is empty and changed just now: taken as being rewritten",
+            path.display()
+        )),
+        other => other,
     }
 }
 
@@ -125,75 +282,14 @@ pub fn read(path: &Path) -> SourceOutcome {
     }
 }
 
-#[derive(Deserialize, Default)]
-struct FileDoc {
-    #[serde(rename = "current-context", default)]
-    current_context: Option<String>,
-    #[serde(default)]
-    contexts: Option<Vec<NamedContextDoc>>,
-}
-
-#[derive(Deserialize)]
-struct NamedContextDoc {
-    #[serde(default)]
-    name: Option<String>,
-    #[serde(default)]
-    context: Option<ContextDoc>,
-}
-
-#[derive(Deserialize)]
-struct ContextDoc {
-    #[serde(default)]
-    namespace: Option<String>,
-}
-
-/// Parses a kubeconfig (YAML or JSON), keeping only `current-context` and each context's
-/// name and namespace. Every other field is skipped without being stored.
-///
-/// # Errors
-/// The parser's message, with the line where it failed.
-pub fn parse(bytes: &[u8]) -> Result<Parsed, String> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Ok(Parsed::default());
-    }
-    let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
-    let doc: Option<FileDoc> = if first == Some(&b'{') {
-        // JSON is YAML too, but serde_json reads it an order of magnitude faster.
-        match serde_json::from_slice(bytes) {
-            Ok(doc) => doc,
-            Err(_) => serde_yaml::from_slice(bytes).map_err(|e| e.to_string())?,
-        }
-    } else {
-        serde_yaml::from_slice(bytes).map_err(|e| e.to_string())?
-    };
-    let doc = doc.unwrap_or_default();
-    Ok(Parsed {
-        current_context: doc
-            .current_context
-            .filter(|c| !c.is_empty())
-            .map(|c| Name::from(c.as_str())),
-        contexts: doc
-            .contexts
-            .unwrap_or_default()
-            .into_iter()
-            .map(|c| {
-                (
-                    Name::from(c.name.unwrap_or_default().as_str()),
-                    c.context
-                        .and_then(|b| b.namespace)
-                        .filter(|n| !n.is_empty())
-                        .map(|n| Name::from(n.as_str())),
-                )
-            })
-            .collect(),
-    })
-}
-
-/// Merges the files as kubectl does: the first non-empty `current-context` wins, and the
-/// context is taken whole from the first file that defines that name.
+/// The answer: the cached one when the cache answered, else the files merged as kubectl
+/// does: the first non-empty `current-context` wins, and the context is taken whole from the
+/// first file that defines that name.
 #[must_use]
 pub fn compute(raw: &Raw) -> Option<Info> {
+    if let Some(cached) = &raw.cached {
+        return cached.clone();
+    }
     let parsed = raw
         .sources
         .iter()
@@ -236,13 +332,16 @@ mod tests {
         }
     }
 
+    /// `(context, namespace)` expected of a case.
+    type Want<'a> = Option<(&'a str, Option<&'a str>)>;
+
     #[test]
     fn merge_follows_kubectl() {
         let failed = Source {
             path: PathBuf::from("bad"),
             outcome: SourceOutcome::Failed("boom".into()),
         };
-        let cases: Vec<(Vec<Source>, Option<(&str, Option<&str>)>)> = vec![
+        let cases: Vec<(Vec<Source>, Want)> = vec![
             (vec![], None),
             (vec![file(None, &[("a", Some("x"))])], None),
             (
@@ -277,7 +376,7 @@ mod tests {
             ),
         ];
         for (sources, want) in cases {
-            let got = compute(&Raw { sources });
+            let got = compute(&Raw::parsed(sources));
             let got = got.as_ref().map(|i| {
                 (
                     i.context.to_string(),
@@ -287,40 +386,6 @@ mod tests {
             let want = want.map(|(c, n)| (c.to_string(), n.map(str::to_string)));
             assert_eq!(got, want);
         }
-    }
-
-    #[test]
-    fn parse_accepts_what_kubectl_accepts() {
-        let cases: &[(&str, &[u8])] = &[
-            ("yaml", b"current-context: a\ncontexts:\n- name: a\n  context:\n    namespace: n\n"),
-            ("json", br#"{"current-context":"a","contexts":[{"name":"a","context":{"namespace":"n"}}]}"#),
-            ("quoted keys", b"\"current-context\": 'a'\n\"contexts\": [{\"name\": a, context: {namespace: n}}]\n"),
-            ("crlf", b"current-context: a\r\ncontexts:\r\n- name: a\r\n  context:\r\n    namespace: n\r\n"),
-            ("bom", b"\xEF\xBB\xBFcurrent-context: a\ncontexts:\n- name: a\n  context: {namespace: n}\n"),
-            ("anchors", b"base: &ctx\n  namespace: n\ncurrent-context: a\ncontexts:\n- name: a\n  context: *ctx\n"),
-        ];
-        for (label, text) in cases {
-            let parsed = parse(text).unwrap_or_else(|e| panic!("{label}: {e}"));
-            assert_eq!(parsed.current_context, Some(Name::from("a")), "{label}");
-            assert_eq!(
-                parsed.contexts,
-                vec![(Name::from("a"), Some(Name::from("n")))],
-                "{label}"
-            );
-        }
-    }
-
-    #[test]
-    fn garbage_is_an_error_not_a_panic() {
-        for text in [
-            &b"current-context: [unclosed"[..],
-            b"\x00\x01\x02",
-            b"- just\n- a list\n",
-            b"current-context: a\n  bad: indent\n x",
-        ] {
-            assert!(parse(text).is_err(), "{:?}", String::from_utf8_lossy(text));
-        }
-        assert_eq!(parse(b"").unwrap(), Parsed::default());
     }
 
     #[test]

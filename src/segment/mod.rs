@@ -1,14 +1,16 @@
 //! The segments and the one place they run in parallel: git and Kubernetes are gathered on
-//! rayon's pool under a single deadline for the whole prompt. A segment that misses the
+//! two threads under a single deadline for the whole prompt. A segment that misses the
 //! deadline (a FIFO in place of `.git/HEAD`, a hung network filesystem) is left out; the
 //! caller prints what it has and exits, and the stuck thread dies with the process.
 
 pub mod git;
 pub mod kube;
+pub mod kube_cache;
+pub mod kube_parse;
 pub mod reftable;
 
 use std::sync::mpsc;
-use std::sync::{Arc, Once};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::env::Env;
@@ -82,12 +84,11 @@ enum Msg {
 #[must_use]
 pub fn gather(env: &Arc<Env>, want: Want, timeout: Duration) -> Snapshot {
     let start = Instant::now();
-    init_pool();
     let (tx, rx) = mpsc::sync_channel(2);
     let mut pending = 0;
     if want.git {
         let (tx, env) = (tx.clone(), Arc::clone(env));
-        rayon::spawn(move || {
+        spawn(move || {
             let value = git::gather(&env);
             let _ = tx.send(Msg::Git(Timed {
                 value,
@@ -98,7 +99,7 @@ pub fn gather(env: &Arc<Env>, want: Want, timeout: Duration) -> Snapshot {
     }
     if want.kube {
         let (tx, env) = (tx.clone(), Arc::clone(env));
-        rayon::spawn(move || {
+        spawn(move || {
             let value = kube::gather(&env);
             let _ = tx.send(Msg::Kube(Timed {
                 value,
@@ -125,15 +126,16 @@ pub fn gather(env: &Arc<Env>, want: Want, timeout: Duration) -> Snapshot {
     snapshot
 }
 
-/// Two workers are enough for two segments; rayon would otherwise start one per core.
-fn init_pool() {
-    static INIT: Once = Once::new();
-    INIT.call_once(|| {
-        let _ = rayon::ThreadPoolBuilder::new()
-            .num_threads(2)
-            .thread_name(|i| format!("awesh-gather-{i}"))
-            .build_global();
-    });
+/// Starts one detached gather thread. Plain threads, not rayon's pool: starting the pool
+/// measured ~0.2 ms a prompt (its workers park and wake through several context switches),
+/// more than the two gathers cost together. rayon is used where it pays: parsing several
+/// kubeconfig files at once on a cache miss.
+fn spawn(f: impl FnOnce() + Send + 'static) {
+    let spawned = std::thread::Builder::new()
+        .name("awesh-gather".into())
+        .spawn(f);
+    // Without a thread (a process limit was hit), the segment simply misses the deadline.
+    drop(spawned);
 }
 
 fn micros_since(start: Instant) -> u64 {

@@ -64,9 +64,12 @@ impl World {
         cmd
     }
 
-    /// The awesh binary under test, in the world's environment.
+    /// The awesh binary under test, in the world's environment. The deadline is generous:
+    /// these tests are about answers, and a debug build on a loaded machine is slow.
     pub fn awesh(&self) -> Command {
-        self.command(env!("CARGO_BIN_EXE_awesh"))
+        let mut cmd = self.command(env!("CARGO_BIN_EXE_awesh"));
+        cmd.env("AWESH_TIMEOUT_MS", "20000");
+        cmd
     }
 
     /// Runs real `git` in `dir` (relative to the root), panicking on failure.

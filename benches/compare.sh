@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# Whole-process timing of `awesh prompt` beside its floor (a hello-world Rust binary built in
+# the same run, with the same release profile) and the original three-command prompt script,
+# in two scenarios: small (a small repo, a 3-context kubeconfig) and big (a repo with 20k
+# packed tags and 2k loose branches, a 2.6 MB kubeconfig with 400 contexts, answered from the
+# cache). Prints medians, ratios to the floor, and peak RSS.
+#
+#   benches/compare.sh            # needs hyperfine (apt-get install hyperfine); kubectl optional
+#   RUNS=2000 benches/compare.sh  # more runs for steadier numbers
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+runs=${RUNS:-1000}
+work=$(mktemp -d "${TMPDIR:-/tmp}/awesh-bench.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+
+cargo build --release --quiet
+awesh="$root/target/release/awesh"
+
+# The floor: the cheapest Rust process there is, built with awesh's own release settings.
+mkdir -p "$work/hello/src"
+cat >"$work/hello/Cargo.toml" <<'TOML'
+[package]
+name = "hello"
+version = "0.1.0"
+edition = "2021"
+[profile.release]
+opt-level = 3
+lto = "fat"
+codegen-units = 1
+panic = "abort"
+strip = true
+TOML
+echo 'fn main() { println!("hello"); }' >"$work/hello/src/main.rs"
+cargo build --release --quiet --manifest-path "$work/hello/Cargo.toml" --target-dir "$work/hello/target"
+hello="$work/hello/target/release/hello"
+
+# The small scenario: a repo with a few commits, a 3-context kubeconfig.
+export HOME="$work/home" GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null
+mkdir -p "$HOME/.kube" "$work/repo"
+cat >"$HOME/.kube/config" <<'YAML'
+apiVersion: v1
+kind: Config
+current-context: prod-eu
+contexts:
+- name: prod-eu
+  context: {cluster: prod, user: admin, namespace: payments}
+- name: staging
+  context: {cluster: staging, user: admin}
+- name: dev
+  context: {cluster: dev, user: admin, namespace: default}
+clusters:
+- name: prod
+  cluster: {server: "https://127.0.0.1:6443"}
+users:
+- name: admin
+  user: {token: not-a-secret}
+YAML
+cd "$work/repo"
+git init -q -b feature/login
+for i in 1 2 3; do echo "$i" >"f$i"; git add .; git -c user.name=b -c user.email=b@b commit -qm "c$i"; done
+
+# The seed's prompt: three processes in a row.
+cat >"$work/seed.sh" <<'SH'
+#!/bin/sh
+b=$(git branch --show-current 2>/dev/null)
+c=$(kubectl config current-context 2>/dev/null)
+n=$(kubectl config view --minify -o 'jsonpath={..namespace}' 2>/dev/null)
+printf ':☸️%s:☸️%s:🌿%s' "$c" "$n" "$b"
+SH
+chmod +x "$work/seed.sh"
+
+# The big scenario: 20k packed tags, 2k loose branches, a 2.6 MB kubeconfig of 400 contexts.
+mkdir -p "$work/big" "$work/bighome/.kube"
+(
+  cd "$work/big"
+  git init -q -b main
+  echo x >f && git add f && git -c user.name=b -c user.email=b@b commit -qm c
+  seq 1 20000 | sed 's|.*|create refs/tags/v&.0.0 HEAD|' | git update-ref --stdin
+  git pack-refs --all
+  seq 1 2000 | sed 's|.*|create refs/heads/topic-& HEAD|' | git update-ref --stdin
+)
+python3 - "$work/bighome/.kube/config" <<'PY'
+import sys
+cert = "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0t" * 90
+out = ["apiVersion: v1", "kind: Config", "clusters:"]
+for i in range(400):
+    out += [f"- cluster:", f"    certificate-authority-data: {cert}", f"    server: https://c{i}.example.com", f"  name: c{i}"]
+out.append("contexts:")
+for i in range(400):
+    out += ["- context:", f"    cluster: c{i}", f"    namespace: ns{i}", f"    user: u{i}", f"  name: arn:aws:eks:eu-west-1:123456789012:cluster/c{i}"]
+out.append("current-context: arn:aws:eks:eu-west-1:123456789012:cluster/c217")
+out.append("users:")
+for i in range(400):
+    out += [f"- name: u{i}", "  user:", f"    client-key-data: {cert}"]
+open(sys.argv[1], "w").write("\n".join(out) + "\n")
+PY
+big_env=(env "HOME=$work/bighome")
+sleep 2.2 # past the cache's racy window, so the cache entry is trusted
+(cd "$work/big" && "${big_env[@]}" "$awesh" prompt >/dev/null && "${big_env[@]}" "$awesh" explain | grep cache)
+
+bench() { # name of scenario, then: dir, then command pairs
+  local scenario=$1 dir=$2
+  shift 2
+  (
+    cd "$dir"
+    hyperfine -N --warmup 50 --runs "$runs" --export-json "$work/$scenario.json" "$@" >/dev/null
+  )
+  python3 - "$work/$scenario.json" "$scenario" <<'PY'
+import json, sys
+results = json.load(open(sys.argv[1]))["results"]
+floor = results[0]["median"]
+print(f"\n{sys.argv[2]} scenario")
+print(f"{'command':<34}{'median':>11}{'mean':>11}{'ratio':>8}")
+for r in results:
+    print(f"{r['command']:<34}{r['median']*1e3:>9.3f}ms{r['mean']*1e3:>9.3f}ms{r['median']/floor:>7.2f}x")
+PY
+}
+
+echo "small: $(cd "$work/repo" && "$awesh" prompt)"
+echo "big:   $(cd "$work/big" && "${big_env[@]}" "$awesh" prompt)"
+small=(-n "hello-world floor" "$hello" -n "awesh prompt" "$awesh prompt")
+big=(-n "hello-world floor" "$hello" -n "awesh prompt (cache hit)" "env HOME=$work/bighome $awesh prompt")
+if command -v kubectl >/dev/null; then
+  small+=(-n "seed git+kubectl script" "$work/seed.sh")
+  big+=(-n "seed git+kubectl script" "env HOME=$work/bighome $work/seed.sh")
+fi
+bench small "$work/repo" "${small[@]}"
+bench big "$work/big" "${big[@]}"
+
+rss() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1; }
+echo
+echo "peak RSS: hello-world $(rss "$hello") KiB, awesh prompt $(cd "$work/repo" && rss "$awesh" prompt) KiB (small), $(cd "$work/big" && rss env HOME="$work/bighome" "$awesh" prompt) KiB (big, cache hit)"

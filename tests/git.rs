@@ -1,0 +1,532 @@
+//! The git segment against the real `git`: every repository shape and in-progress operation
+//! is built in a temp dir with `git` itself, and awesh's answer is compared with
+//! `git branch --show-current` / `git rev-parse` and with git's own `git-prompt.sh`.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::World;
+use serde_json::Value;
+
+/// git's prompt script as Debian ships it; compared against when present.
+const GIT_PROMPT: &str = "/usr/lib/git-core/git-sh-prompt";
+
+fn explain(w: &World, dir: &Path, env: &[(&str, &str)]) -> Value {
+    let mut cmd = w.awesh();
+    cmd.args(["explain", "--json"])
+        .current_dir(dir)
+        .envs(env.iter().copied());
+    serde_json::from_str(&common::stdout(cmd)).unwrap()
+}
+
+fn prompt(w: &World, dir: &Path, env: &[(&str, &str)]) -> String {
+    let mut cmd = w.awesh();
+    cmd.args(["prompt", "--no-kube"])
+        .current_dir(dir)
+        .envs(env.iter().copied());
+    common::stdout(cmd)
+}
+
+/// What `__git_ps1 "%s"` prints in `dir`, normalised to awesh's detached form; `None` when the
+/// script is not installed.
+fn git_ps1(w: &World, dir: &Path, env: &[(&str, &str)]) -> Option<String> {
+    if !Path::new(GIT_PROMPT).exists() {
+        eprintln!("SKIPPED comparison with git-prompt.sh: {GIT_PROMPT} not installed");
+        return None;
+    }
+    let mut cmd = w.command("bash");
+    cmd.args(["-c", &format!(". {GIT_PROMPT}; __git_ps1 '%s'")])
+        .current_dir(dir)
+        .envs(env.iter().copied());
+    let out = common::stdout(cmd);
+    let out = out.strip_prefix("BARE:").unwrap_or(&out);
+    Some(out.replace("...)", ")"))
+}
+
+fn git_in(w: &World, dir: &Path, args: &[&str]) -> String {
+    let mut cmd = w.command("git");
+    cmd.args(args).current_dir(dir);
+    common::stdout(cmd).trim_end().to_string()
+}
+
+/// Asserts awesh's branch part equals git-prompt.sh's and its JSON matches `git`.
+fn check(w: &World, dir: &Path, env: &[(&str, &str)], want_prompt: &str) {
+    let shown = prompt(w, dir, env);
+    assert_eq!(shown, want_prompt, "awesh prompt in {}", dir.display());
+    if let Some(ps1) = git_ps1(w, dir, env) {
+        assert_eq!(
+            shown.strip_prefix(":🌿").unwrap_or(&shown),
+            ps1,
+            "git-prompt.sh in {}",
+            dir.display()
+        );
+    }
+    let json = explain(w, dir, env);
+    assert_eq!(
+        json["prompt"],
+        Value::String(shown.clone()),
+        "explain's prompt is prompt's"
+    );
+}
+
+fn conflicting_branches(w: &World) -> PathBuf {
+    let repo = w.repo("r", "main");
+    w.write("r/f.txt", "base\n");
+    w.git("r", &["add", "."]);
+    w.git("r", &["commit", "-qm", "base"]);
+    w.git("r", &["checkout", "-qb", "topic"]);
+    for i in 1..=3 {
+        w.write("r/f.txt", format!("topic {i}\n"));
+        w.git("r", &["commit", "-qam", &format!("topic {i}")]);
+    }
+    w.git("r", &["checkout", "-q", "main"]);
+    w.write("r/f.txt", "main\n");
+    w.git("r", &["commit", "-qam", "main change"]);
+    repo
+}
+
+fn git_fails(w: &World, dir: &Path, args: &[&str]) {
+    let mut cmd = w.command("git");
+    let out = cmd.args(args).current_dir(dir).output().unwrap();
+    assert!(
+        !out.status.success(),
+        "expected git {args:?} to stop with a conflict"
+    );
+}
+
+#[test]
+fn branch_names_match_git() {
+    let w = World::new();
+    let repo = w.repo("r", "main");
+    for branch in [
+        "main",
+        "feature/login",
+        "ünïcödé-🌿",
+        "$(touch${IFS}pwned)",
+        "a.b_c-d",
+    ] {
+        w.git("r", &["checkout", "-qB", branch]);
+        assert_eq!(git_in(&w, &repo, &["branch", "--show-current"]), branch);
+        check(&w, &repo, &[], &format!(":🌿{branch}"));
+        let json = explain(&w, &repo, &[]);
+        assert_eq!(json["git"]["branch"], branch);
+        assert_eq!(json["git"]["detached"], false);
+        assert_eq!(
+            json["git"]["head"],
+            git_in(&w, &repo, &["rev-parse", "HEAD"])
+        );
+    }
+    assert!(!w.path("pwned").exists() && !repo.join("pwned").exists());
+}
+
+#[test]
+fn unborn_branch_in_a_fresh_init() {
+    let w = World::new();
+    std::fs::create_dir_all(w.path("fresh")).unwrap();
+    w.git("fresh", &["init", "-q", "-b", "trunk"]);
+    check(&w, &w.path("fresh"), &[], ":🌿trunk");
+    let json = explain(&w, &w.path("fresh"), &[]);
+    assert_eq!(json["git"]["head"], Value::Null);
+    assert_eq!(json["git"]["branch"], "trunk");
+}
+
+#[test]
+fn detached_head_shows_seven_hex_digits() {
+    let w = World::new();
+    let repo = w.repo("r", "main");
+    w.commit("r", "second");
+    w.git("r", &["checkout", "-q", "--detach", "HEAD~1"]);
+    let short = git_in(&w, &repo, &["rev-parse", "--short=7", "HEAD"]);
+    check(&w, &repo, &[], &format!(":🌿({short})"));
+    let json = explain(&w, &repo, &[]);
+    assert_eq!(json["git"]["detached"], true);
+    assert_eq!(json["git"]["branch"], Value::Null);
+    assert_eq!(
+        json["git"]["head"],
+        git_in(&w, &repo, &["rev-parse", "HEAD"])
+    );
+}
+
+#[test]
+fn packed_refs_resolve_for_explain() {
+    let w = World::new();
+    let repo = w.repo("r", "main");
+    w.git("r", &["pack-refs", "--all"]);
+    assert!(!repo.join(".git/refs/heads/main").exists());
+    let json = explain(&w, &repo, &[]);
+    assert_eq!(
+        json["git"]["head"],
+        git_in(&w, &repo, &["rev-parse", "HEAD"])
+    );
+}
+
+#[test]
+fn subdirectories_dot_git_bare_and_worktrees() {
+    let w = World::new();
+    let repo = w.repo("r", "main");
+    std::fs::create_dir_all(repo.join("a/b/c")).unwrap();
+    check(&w, &repo.join("a/b/c"), &[], ":🌿main");
+    // Inside .git itself, and deeper inside it.
+    assert_eq!(prompt(&w, &repo.join(".git"), &[]), ":🌿main");
+    assert_eq!(prompt(&w, &repo.join(".git/refs"), &[]), ":🌿main");
+    // A bare clone.
+    let mut clone = w.command("git");
+    clone.args(["clone", "-q", "--bare", "r", "bare.git"]);
+    common::stdout(clone);
+    check(&w, &w.path("bare.git"), &[], ":🌿main");
+    // A linked worktree on its own branch, with its own HEAD.
+    w.git("r", &["worktree", "add", "-q", "-b", "wt-branch", "../wt"]);
+    check(&w, &w.path("wt"), &[], ":🌿wt-branch");
+    let json = explain(&w, &w.path("wt"), &[]);
+    assert_ne!(json["git"]["git_dir"], json["git"]["common_dir"]);
+    assert_eq!(
+        json["git"]["head"],
+        git_in(&w, &w.path("wt"), &["rev-parse", "HEAD"])
+    );
+    // The main worktree is unaffected.
+    check(&w, &repo, &[], ":🌿main");
+}
+
+#[test]
+fn submodule_shows_its_own_head() {
+    let w = World::new();
+    w.repo("lib", "libmain");
+    let repo = w.repo("r", "main");
+    w.git(
+        "r",
+        &[
+            "-c",
+            "protocol.file.allow=always",
+            "submodule",
+            "add",
+            "-q",
+            "../lib",
+            "sub",
+        ],
+    );
+    let sub = repo.join("sub");
+    assert!(
+        sub.join(".git").is_file(),
+        "a submodule checkout has a .git file"
+    );
+    let want = git_in(&w, &sub, &["branch", "--show-current"]);
+    assert_eq!(want, "libmain");
+    check(&w, &sub, &[], ":🌿libmain");
+}
+
+#[test]
+fn git_dir_and_work_tree_variables() {
+    let w = World::new();
+    let repo = w.repo("r", "main");
+    w.git("r", &["checkout", "-qb", "via-env"]);
+    std::fs::create_dir_all(w.path("elsewhere")).unwrap();
+    let git_dir = repo.join(".git");
+    let env = [
+        ("GIT_DIR", git_dir.to_str().unwrap()),
+        ("GIT_WORK_TREE", repo.to_str().unwrap()),
+    ];
+    check(&w, &w.path("elsewhere"), &env, ":🌿via-env");
+    // A relative GIT_DIR is relative to the working directory.
+    check(
+        &w,
+        &w.path("elsewhere"),
+        &[("GIT_DIR", "../r/.git")],
+        ":🌿via-env",
+    );
+    // A GIT_DIR that is not a repository shows nothing (git fails there too).
+    let bogus = [("GIT_DIR", "/nonexistent")];
+    assert_eq!(prompt(&w, &w.path("elsewhere"), &bogus), "");
+    let json = explain(&w, &w.path("elsewhere"), &bogus);
+    assert_eq!(json["git"], Value::Null);
+    assert!(json["segments"]["git"]["reason"]
+        .as_str()
+        .unwrap()
+        .contains("GIT_DIR"));
+}
+
+#[test]
+fn ceiling_directories_stop_discovery_like_git() {
+    let w = World::new();
+    let repo = w.repo("r", "main");
+    std::fs::create_dir_all(repo.join("sub/deeper")).unwrap();
+    let deeper = repo.join("sub/deeper");
+    let git_finds = |env: &[(&str, &str)]| {
+        let mut cmd = w.command("git");
+        cmd.args(["rev-parse", "--git-dir"])
+            .current_dir(&deeper)
+            .envs(env.iter().copied());
+        cmd.output().unwrap().status.success()
+    };
+    let repo_s = repo.to_str().unwrap().to_string();
+    let sub_s = repo.join("sub").to_str().unwrap().to_string();
+    for ceiling in [
+        repo_s.clone(),
+        sub_s.clone(),
+        format!("relative:{sub_s}"),
+        format!(":{repo_s}"),
+        "/nonexistent".into(),
+    ] {
+        let env = [("GIT_CEILING_DIRECTORIES", ceiling.as_str())];
+        let found = !prompt(&w, &deeper, &env).is_empty();
+        assert_eq!(found, git_finds(&env), "GIT_CEILING_DIRECTORIES={ceiling}");
+    }
+    // A ceiling spelled through a symlink is resolved (before any empty entry), as git does.
+    std::os::unix::fs::symlink(&repo, w.path("link")).unwrap();
+    let link_sub = w.path("link/sub").to_str().unwrap().to_string();
+    for ceiling in [link_sub.clone(), format!(":{link_sub}")] {
+        let env = [("GIT_CEILING_DIRECTORIES", ceiling.as_str())];
+        let found = !prompt(&w, &deeper, &env).is_empty();
+        assert_eq!(found, git_finds(&env), "GIT_CEILING_DIRECTORIES={ceiling}");
+    }
+}
+
+#[test]
+fn discovery_stops_at_a_filesystem_boundary_unless_allowed() {
+    let w = World::new();
+    let repo = w.repo("r", "main");
+    let mnt = repo.join("mnt");
+    std::fs::create_dir_all(&mnt).unwrap();
+    let mounted = Command::new("mount")
+        .args(["-t", "tmpfs", "tmpfs"])
+        .arg(&mnt)
+        .output();
+    if !mounted.is_ok_and(|o| o.status.success()) {
+        eprintln!("SKIPPED filesystem-boundary test: cannot mount a tmpfs here (needs root)");
+        return;
+    }
+    let _unmount = Unmount(mnt.clone());
+    for (value, want_found) in [
+        (None, false),
+        (Some("true"), true),
+        (Some("0"), false),
+        (Some("yes"), true),
+    ] {
+        let env: Vec<(&str, &str)> = value
+            .map(|v| ("GIT_DISCOVERY_ACROSS_FILESYSTEM", v))
+            .into_iter()
+            .collect();
+        let mut cmd = w.command("git");
+        cmd.args(["rev-parse", "--git-dir"])
+            .current_dir(&mnt)
+            .envs(env.iter().copied());
+        assert_eq!(
+            cmd.output().unwrap().status.success(),
+            want_found,
+            "git itself, {value:?}"
+        );
+        assert_eq!(
+            !prompt(&w, &mnt, &env).is_empty(),
+            want_found,
+            "awesh, {value:?}"
+        );
+    }
+}
+
+struct Unmount(PathBuf);
+impl Drop for Unmount {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(&self.0).status();
+    }
+}
+
+#[test]
+fn rebase_merge_backend_shows_branch_and_progress() {
+    let w = World::new();
+    let repo = conflicting_branches(&w);
+    w.git("r", &["checkout", "-q", "topic"]);
+    git_fails(&w, &repo, &["rebase", "--merge", "main"]);
+    check(&w, &repo, &[], ":🌿topic|REBASE 1/3");
+    let json = explain(&w, &repo, &[]);
+    assert_eq!(json["git"]["state"], "rebase");
+    assert_eq!(json["git"]["progress"], serde_json::json!([1, 3]));
+    assert_eq!(json["git"]["branch"], "topic");
+    assert_eq!(json["git"]["detached"], true);
+}
+
+#[test]
+fn rebase_apply_backend_shows_branch_and_progress() {
+    let w = World::new();
+    let repo = conflicting_branches(&w);
+    w.git("r", &["checkout", "-q", "topic"]);
+    git_fails(&w, &repo, &["rebase", "--apply", "main"]);
+    check(&w, &repo, &[], ":🌿topic|REBASE 1/3");
+}
+
+#[test]
+fn interactive_rebase_of_a_detached_head() {
+    let w = World::new();
+    let repo = conflicting_branches(&w);
+    w.git("r", &["checkout", "-q", "--detach", "topic"]);
+    git_fails(&w, &repo, &["rebase", "main"]);
+    let json = explain(&w, &repo, &[]);
+    assert_eq!(
+        json["git"]["branch"],
+        Value::Null,
+        "no branch is being rebased"
+    );
+    assert_eq!(json["git"]["state"], "rebase");
+    let short = git_in(&w, &repo, &["rev-parse", "--short=7", "HEAD"]);
+    assert_eq!(prompt(&w, &repo, &[]), format!(":🌿({short})|REBASE 1/3"));
+}
+
+#[test]
+fn am_merge_cherry_pick_revert_and_bisect() {
+    let w = World::new();
+    let repo = conflicting_branches(&w);
+    // merge
+    git_fails(&w, &repo, &["merge", "topic"]);
+    check(&w, &repo, &[], ":🌿main|MERGING");
+    assert_eq!(explain(&w, &repo, &[])["git"]["state"], "merge");
+    w.git("r", &["merge", "--abort"]);
+    // cherry-pick
+    git_fails(&w, &repo, &["cherry-pick", "topic~2"]);
+    check(&w, &repo, &[], ":🌿main|CHERRY-PICKING");
+    w.git("r", &["cherry-pick", "--abort"]);
+    // a multi-pick that stopped, then had CHERRY_PICK_HEAD resolved away: only sequencer/todo is left
+    git_fails(&w, &repo, &["cherry-pick", "topic~2", "topic~1"]);
+    w.write("r/f.txt", "resolved\n");
+    w.git("r", &["add", "f.txt"]);
+    w.git(
+        "r",
+        &["-c", "core.editor=true", "commit", "-q", "--no-edit"],
+    );
+    assert!(!repo.join(".git/CHERRY_PICK_HEAD").exists());
+    assert!(repo.join(".git/sequencer/todo").exists());
+    check(&w, &repo, &[], ":🌿main|CHERRY-PICKING");
+    w.git("r", &["cherry-pick", "--quit"]);
+    w.git("r", &["reset", "-q", "--hard", "main@{0}"]);
+    // revert
+    w.git("r", &["checkout", "-q", "topic"]);
+    w.write("r/f.txt", "later\n");
+    w.git("r", &["commit", "-qam", "later"]);
+    git_fails(&w, &repo, &["revert", "--no-edit", "HEAD~1"]);
+    check(&w, &repo, &[], ":🌿topic|REVERTING");
+    assert_eq!(explain(&w, &repo, &[])["git"]["state"], "revert");
+    w.git("r", &["revert", "--abort"]);
+    // am
+    let patch = git_in(
+        &w,
+        &repo,
+        &["format-patch", "-1", "HEAD~2", "-o", "../patches"],
+    );
+    w.git("r", &["checkout", "-q", "main"]);
+    git_fails(&w, &repo, &["am", &patch]);
+    check(&w, &repo, &[], ":🌿main|AM 1/1");
+    assert_eq!(explain(&w, &repo, &[])["git"]["state"], "am");
+    w.git("r", &["am", "--abort"]);
+    // bisect
+    w.git("r", &["bisect", "start"]);
+    check(&w, &repo, &[], ":🌿main|BISECTING");
+    assert_eq!(explain(&w, &repo, &[])["git"]["state"], "bisect");
+}
+
+#[test]
+fn reftable_repositories_show_the_real_branch() {
+    let w = World::new();
+    std::fs::create_dir_all(w.path("rt")).unwrap();
+    let init = w
+        .command("git")
+        .args(["init", "-q", "--ref-format=reftable", "-b", "main"])
+        .current_dir(w.path("rt"))
+        .output()
+        .unwrap();
+    if !init.status.success() {
+        eprintln!("SKIPPED reftable test: this git cannot create reftable repositories");
+        return;
+    }
+    let repo = w.path("rt");
+    // Unborn first: HEAD is a symref in the table, the HEAD file a placeholder.
+    assert_eq!(prompt(&w, &repo, &[]), ":🌿main");
+    w.commit("rt", "one");
+    // Enough branches to spill past the first block, then a switch.
+    for i in 0..300 {
+        w.git("rt", &["branch", &format!("b{i:03}-{}", "x".repeat(20))]);
+    }
+    w.git("rt", &["checkout", "-qb", "zz-last"]);
+    w.commit("rt", "two");
+    assert_eq!(git_in(&w, &repo, &["branch", "--show-current"]), "zz-last");
+    assert_eq!(prompt(&w, &repo, &[]), ":🌿zz-last");
+    let json = explain(&w, &repo, &[]);
+    assert_eq!(json["git"]["ref_storage"], "reftable");
+    assert_eq!(
+        json["git"]["head"],
+        git_in(&w, &repo, &["rev-parse", "HEAD"])
+    );
+    w.git("rt", &["checkout", "-q", "--detach", "HEAD~1"]);
+    let short = git_in(&w, &repo, &["rev-parse", "--short=7", "HEAD"]);
+    assert_eq!(prompt(&w, &repo, &[]), format!(":🌿({short})"));
+    // Compacted into one table, the answer stays the same.
+    w.git("rt", &["checkout", "-q", "b150-xxxxxxxxxxxxxxxxxxxx"]);
+    w.git("rt", &["pack-refs", "--all"]);
+    assert_eq!(prompt(&w, &repo, &[]), ":🌿b150-xxxxxxxxxxxxxxxxxxxx");
+    assert!(!prompt(&w, &repo, &[]).contains(".invalid"));
+}
+
+#[test]
+fn symlinked_head_of_old_repositories() {
+    let w = World::new();
+    let repo = w.repo("r", "main");
+    w.git("r", &["branch", "other"]);
+    std::fs::remove_file(repo.join(".git/HEAD")).unwrap();
+    std::os::unix::fs::symlink("refs/heads/other", repo.join(".git/HEAD")).unwrap();
+    assert_eq!(git_in(&w, &repo, &["branch", "--show-current"]), "other");
+    assert_eq!(prompt(&w, &repo, &[]), ":🌿other");
+}
+
+#[test]
+fn fifo_head_never_hangs_the_prompt() {
+    let w = World::new();
+    let repo = w.repo("r", "main");
+    std::fs::remove_file(repo.join(".git/HEAD")).unwrap();
+    let fifo = Command::new("mkfifo")
+        .arg(repo.join(".git/HEAD"))
+        .status()
+        .unwrap();
+    assert!(fifo.success());
+    w.write(
+        "home/.kube/config",
+        common::kubeconfig(Some("ctx"), &[("ctx", None)]),
+    );
+    let mut cmd = w.awesh();
+    cmd.args(["prompt", "--timeout-ms", "300"])
+        .current_dir(&repo);
+    // The kube part still prints; the git part is left out; exit 0.
+    assert_eq!(common::stdout(cmd), ":☸️ctx");
+    let json = explain(&w, &repo, &[("AWESH_TIMEOUT_MS", "300")]);
+    assert_eq!(json["git"], Value::Null);
+    let reason = json["segments"]["git"]["reason"]
+        .as_str()
+        .unwrap_or_default();
+    // gix's discovery reads HEAD to recognise a repository, so the FIFO costs the deadline.
+    assert!(
+        reason.contains("regular") || reason.contains("not finished"),
+        "{reason}"
+    );
+}
+
+#[test]
+fn garbage_head_is_explained() {
+    let w = World::new();
+    let repo = w.repo("r", "main");
+    std::fs::write(repo.join(".git/HEAD"), "this is not a ref\n").unwrap();
+    let shown = prompt(&w, &repo, &[]);
+    assert!(!shown.contains("this is"), "{shown}");
+    let json = explain(&w, &repo, &[]);
+    assert_eq!(json["git"]["branch"], Value::Null);
+}
+
+#[test]
+fn outside_any_repository_prints_nothing() {
+    let w = World::new();
+    std::fs::create_dir_all(w.path("plain")).unwrap();
+    let env = [("GIT_CEILING_DIRECTORIES", w.root().to_str().unwrap())];
+    assert_eq!(prompt(&w, &w.path("plain"), &env), "");
+    let json = explain(&w, &w.path("plain"), &env);
+    assert_eq!(json["git"], Value::Null);
+    assert!(json["segments"]["git"]["reason"]
+        .as_str()
+        .unwrap()
+        .contains("not a git repository"));
+}
