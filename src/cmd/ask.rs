@@ -68,7 +68,11 @@ pub fn run(args: &AskArgs) -> anyhow::Result<ExitCode> {
         handlers.push(Arc::new(ModelHandler::new(config)));
     }
     let race = Race::new(handlers);
-    watch_interrupts(&race);
+    // Only a model request has anything to clean up; a local answer is done before a person
+    // could press Ctrl-C, so it keeps the default (and costs no signal thread).
+    if model_on {
+        watch_interrupts(&race);
+    }
     // Only the model can keep anyone waiting; local answers never show a spinner.
     let mut spinner =
         (model_on && !args.json && std::io::stderr().is_terminal()).then(Spinner::start);
