@@ -128,3 +128,118 @@ fn issue_6_zsh_functions_push_the_command_into_the_edit_buffer() {
         "awesh_ask: function\n_awesh_ask_widget: function\nask: function\n[git diff HEAD]\n"
     );
 }
+
+/// A shell in a tmux pane: the key binding is exercised through readline / zle, as typed.
+struct Pane<'a> {
+    w: &'a World,
+    socket: PathBuf,
+}
+
+impl Pane<'_> {
+    fn start<'a>(w: &'a World, shell: &[&str]) -> Pane<'a> {
+        let pane = Pane {
+            w,
+            socket: w.path("tmux.sock"),
+        };
+        let mut cmd = pane.tmux();
+        cmd.args(["new-session", "-d", "-x", "160", "-y", "40", "-s", "t"])
+            .args(shell)
+            .env("AWESH_BIN", env!("CARGO_BIN_EXE_awesh"))
+            .env("PS1", "$ ")
+            .env("TERM", "screen")
+            .current_dir(w.path("repo"));
+        assert!(cmd.status().unwrap().success());
+        pane
+    }
+
+    fn tmux(&self) -> std::process::Command {
+        let mut cmd = self.w.command("tmux");
+        cmd.arg("-S").arg(&self.socket).args(["-f", "/dev/null"]);
+        cmd
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        assert!(self
+            .tmux()
+            .args(["send-keys", "-t", "t"])
+            .args(keys)
+            .status()
+            .unwrap()
+            .success());
+    }
+
+    fn screen(&self) -> String {
+        let out = self
+            .tmux()
+            .args(["capture-pane", "-p", "-t", "t"])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Waits (bounded) until a line of the screen satisfies `pred`.
+    fn wait_for(&self, what: &str, pred: impl Fn(&str) -> bool) {
+        for _ in 0..300 {
+            if self.screen().lines().any(&pred) {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        panic!("never saw {what}:\n{}", self.screen());
+    }
+}
+
+impl Drop for Pane<'_> {
+    fn drop(&mut self) {
+        let _ = self.tmux().arg("kill-server").status();
+    }
+}
+
+fn alt_a_replaces_the_question_in_the_edit_line(shell: &[&str], script_name: &str) {
+    let w = world();
+    let pane = Pane::start(&w, shell);
+    pane.wait_for("the first prompt", |l| l.starts_with("$"));
+    pane.keys(&[
+        &format!("source '{}'; echo sourced", script(script_name).display()),
+        "Enter",
+    ]);
+    pane.wait_for("the script sourced", |l| l == "sourced");
+    pane.keys(&["-l", "list pods"]);
+    pane.wait_for("the question typed", |l| l.trim_end() == "$ list pods");
+    pane.keys(&["M-a"]);
+    pane.wait_for("the command in the edit line", |l| {
+        l.trim_end() == "$ kubectl get pods -n default"
+    });
+    // Nothing ran: no kubectl output, and the answer was only printed.
+    assert!(pane.screen().contains("The pods in the default namespace."));
+}
+
+#[test]
+fn issue_6_bash_alt_a_puts_the_command_in_the_readline_buffer() {
+    if std::process::Command::new("tmux")
+        .arg("-V")
+        .output()
+        .is_err()
+    {
+        eprintln!("tmux not installed: skipped");
+        return;
+    }
+    alt_a_replaces_the_question_in_the_edit_line(
+        &["bash", "--norc", "--noprofile", "-i"],
+        "ask.bash",
+    );
+}
+
+#[test]
+fn issue_6_zsh_alt_a_puts_the_command_in_the_zle_buffer() {
+    if std::process::Command::new("tmux")
+        .arg("-V")
+        .output()
+        .is_err()
+        || !have("zsh")
+    {
+        eprintln!("tmux or zsh not installed: skipped");
+        return;
+    }
+    alt_a_replaces_the_question_in_the_edit_line(&["zsh", "-f", "-i"], "ask.zsh");
+}
