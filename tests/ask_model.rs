@@ -339,6 +339,12 @@ fn issue_6_a_malformed_stream_is_reported() {
 
 #[test]
 fn issue_6_a_cut_off_stream_is_reported() {
+    // What arrived is shown, its line ended, and the failure follows on stderr.
+    let w = world();
+    let server = ChatServer::start(Script::CutOff("partial ".into()));
+    let (out, stdout, _) = run(&mut ask(&w, &server.url(), QUESTION));
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(stdout, "partial \n");
     let (code, stderr, url) = fails(Script::CutOff("partial ".into()), &[]);
     assert_eq!(code, Some(1));
     assert!(

@@ -79,17 +79,15 @@ impl Request {
     ) -> Self {
         let cell = Arc::new(OnceLock::new());
         let fill = Arc::clone(&cell);
-        std::thread::Builder::new()
+        let spawned = std::thread::Builder::new()
             .name("awesh-context".into())
             .spawn(move || {
                 let _ = fill.set(gather());
-            })
-            .map_or_else(
-                |_| {
-                    let _ = cell.set(Context::default());
-                },
-                drop,
-            );
+            });
+        if spawned.is_err() {
+            // No thread to spare: handlers get an empty context rather than wait forever.
+            let _ = cell.set(Context::default());
+        }
         Request {
             text: text.into(),
             destructive,

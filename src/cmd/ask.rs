@@ -113,8 +113,11 @@ pub fn run(args: &AskArgs) -> anyhow::Result<ExitCode> {
         super::write_stdout(s.as_bytes())?;
     } else {
         warn_failed_locals(&report);
-        if let Some((_, reply)) = &report.winner {
-            print_reply(reply, streamed, args.command_only)?;
+        match &report.winner {
+            Some((_, reply)) => print_reply(reply, streamed, args.command_only)?,
+            // A stream that failed half-way: end its line before the error.
+            None if streamed && !args.command_only => super::write_stdout(b"\n")?,
+            None => {}
         }
     }
     match failure {
