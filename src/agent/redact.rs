@@ -36,6 +36,9 @@ const PREFIXED: &[Prefixed] = &[
     ("rk_live_", "stripe-key", is_alnum, 16),
     ("sk_test_", "stripe-key", is_alnum, 16),
     ("hf_", "huggingface-token", is_alnum, 30),
+    ("npm_", "npm-token", is_alnum, 36),
+    ("pypi-", "pypi-token", is_word, 50),
+    ("dop_v1_", "digitalocean-token", is_alnum, 64),
 ];
 
 /// The four-letter prefixes of AWS access key ids (then 16 upper-case letters or digits).
@@ -149,7 +152,9 @@ fn tokens(text: &str, spans: &mut Vec<(usize, usize, &'static str)>) {
         for &(prefix, kind, ok, min) in PREFIXED {
             if rest.starts_with(prefix) {
                 let end = run(bytes, i + prefix.len(), ok);
-                if end - i - prefix.len() >= min {
+                // Random keys have digits; words joined by dashes ("sk-learn-...") do not.
+                let body = &bytes[i + prefix.len()..end];
+                if body.len() >= min && body.iter().any(u8::is_ascii_digit) {
                     found = Some((end, kind));
                     break;
                 }

@@ -180,6 +180,7 @@ fn ordinary_text_is_left_alone() {
         "max_tokens=100 temperature=0.2",
         "ssh user@host.example.com",
         "skip the sk-short key",
+        "pip install sk-learn-tutorial-for-absolute-beginners",
         "-----BEGIN CERTIFICATE----- is public",
         "AKIA is the prefix of an access key",
         "git push origin feature/login-form",
