@@ -148,6 +148,12 @@ impl Write for Conn {
     }
 }
 
+/// Builds the TLS client configuration now (it is built once per process), so a request
+/// made later does not wait for it.
+pub fn prepare_tls() {
+    let _ = tls_config();
+}
+
 fn tls_config() -> Result<Arc<rustls::ClientConfig>, Error> {
     static CONFIG: OnceLock<Result<Arc<rustls::ClientConfig>, String>> = OnceLock::new();
     CONFIG

@@ -165,6 +165,10 @@ impl Handler for ModelHandler {
         let endpoint = cfg.endpoint();
         let what = format!("model at {}", cfg.url.trim_end_matches('/'));
         let url = Url::parse(&endpoint).map_err(|e| anyhow!("{what}: bad URL: {e}"))?;
+        // Client start-up overlaps the local handlers; only the request itself waits its turn.
+        if url.https {
+            http::prepare_tls();
+        }
         if !turn.wait_turn() {
             return Ok(None);
         }

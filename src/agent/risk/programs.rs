@@ -227,11 +227,9 @@ pub(super) fn simple(words: &[String], whole: &str) -> Risk {
             Some("plan" | "show" | "validate" | "output" | "version" | "providers") => Risk::Safe,
             _ => Risk::Changes,
         },
-        p if (p == "sh" || p == "bash" || p == "zsh")
+        p if matches!(p, "sh" | "bash" | "zsh" | "dash")
             && (whole.contains("curl") || whole.contains("wget"))
-            && whole.contains("$(")
-            || whole.contains("<(curl")
-            || whole.contains("<(wget") =>
+            && (whole.contains("$(") || whole.contains("<(")) =>
         {
             Risk::Destructive // sh -c "$(curl ...)", bash <(curl ...)
         }

@@ -17,6 +17,7 @@ fn labels() {
         ("find . -name '*.rs'", Safe),
         ("curl -s https://example.com", Safe),
         ("echo hi 2>&1 >/dev/null", Safe),
+        ("diff <(curl -s https://a) <(curl -s https://b)", Safe),
         ("git branch", Safe),
         ("git commit -m 'rm -rf /'", Changes),
         ("git reset --soft HEAD~1", Changes),
