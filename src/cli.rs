@@ -18,8 +18,10 @@ pub enum Command {
     Prompt(PromptArgs),
     /// Show what each segment found, where from, how long it took, and why one is missing.
     Explain(ExplainArgs),
-    /// Ask how to do something: answered locally when possible, else by the configured model.
-    /// Prints the answer and a suggested command with its risk label; never runs anything.
+    /// Ask how to do something: an answer and a risk-labelled command, never run.
+    ///
+    /// Answered locally when possible (where you are, kubectl, git, a command as typed), else by
+    /// the model configured with OPENAI_API_KEY / OPENAI_BASE_URL / AWESH_MODEL.
     Ask(AskArgs),
 }
 
