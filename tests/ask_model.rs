@@ -545,3 +545,35 @@ fn issue_6_a_cancelled_model_request_closes_its_socket_while_the_process_lives_o
         Seen::ClientClosed
     );
 }
+
+#[test]
+fn issue_6_a_server_that_ignores_stream_still_answers() {
+    let w = world();
+    let body = r#"{"choices":[{"index":0,"message":{"role":"assistant","content":"Run:\n```sh\ndf -h\n```"}}]}"#;
+    let server = ChatServer::start(Script::Status(200, "OK", vec![], body.into()));
+    let (out, stdout, stderr) = run(&mut ask(&w, &server.url(), QUESTION));
+    assert!(out.status.success(), "{stderr}");
+    assert_eq!(stdout, "Run:\n```sh\ndf -h\n```\ndf -h  # risk: safe\n");
+}
+
+#[test]
+fn issue_6_429_without_retry_after_and_an_error_mid_stream() {
+    let (code, stderr, url) = fails(
+        Script::Status(429, "Too Many Requests", vec![], String::new()),
+        &[],
+    );
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        stderr,
+        format!("awesh: model at {url}: 429 rate limited: retry later\n")
+    );
+    let (code, stderr, url) = fails(
+        Script::Raw("data: {\"error\":{\"message\":\"upstream overloaded\"}}\n\n".into()),
+        &[],
+    );
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        stderr,
+        format!("awesh: model at {url}: the model failed mid-answer: upstream overloaded\n")
+    );
+}

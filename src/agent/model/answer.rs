@@ -119,10 +119,10 @@ pub(super) fn stream(
         }
         let v: Value = serde_json::from_str(&data)
             .map_err(|e| anyhow!("{what}: malformed stream: {e} in {:?}", excerpt(&data)))?;
-        if let Some(err) = v.get("error") {
+        if v.get("error").is_some() {
             return Err(anyhow!(
                 "{what}: the model failed mid-answer: {}",
-                excerpt(&err.to_string())
+                excerpt(&data)
             ));
         }
         let Some(choice) = v.pointer("/choices/0") else {
