@@ -23,6 +23,17 @@ pub enum Command {
     /// Answered locally when possible (where you are, kubectl, git, a command as typed), else by
     /// the model configured with OPENAI_API_KEY / OPENAI_BASE_URL / AWESH_MODEL.
     Ask(AskArgs),
+    /// Print the shell integration for your rc file: `eval "$(awesh init bash)"`.
+    ///
+    /// Add `eval "$(awesh init bash)"` to ~/.bashrc, or `eval "$(awesh init zsh)"` to ~/.zshrc.
+    /// The segment is kept in $AWESH_SEGMENT and added to your prompt right before its final
+    /// `\$ ` (bash) or `%# ` (zsh). `awesh_off`, `awesh_on`, `awesh_off kube`, `awesh_off git`
+    /// turn parts off and on in the current shell.
+    Init(InitArgs),
+    /// Print shell completions for awesh's own commands and options.
+    Completions(CompletionsArgs),
+    /// Find, print or check the configuration file.
+    Config(ConfigArgs),
 }
 
 /// Options of `awesh prompt`.
@@ -74,6 +85,80 @@ pub struct AskArgs {
     /// milliseconds [default: 30000].
     #[arg(long, value_name = "MS")]
     pub timeout_ms: Option<u64>,
+}
+
+/// Options of `awesh init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The shell to integrate with.
+    #[arg(value_enum)]
+    pub shell: InitShell,
+    /// How the segment reaches your prompt.
+    #[arg(long, value_enum, default_value_t = PromptMode::Add)]
+    pub prompt: PromptMode,
+}
+
+/// The shells `awesh init` has a script for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InitShell {
+    /// bash; hooks `PROMPT_COMMAND` (string or 5.1+ array), or bash-preexec's list.
+    Bash,
+    /// zsh; hooks `precmd` through add-zsh-hook.
+    Zsh,
+}
+
+/// Where `awesh init` puts the segment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum PromptMode {
+    /// Insert it into your prompt before the final `\$ ` / `%# ` (at the end if there is none);
+    /// if your prompt already mentions `${AWESH_SEGMENT}`, leave it as it is.
+    #[default]
+    Add,
+    /// Only set $AWESH_SEGMENT; place it yourself, as with `__git_ps1`.
+    Var,
+    /// Replace your prompt with a simple one: the directory, the segment, `$`/`%`.
+    Replace,
+}
+
+/// Options of `awesh completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to print completions for.
+    #[arg(value_enum)]
+    pub shell: CompletionShell,
+}
+
+/// The shells `awesh completions` writes for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CompletionShell {
+    /// bash (with or without bash-completion).
+    Bash,
+    /// zsh (a `_awesh` function for fpath).
+    Zsh,
+    /// fish.
+    Fish,
+}
+
+/// Options of `awesh config`.
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    /// What to do with the configuration.
+    #[command(subcommand)]
+    pub command: ConfigCommand,
+}
+
+/// The subcommands of `awesh config`.
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Print the config file's path: $AWESH_CONFIG, else $XDG_CONFIG_HOME/awesh/config.toml.
+    Path,
+    /// Print a commented config holding every key at its default value.
+    Default,
+    /// Check the config file (unknown keys, bad regexes, bad colours...); exit 1 on any problem.
+    Check {
+        /// The file to check [default: the one `awesh config path` prints].
+        file: Option<std::path::PathBuf>,
+    },
 }
 
 /// The shells awesh can escape prompt text for.

@@ -4,6 +4,7 @@
 pub mod agent;
 pub mod cli;
 pub mod cmd;
+pub mod config;
 pub mod env;
 pub mod name;
 pub mod render;

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use serde_json::{json, Value};
 
 use crate::cli::ExplainArgs;
+use crate::config::{self, show::Decision};
 use crate::env::Env;
 use crate::render::{self, Buf, Shell};
 use crate::segment::{self, git, kube, Slot, Want};
@@ -21,6 +22,7 @@ struct Report {
     kube: Slot<kube::Raw>,
     kube_info: Option<kube::Info>,
     prompt: String,
+    config: ConfigReport,
     notes: Vec<String>,
     timeout_ms: u128,
 }
@@ -43,20 +45,41 @@ pub fn run(args: &ExplainArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// What the config file did to this prompt.
+struct ConfigReport {
+    path: Option<String>,
+    status: String,
+    problems: Vec<String>,
+    kube: Decision,
+    alias: Option<String>,
+    highlight: Option<String>,
+}
+
 fn build(env: &Arc<Env>, timeout_flag: Option<u64>) -> Report {
     let (timeout, note) = segment::timeout(timeout_flag, env);
-    let snapshot = segment::gather(env, Want::default(), timeout);
+    let loaded = config::load(env);
+    let decision = config::show::decide(&loaded.config.show, env);
+    let want = Want {
+        kube: decision.wanted(),
+        ..Want::default()
+    };
+    let snapshot = segment::gather(env, want, timeout);
     let raw_git = snapshot.git.done().and_then(|r| r.as_ref().ok());
     let git_info = raw_git.and_then(git::compute);
     let git_head = raw_git.and_then(git::resolve_head);
     let kube_info = snapshot.kube.done().and_then(kube::compute);
+    let view = kube_info
+        .as_ref()
+        .map(|k| config::rules::view(&loaded.config, k));
     let mut buf = Buf::new();
-    render::prompt(
+    render::format::prompt_with(
         &mut buf,
         Shell::Plain,
+        &loaded.config.format,
         git_info.as_ref(),
-        kube_info.as_ref(),
+        view.as_ref(),
     );
+    let config = config_report(&loaded, decision, view.as_ref());
     Report {
         git: snapshot.git,
         git_info,
@@ -64,8 +87,63 @@ fn build(env: &Arc<Env>, timeout_flag: Option<u64>) -> Report {
         kube: snapshot.kube,
         kube_info,
         prompt: String::from_utf8_lossy(&buf).into_owned(),
+        config,
         notes: note.into_iter().collect(),
         timeout_ms: timeout.as_millis(),
+    }
+}
+
+fn config_report(
+    loaded: &config::Loaded,
+    kube: Decision,
+    view: Option<&config::KubeView<'_>>,
+) -> ConfigReport {
+    let rule = |at: Option<usize>, i: usize, what: &str| {
+        let line = loaded.line_col(at.unwrap_or(0)).0;
+        format!("{what} rule {} at line {line}", i + 1)
+    };
+    let (aliases, highlights) = (&loaded.config.aliases.list, &loaded.config.highlights.list);
+    ConfigReport {
+        path: loaded
+            .location
+            .as_ref()
+            .map(|l| l.path.display().to_string()),
+        status: match &loaded.state {
+            config::FileState::Absent if loaded.location.as_ref().is_some_and(|l| l.explicit) => {
+                "absent (named by AWESH_CONFIG), defaults used".into()
+            }
+            config::FileState::Absent => "absent, defaults used".into(),
+            config::FileState::Read => "read".into(),
+            config::FileState::Unreadable(why) => format!("unreadable, defaults used: {why}"),
+        },
+        problems: loaded
+            .all_problems()
+            .iter()
+            .map(|p| loaded.describe(p))
+            .collect(),
+        kube,
+        alias: view.and_then(|v| {
+            let i = v.alias?;
+            let by = rule(aliases.get(i).map(|r| r.at), i, "alias");
+            Some(format!("shown as {:?} by {by}", v.context.to_string()))
+        }),
+        highlight: view.and_then(|v| v.highlight).map(|i| {
+            format!(
+                "styled by {}",
+                rule(highlights.get(i).map(|r| r.at), i, "highlight")
+            )
+        }),
+    }
+}
+
+fn kube_decision(d: &Decision) -> String {
+    match d {
+        Decision::Always => "always".into(),
+        Decision::Never => "never (kube.show = \"never\")".into(),
+        Decision::Found(path) => format!("detect: found {}", path.display()),
+        Decision::NotFound => {
+            "detect: no matching file here or above (kube.show = \"detect\")".into()
+        }
     }
 }
 
@@ -123,6 +201,14 @@ fn to_json(r: &Report) -> Value {
         "git": git,
         "kube": kube,
         "prompt": r.prompt,
+        "config": {
+            "path": r.config.path,
+            "status": r.config.status,
+            "problems": r.config.problems,
+            "kube_shown": kube_decision(&r.config.kube),
+            "alias": r.config.alias,
+            "highlight": r.config.highlight,
+        },
         "timeout_ms": r.timeout_ms,
         "segments": {
             "git": {
@@ -192,6 +278,10 @@ fn kube_reason(r: &Report) -> Option<String> {
         return None;
     }
     match &r.kube {
+        Slot::Off if !r.config.kube.wanted() => Some(format!(
+            "turned off by the config: {}",
+            kube_decision(&r.config.kube)
+        )),
         Slot::Off => Some("turned off".into()),
         Slot::TimedOut => Some(format!("not finished within {} ms", r.timeout_ms)),
         Slot::Done(t) => {
@@ -339,6 +429,23 @@ fn to_text(r: &Report) -> String {
                 k.context.to_string()
             );
         }
+    }
+    for (what, rule) in [("alias", &r.config.alias), ("style", &r.config.highlight)] {
+        if let Some(rule) = rule {
+            let _ = writeln!(s, "  {what:<12}{rule}");
+        }
+    }
+    let _ = writeln!(
+        s,
+        "config {} ({})",
+        r.config.path.as_deref().unwrap_or("(no place to look)"),
+        r.config.status
+    );
+    if !matches!(r.config.kube, Decision::Always) {
+        let _ = writeln!(s, "  kube shown  {}", kube_decision(&r.config.kube));
+    }
+    for p in &r.config.problems {
+        let _ = writeln!(s, "  ignored     {p}");
     }
     let _ = writeln!(s, "prompt {}", r.prompt);
     for note in &r.notes {

@@ -1,7 +1,10 @@
 //! One file per subcommand; this file only dispatches.
 
 pub mod ask;
+pub mod completions;
+pub mod config;
 pub mod explain;
+pub mod init;
 pub mod prompt;
 
 use std::process::ExitCode;
@@ -17,6 +20,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Prompt(args) => Ok(prompt::run(&args)),
         Command::Explain(args) => explain::run(&args),
         Command::Ask(args) => ask::run(&args),
+        Command::Init(args) => init::run(&args),
+        Command::Completions(args) => completions::run(&args),
+        Command::Config(args) => config::run(&args),
     }
 }
 

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use crate::cli::PromptArgs;
+use crate::config;
 use crate::env::Env;
 use crate::render::{self, Buf};
 use crate::segment::{self, git, kube, Want};
@@ -19,12 +20,20 @@ pub fn run(args: &PromptArgs) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// Gathers and renders the prompt for `env` into `buf` (which is cleared first).
+/// Gathers and renders the prompt for `env` into `buf` (which is cleared first), reading the
+/// config file once.
 pub fn render_into(buf: &mut Buf, env: &Arc<Env>, args: &PromptArgs) {
+    let loaded = config::load(env);
+    render_with(buf, env, args, &loaded.config);
+}
+
+/// Gathers and renders the prompt for `env` into `buf` (which is cleared first) in `config`.
+pub fn render_with(buf: &mut Buf, env: &Arc<Env>, args: &PromptArgs, config: &config::Config) {
     buf.clear();
     let want = Want {
         git: !args.no_git,
-        kube: !args.no_kube,
+        // An unwanted kube part is not gathered at all.
+        kube: !args.no_kube && config::show::decide(&config.show, env).wanted(),
     };
     let (timeout, _) = segment::timeout(args.timeout_ms, env);
     let snapshot = segment::gather(env, want, timeout);
@@ -34,5 +43,12 @@ pub fn render_into(buf: &mut Buf, env: &Arc<Env>, args: &PromptArgs) {
         .and_then(|r| r.as_ref().ok())
         .and_then(git::compute);
     let kube = snapshot.kube.done().and_then(kube::compute);
-    render::prompt(buf, args.shell.into(), git.as_ref(), kube.as_ref());
+    let view = kube.as_ref().map(|k| config::rules::view(config, k));
+    render::format::prompt_with(
+        buf,
+        args.shell.into(),
+        &config.format,
+        git.as_ref(),
+        view.as_ref(),
+    );
 }

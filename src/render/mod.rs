@@ -3,6 +3,9 @@
 //! [`push_text`], which makes it inert for the target shell and shows control bytes as
 //! visible caret notation instead of printing them raw.
 
+pub mod format;
+pub mod style;
+
 use smallvec::SmallVec;
 
 use crate::segment::{git, kube};

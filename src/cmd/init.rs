@@ -1,0 +1,127 @@
+//! `awesh init bash|zsh`: prints the shell integration. The scripts are real, commented files in
+//! `shell-init/` (so they can be read, linted and run by tests as they are) embedded here; only
+//! two single-quoted placeholders are filled in: the binary's own path and the prompt mode.
+
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+
+use crate::cli::{InitArgs, InitShell, PromptMode};
+
+/// The bash script, with `'@bin@'` and `'@mode@'` still to fill in.
+pub const BASH: &str = include_str!("../../shell-init/awesh.bash");
+/// The zsh script, with `'@bin@'` and `'@mode@'` still to fill in.
+pub const ZSH: &str = include_str!("../../shell-init/awesh.zsh");
+
+/// Runs `awesh init`.
+///
+/// # Errors
+/// When the binary cannot find its own path, or stdout cannot be written.
+pub fn run(args: &InitArgs) -> anyhow::Result<ExitCode> {
+    let exe = std::env::current_exe().context("cannot find the path of the awesh binary")?;
+    let script = render(args.shell, path_bytes(&exe), args.prompt);
+    super::write_stdout(&script).context("cannot write the script to stdout")?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The script for `shell` with `exe` (any bytes but NUL) and `mode` filled in.
+#[must_use]
+pub fn render(shell: InitShell, exe: &[u8], mode: PromptMode) -> Vec<u8> {
+    let template = match shell {
+        InitShell::Bash => BASH,
+        InitShell::Zsh => ZSH,
+    };
+    let mode = match mode {
+        PromptMode::Add => "add",
+        PromptMode::Var => "var",
+        PromptMode::Replace => "replace",
+    };
+    let mut out = Vec::with_capacity(template.len() + exe.len() + 16);
+    let (head, rest) = split_once(template, "'@bin@'");
+    let (middle, tail) = split_once(rest, "'@mode@'");
+    out.extend_from_slice(head.as_bytes());
+    out.extend_from_slice(&single_quote(exe));
+    out.extend_from_slice(middle.as_bytes());
+    out.extend_from_slice(&single_quote(mode.as_bytes()));
+    out.extend_from_slice(tail.as_bytes());
+    out
+}
+
+/// Splits at the only occurrence of `placeholder`; the scripts are ours, so a missing one is a
+/// bug that the unit tests catch.
+fn split_once<'a>(text: &'a str, placeholder: &str) -> (&'a str, &'a str) {
+    text.split_once(placeholder)
+        .unwrap_or_else(|| panic!("shell-init script lacks {placeholder}"))
+}
+
+/// Quotes `bytes` as one word for bash and zsh: inside single quotes nothing is special except
+/// `'` itself, written as `'\''`.
+#[must_use]
+pub fn single_quote(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(bytes.len() + 2);
+    out.push(b'\'');
+    for &b in bytes {
+        if b == b'\'' {
+            out.extend_from_slice(b"'\\''");
+        } else {
+            out.push(b);
+        }
+    }
+    out.push(b'\'');
+    out
+}
+
+#[cfg(unix)]
+fn path_bytes(path: &std::path::Path) -> &[u8] {
+    use std::os::unix::ffi::OsStrExt;
+    path.as_os_str().as_bytes()
+}
+
+#[cfg(not(unix))]
+fn path_bytes(path: &std::path::Path) -> &[u8] {
+    // bash and zsh on Windows (MSYS, WSL interop) take UTF-8 paths.
+    path.to_str().unwrap_or("awesh").as_bytes()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn single_quote_keeps_every_byte_inert() {
+        let cases: &[(&[u8], &[u8])] = &[
+            (b"/usr/bin/awesh", b"'/usr/bin/awesh'"),
+            (b"/opt/my tools/awesh", b"'/opt/my tools/awesh'"),
+            (b"/it's/awesh", b"'/it'\\''s/awesh'"),
+            (b"/$(id)/`id`/\"x\"", b"'/$(id)/`id`/\"x\"'"),
+            (b"", b"''"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(
+                single_quote(input),
+                *want,
+                "{:?}",
+                String::from_utf8_lossy(input)
+            );
+        }
+    }
+
+    #[test]
+    fn render_fills_both_placeholders_once() {
+        for shell in [InitShell::Bash, InitShell::Zsh] {
+            for (mode, word) in [
+                (PromptMode::Add, "'add'"),
+                (PromptMode::Var, "'var'"),
+                (PromptMode::Replace, "'replace'"),
+            ] {
+                let out = String::from_utf8(render(shell, b"/a b/awesh", mode)).unwrap();
+                assert!(
+                    !out.contains("@bin@") && !out.contains("@mode@"),
+                    "{shell:?}"
+                );
+                assert!(out.contains("__awesh_bin='/a b/awesh'\n"), "{shell:?}");
+                assert!(out.contains(&format!("__awesh_mode={word}\n")), "{shell:?}");
+            }
+        }
+    }
+}

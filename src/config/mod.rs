@@ -1,0 +1,327 @@
+//! The user's configuration: where the file is, reading it once per prompt, and what it says.
+//! A missing file is today's defaults, byte for byte; a broken key keeps its default and the
+//! problem is kept for `awesh explain` and `awesh config check`, so a bad config never breaks
+//! the prompt.
+
+pub mod format;
+pub mod parse;
+pub mod rules;
+pub mod show;
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use crate::env::Env;
+pub use format::Format;
+pub use rules::{KubeView, NamespaceRules};
+
+/// Files larger than this are not read: no real config is this big, and the prompt must stay fast.
+pub const MAX_FILE_BYTES: u64 = 1 << 20;
+
+/// The commented default config printed by `awesh config default`.
+pub const DEFAULT_TOML: &str = include_str!("default.toml");
+
+/// Everything the config decides.
+#[derive(Debug, Default)]
+pub struct Config {
+    /// Templates, symbols and styles.
+    pub format: Format,
+    /// When the namespace is left out.
+    pub namespace_rules: NamespaceRules,
+    /// Context aliases.
+    pub aliases: rules::Rules<rules::Alias>,
+    /// Per-context symbol and styles.
+    pub highlights: rules::Rules<rules::Highlight>,
+    /// When the kube part is shown.
+    pub show: show::Show,
+}
+
+impl Config {
+    /// Parses a config from its text; broken keys keep their defaults.
+    #[must_use]
+    pub fn from_text(text: &str) -> (Config, Vec<Problem>) {
+        parse::parse(text)
+    }
+}
+
+/// One thing wrong with a config file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// Byte offset in the file.
+    pub at: usize,
+    /// What is wrong and what happens instead.
+    pub message: String,
+}
+
+/// Where the config file is, and who said so.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    /// The file's path.
+    pub path: PathBuf,
+    /// Named by `AWESH_CONFIG` (or on the command line), rather than the default place.
+    pub explicit: bool,
+}
+
+/// The config file's path: `AWESH_CONFIG` when set, else `$XDG_CONFIG_HOME/awesh/config.toml`,
+/// else `$HOME/.config/awesh/config.toml`. The XDG rule is applied to [`Env`] (not the process)
+/// so tests control it; the `directories` crate is asked only when `HOME` is unset, for the
+/// home directory from the user database. `None` when there is no home at all.
+#[must_use]
+pub fn locate(env: &Env) -> Option<Location> {
+    if let Some(path) = env.non_empty("AWESH_CONFIG") {
+        return Some(Location {
+            path: env.absolute(Path::new(path)),
+            explicit: true,
+        });
+    }
+    let config_home = env
+        .non_empty("XDG_CONFIG_HOME")
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+        .or_else(|| env.non_empty("HOME").map(|h| Path::new(h).join(".config")))
+        .or_else(|| directories::BaseDirs::new().map(|d| d.home_dir().join(".config")))?;
+    Some(Location {
+        path: config_home.join("awesh").join("config.toml"),
+        explicit: false,
+    })
+}
+
+/// What became of the config file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileState {
+    /// No file (or no place to look): defaults.
+    Absent,
+    /// Read and parsed (possibly with problems).
+    Read,
+    /// Exists but could not be read: defaults; the message says why.
+    Unreadable(String),
+}
+
+/// A config as loaded for one prompt.
+#[derive(Debug)]
+pub struct Loaded {
+    /// Where the file is, when there is a place to look.
+    pub location: Option<Location>,
+    /// What became of it.
+    pub state: FileState,
+    /// The file's text (empty unless read), kept to turn offsets into lines.
+    pub text: String,
+    /// The config: defaults wherever the file is missing or wrong.
+    pub config: Config,
+    /// What is wrong with the file, in file order.
+    pub problems: Vec<Problem>,
+}
+
+/// Reads the config file of `env` (one `open` when there is none).
+#[must_use]
+pub fn load(env: &Env) -> Loaded {
+    let location = locate(env);
+    let mut loaded = match &location {
+        Some(loc) => load_path(&loc.path),
+        None => Loaded {
+            location: None,
+            state: FileState::Absent,
+            text: String::new(),
+            config: Config::default(),
+            problems: Vec::new(),
+        },
+    };
+    loaded.location = location;
+    loaded
+}
+
+/// Reads and parses the config file at `path`.
+#[must_use]
+pub fn load_path(path: &Path) -> Loaded {
+    let mut loaded = Loaded {
+        location: Some(Location {
+            path: path.to_path_buf(),
+            explicit: true,
+        }),
+        state: FileState::Absent,
+        text: String::new(),
+        config: Config::default(),
+        problems: Vec::new(),
+    };
+    match read(path) {
+        Ok(Some(text)) => {
+            let (config, problems) = Config::from_text(&text);
+            loaded.state = FileState::Read;
+            loaded.text = text;
+            loaded.config = config;
+            loaded.problems = problems;
+        }
+        Ok(None) => {}
+        Err(why) => loaded.state = FileState::Unreadable(why),
+    }
+    loaded
+}
+
+fn read(path: &Path) -> Result<Option<String>, String> {
+    let file = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
+    };
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(format!(
+            "{} is over the {MAX_FILE_BYTES} byte limit",
+            path.display()
+        ));
+    }
+    String::from_utf8(bytes).map(Some).map_err(|e| {
+        format!(
+            "{} is not UTF-8 (byte {})",
+            path.display(),
+            e.utf8_error().valid_up_to()
+        )
+    })
+}
+
+impl Loaded {
+    /// 1-based line and column (in characters) of byte offset `at`.
+    #[must_use]
+    pub fn line_col(&self, at: usize) -> (usize, usize) {
+        line_col(&self.text, at)
+    }
+
+    /// Every problem, including expressions that do not compile (which the prompt only finds
+    /// lazily), in file order. Compiles every expression: for `explain` and `check`, not the
+    /// prompt.
+    #[must_use]
+    pub fn all_problems(&self) -> Vec<Problem> {
+        let mut all = self.problems.clone();
+        let broken = self
+            .config
+            .aliases
+            .broken()
+            .into_iter()
+            .chain(self.config.highlights.broken());
+        all.extend(broken.map(|(at, message)| Problem { at, message }));
+        all.sort_by_key(|p| p.at);
+        all
+    }
+
+    /// `path:line:col: message`, the form editors jump to.
+    #[must_use]
+    pub fn describe(&self, problem: &Problem) -> String {
+        let (line, col) = self.line_col(problem.at);
+        let path = self
+            .location
+            .as_ref()
+            .map_or_else(String::new, |l| l.path.display().to_string());
+        format!("{path}:{line}:{col}: {}", problem.message)
+    }
+}
+
+/// 1-based line and column (in characters) of byte offset `at` in `text`.
+#[must_use]
+pub fn line_col(text: &str, at: usize) -> (usize, usize) {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    let before = &text[..at];
+    let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
+    let start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line, before[start..].chars().count() + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_file_is_found_where_the_variables_say() {
+        // (variables, Some((path, explicit)))
+        type Row<'a> = (&'a [(&'a str, &'a str)], Option<(&'a str, bool)>);
+        let cases: &[Row] = &[
+            (
+                &[
+                    ("AWESH_CONFIG", "/etc/a.toml"),
+                    ("XDG_CONFIG_HOME", "/x"),
+                    ("HOME", "/h"),
+                ],
+                Some(("/etc/a.toml", true)),
+            ),
+            (
+                &[("AWESH_CONFIG", "rel.toml"), ("HOME", "/h")],
+                Some(("/cwd/rel.toml", true)),
+            ),
+            (
+                &[
+                    ("AWESH_CONFIG", ""),
+                    ("XDG_CONFIG_HOME", "/x"),
+                    ("HOME", "/h"),
+                ],
+                Some(("/x/awesh/config.toml", false)),
+            ),
+            (
+                &[("XDG_CONFIG_HOME", "/x"), ("HOME", "/h")],
+                Some(("/x/awesh/config.toml", false)),
+            ),
+            // a relative XDG_CONFIG_HOME is ignored, as the XDG spec says
+            (
+                &[("XDG_CONFIG_HOME", "x"), ("HOME", "/h")],
+                Some(("/h/.config/awesh/config.toml", false)),
+            ),
+            (
+                &[("HOME", "/h")],
+                Some(("/h/.config/awesh/config.toml", false)),
+            ),
+        ];
+        for (vars, want) in cases {
+            let env = Env::new("/cwd", vars.iter().copied());
+            let got = locate(&env);
+            let want = want.map(|(p, explicit)| Location {
+                path: PathBuf::from(p),
+                explicit,
+            });
+            assert_eq!(got, want, "{vars:?}");
+        }
+    }
+
+    #[test]
+    fn loading_never_fails() {
+        let tmp = tempfile::tempdir().unwrap();
+        let good = tmp.path().join("good.toml");
+        std::fs::write(&good, "[branch]\nsymbol = 'b'\n").unwrap();
+        let bad = tmp.path().join("bad.toml");
+        std::fs::write(&bad, b"[branch]\nsymbol = '\xff'\n").unwrap();
+        let cases: &[(&Path, &str, &str)] = &[
+            (&good, "Read", "b"),
+            (&tmp.path().join("none.toml"), "Absent", "\u{1f33f}"),
+            (&bad, "Unreadable", "\u{1f33f}"),
+            (tmp.path(), "Unreadable", "\u{1f33f}"),
+        ];
+        for (path, state, symbol) in cases {
+            let env = Env::new("/", [("AWESH_CONFIG", path.as_os_str())]);
+            let loaded = load(&env);
+            assert!(
+                format!("{:?}", loaded.state).starts_with(state),
+                "{path:?}: {:?}",
+                loaded.state
+            );
+            assert_eq!(loaded.config.format.branch.symbol, *symbol, "{path:?}");
+        }
+    }
+
+    #[test]
+    fn offsets_become_lines_and_columns() {
+        let text = "a\nbé = 1\n";
+        let cases = [
+            (0, (1, 1)),
+            (2, (2, 1)),
+            (5, (2, 3)),
+            (4, (2, 2)),
+            (99, (3, 1)),
+        ];
+        for (at, want) in cases {
+            assert_eq!(line_col(text, at), want, "{at}");
+        }
+    }
+}
