@@ -18,6 +18,11 @@ pub enum Command {
     Prompt(PromptArgs),
     /// Show what each segment found, where from, how long it took, and why one is missing.
     Explain(ExplainArgs),
+    /// Ask how to do something: an answer and a risk-labelled command, never run.
+    ///
+    /// Answered locally when possible (where you are, kubectl, git, a command as typed), else by
+    /// the model configured with OPENAI_API_KEY / OPENAI_BASE_URL / AWESH_MODEL.
+    Ask(AskArgs),
     /// Print the shell integration for your rc file: `eval "$(awesh init bash)"`.
     ///
     /// Add `eval "$(awesh init bash)"` to ~/.bashrc, or `eval "$(awesh init zsh)"` to ~/.zshrc.
@@ -55,6 +60,29 @@ pub struct ExplainArgs {
     #[arg(long)]
     pub json: bool,
     /// Deadline for gathering, in milliseconds [env: AWESH_TIMEOUT_MS] [default: 200].
+    #[arg(long, value_name = "MS")]
+    pub timeout_ms: Option<u64>,
+}
+
+/// Options of `awesh ask`.
+#[derive(Debug, Args, Default)]
+pub struct AskArgs {
+    /// The question; read from stdin when absent.
+    #[arg(
+        trailing_var_arg = true,
+        allow_hyphen_values = true,
+        value_name = "QUESTION"
+    )]
+    pub question: Vec<String>,
+    /// Print one JSON object: answering agent, answer, command, risk, and every agent's outcome.
+    #[arg(long)]
+    pub json: bool,
+    /// Print only the suggested command on stdout (for the shell integration); the answer and
+    /// the risk label go to stderr.
+    #[arg(long, conflicts_with = "json")]
+    pub command_only: bool,
+    /// How long to wait for the model to connect and for each part of its answer, in
+    /// milliseconds [default: 30000].
     #[arg(long, value_name = "MS")]
     pub timeout_ms: Option<u64>,
 }

@@ -1,6 +1,7 @@
 //! awesh: the shell-prompt context tool. The library holds everything; `main.rs` only parses
 //! arguments and maps the result to an exit code, so tests and benches call the same code.
 
+pub mod agent;
 pub mod cli;
 pub mod cmd;
 pub mod config;

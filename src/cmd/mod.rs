@@ -1,5 +1,6 @@
 //! One file per subcommand; this file only dispatches.
 
+pub mod ask;
 pub mod completions;
 pub mod config;
 pub mod explain;
@@ -18,6 +19,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Prompt(args) => Ok(prompt::run(&args)),
         Command::Explain(args) => explain::run(&args),
+        Command::Ask(args) => ask::run(&args),
         Command::Init(args) => init::run(&args),
         Command::Completions(args) => completions::run(&args),
         Command::Config(args) => config::run(&args),

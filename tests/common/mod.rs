@@ -4,6 +4,8 @@
 //! It also runs real shells in a pseudo-terminal (a tmux pane) for the shell-integration tests.
 #![allow(dead_code)]
 
+pub mod chat;
+
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

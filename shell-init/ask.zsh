@@ -1,0 +1,37 @@
+# awesh ask for zsh: ask a question, get the suggested command into your edit line for review.
+#
+#   awesh_ask QUESTION...   (also `ask`, unless you already have an `ask` command)
+#       Prints the answer and its risk label (on stderr) and pushes the suggested command with
+#       `print -z`, so it is in the next edit line: review it, and run it yourself.
+#   Alt-a
+#       Replaces the current edit line (your question) with the suggested command, cursor at
+#       the end (a zle widget editing BUFFER).
+#
+# Nothing is ever run for you. Set AWESH_BIN to the awesh binary if it is not on PATH.
+# Written to survive `setopt err_exit no_unset` in the user's shell.
+
+awesh_ask() {
+    local cmd
+    cmd=$("${AWESH_BIN:-awesh}" ask --command-only -- "$@") || return
+    [[ -n $cmd ]] || return 0
+    print -rz -- "$cmd"
+}
+
+_awesh_ask_widget() {
+    local question=${BUFFER-} cmd
+    [[ -n $question ]] || return 0
+    # zle owns the terminal: let the answer printed on stderr start on a fresh line.
+    zle -I
+    cmd=$("${AWESH_BIN:-awesh}" ask --command-only -- "$question") || return 0
+    [[ -n $cmd ]] || return 0
+    BUFFER=$cmd
+    CURSOR=${#BUFFER}
+}
+
+if (( ! ${+commands[ask]} && ! ${+functions[ask]} && ! ${+aliases[ask]} )); then
+    ask() { awesh_ask "$@"; }
+fi
+
+if [[ -o interactive ]]; then
+    zle -N _awesh_ask_widget 2>/dev/null && bindkey '^[a' _awesh_ask_widget
+fi

@@ -1,0 +1,306 @@
+//! The `model` handler: an OpenAI-compatible chat-completions endpoint (OpenAI, OpenRouter,
+//! Ollama, llama.cpp's server), streamed. It prepares its request as soon as the race starts but
+//! sends nothing until every local handler has declined, so a question answered locally never
+//! costs a paid request; and only the redacted question ever leaves the machine.
+
+mod answer;
+
+use std::time::Duration;
+
+use anyhow::anyhow;
+use serde_json::json;
+
+use super::http::{self, Url};
+use super::{Context, Handler, Reply, Request, Turn};
+use answer::{stream, whole};
+
+/// Where the default model lives when only a key is set.
+pub const OPENAI_URL: &str = "https://api.openai.com/v1";
+/// The model asked for when `AWESH_MODEL` is unset.
+pub const DEFAULT_MODEL: &str = "gpt-4o-mini";
+
+/// How to reach the model.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    /// The base URL (`.../v1`) or the full `.../chat/completions` URL.
+    pub url: String,
+    /// The model name.
+    pub model: String,
+    /// The API key, when the endpoint needs one.
+    pub key: Option<String>,
+    /// The variable the key came from, to name in a 401.
+    pub key_var: Option<&'static str>,
+    /// The wait for connecting and for each read.
+    pub timeout: Duration,
+}
+
+impl Config {
+    /// The configuration from environment variables (`get` reads one; empty counts as unset).
+    /// `None` when neither a URL nor a key is set: no model is configured.
+    pub fn from_vars(get: impl Fn(&str) -> Option<String>, timeout: Duration) -> Option<Config> {
+        let get = |name: &str| get(name).filter(|v| !v.trim().is_empty());
+        let url = get("AWESH_MODEL_URL").or_else(|| get("OPENAI_BASE_URL"));
+        let (key, key_var) = match (get("AWESH_MODEL_KEY"), get("OPENAI_API_KEY")) {
+            (Some(k), _) => (Some(k), Some("AWESH_MODEL_KEY")),
+            (None, Some(k)) => (Some(k), Some("OPENAI_API_KEY")),
+            (None, None) => (None, None),
+        };
+        if url.is_none() && key.is_none() {
+            return None;
+        }
+        Some(Config {
+            url: url.unwrap_or_else(|| OPENAI_URL.into()),
+            model: get("AWESH_MODEL").unwrap_or_else(|| DEFAULT_MODEL.into()),
+            key,
+            key_var,
+            timeout,
+        })
+    }
+
+    /// The chat-completions URL.
+    #[must_use]
+    pub fn endpoint(&self) -> String {
+        let base = self.url.trim_end_matches('/');
+        if base.ends_with("/chat/completions") {
+            base.to_owned()
+        } else {
+            format!("{base}/chat/completions")
+        }
+    }
+}
+
+/// Asks the configured model.
+pub struct ModelHandler {
+    config: Config,
+}
+
+impl ModelHandler {
+    /// A handler for `config`.
+    #[must_use]
+    pub fn new(config: Config) -> Self {
+        ModelHandler { config }
+    }
+}
+
+/// What the model is told besides the question.
+#[must_use]
+pub fn system_prompt(ctx: &Context, destructive: bool) -> String {
+    let mut s = String::from(
+        "You are awesh, a terminal assistant. Answer briefly. When a shell command answers the \
+         question, give exactly one, in a ```sh code block. The user reviews it before running \
+         it; nothing is run for them. Text like [redacted:kind] stands for a secret the user \
+         typed: keep it as a placeholder.\n\nThe user's environment:\n",
+    );
+    s.push_str(&format!("- OS: {}\n", ctx.os));
+    if let Some(shell) = &ctx.shell {
+        s.push_str(&format!("- shell: {shell}\n"));
+    }
+    if let Some(cwd) = &ctx.cwd {
+        s.push_str(&format!("- working directory: {}\n", cwd.display()));
+    }
+    match (&ctx.git, ctx.branch()) {
+        (Some(g), b) => {
+            s.push_str(&format!(
+                "- git branch: {}\n",
+                b.unwrap_or_else(|| "(detached HEAD)".into())
+            ));
+            if let Some(state) = g.state {
+                s.push_str(&format!("- git: a {} is in progress\n", state.key()));
+            }
+        }
+        (None, _) => s.push_str("- not in a git repository\n"),
+    }
+    match (ctx.kube_context(), ctx.namespace()) {
+        (Some(c), ns) => {
+            s.push_str(&format!("- kubernetes context: {c}\n"));
+            s.push_str(&format!(
+                "- kubernetes namespace: {}\n",
+                ns.unwrap_or_else(|| "default".into())
+            ));
+        }
+        (None, _) => s.push_str("- no kubernetes context\n"),
+    }
+    if destructive {
+        s.push_str(
+            "\nThe request asks for something destructive: say what it destroys, and prefer the \
+             safest form that does the job.\n",
+        );
+    }
+    s
+}
+
+/// The suggested command in a model's answer: the first fenced code block, without prompts.
+#[must_use]
+pub fn extract_command(answer: &str) -> Option<String> {
+    let start = answer.find("```")?;
+    let after = &answer[start + 3..];
+    let body_start = after.find('\n')? + 1;
+    let body = &after[body_start..];
+    let body = &body[..body.find("```").unwrap_or(body.len())];
+    let lines: Vec<&str> = body
+        .lines()
+        .map(|l| l.trim_end())
+        .map(|l| l.strip_prefix("$ ").unwrap_or(l))
+        .filter(|l| !l.trim().is_empty())
+        .collect();
+    if lines.is_empty() {
+        None
+    } else {
+        Some(lines.join("\n"))
+    }
+}
+
+impl Handler for ModelHandler {
+    fn name(&self) -> &'static str {
+        "model"
+    }
+
+    fn deadline(&self) -> Duration {
+        // Streams can be long; `timeout` bounds each wait, this bounds the whole answer.
+        Duration::from_secs(600)
+    }
+
+    fn handle(&self, req: &Request, turn: &Turn) -> anyhow::Result<Option<Reply>> {
+        let cfg = &self.config;
+        let endpoint = cfg.endpoint();
+        let what = format!("model at {}", cfg.url.trim_end_matches('/'));
+        let url = Url::parse(&endpoint).map_err(|e| anyhow!("{what}: bad URL: {e}"))?;
+        // Client start-up overlaps the local handlers; only the request itself waits its turn.
+        if url.https {
+            http::prepare_tls();
+        }
+        if !turn.wait_turn() {
+            return Ok(None);
+        }
+        // Only now, with every local handler declined, is the context needed and the request made.
+        let body = json!({
+            "model": cfg.model,
+            "stream": true,
+            "messages": [
+                {"role": "system", "content": system_prompt(req.context(), req.destructive)},
+                {"role": "user", "content": req.text()},
+            ],
+        })
+        .to_string();
+        let auth = cfg.key.as_ref().map(|k| format!("Bearer {k}"));
+        let mut headers = vec![
+            ("Content-Type", "application/json"),
+            ("Accept", "text/event-stream"),
+        ];
+        if let Some(auth) = &auth {
+            headers.push(("Authorization", auth.as_str()));
+        }
+        let response = http::post(&url, &headers, body.as_bytes(), cfg.timeout, |socket| {
+            turn.on_cancel(move || http::close(&socket));
+        });
+        if turn.is_cancelled() {
+            return Ok(None);
+        }
+        let mut response = response.map_err(|e| anyhow!("{what}: {e}"))?;
+        if response.status != 200 {
+            return Err(answer::status_error(&what, cfg, &mut response));
+        }
+        let json_body = response
+            .header("content-type")
+            .is_some_and(|t| t.contains("application/json"));
+        let answer = if json_body {
+            whole(&what, cfg, response)?
+        } else {
+            stream(&what, cfg, response, turn)?
+        };
+        if turn.is_cancelled() {
+            return Ok(None);
+        }
+        let command = extract_command(&answer);
+        Ok(Some(Reply { answer, command }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn config_from_vars() {
+        let t = Duration::from_secs(1);
+        let vars = |pairs: &'static [(&'static str, &'static str)]| {
+            move |n: &str| {
+                pairs
+                    .iter()
+                    .find(|(k, _)| *k == n)
+                    .map(|(_, v)| (*v).to_owned())
+            }
+        };
+        assert_eq!(Config::from_vars(vars(&[]), t), None);
+        assert_eq!(Config::from_vars(vars(&[("OPENAI_API_KEY", "")]), t), None);
+        let c = Config::from_vars(vars(&[("OPENAI_API_KEY", "k1")]), t).unwrap();
+        assert_eq!(
+            (
+                c.url.as_str(),
+                c.model.as_str(),
+                c.key.as_deref(),
+                c.key_var
+            ),
+            (
+                OPENAI_URL,
+                DEFAULT_MODEL,
+                Some("k1"),
+                Some("OPENAI_API_KEY")
+            )
+        );
+        let c = Config::from_vars(
+            vars(&[
+                ("OPENAI_BASE_URL", "http://a/v1"),
+                ("AWESH_MODEL_URL", "http://b/v1/"),
+                ("OPENAI_API_KEY", "k1"),
+                ("AWESH_MODEL_KEY", "k2"),
+                ("AWESH_MODEL", "llama3.2"),
+            ]),
+            t,
+        )
+        .unwrap();
+        assert_eq!(
+            (
+                c.endpoint().as_str(),
+                c.model.as_str(),
+                c.key.as_deref(),
+                c.key_var
+            ),
+            (
+                "http://b/v1/chat/completions",
+                "llama3.2",
+                Some("k2"),
+                Some("AWESH_MODEL_KEY")
+            )
+        );
+        let c = Config::from_vars(
+            vars(&[(
+                "OPENAI_BASE_URL",
+                "http://127.0.0.1:11434/v1/chat/completions",
+            )]),
+            t,
+        )
+        .unwrap();
+        assert_eq!(
+            (c.endpoint().as_str(), c.key.as_deref()),
+            ("http://127.0.0.1:11434/v1/chat/completions", None)
+        );
+    }
+
+    #[test]
+    fn commands_are_taken_from_the_first_code_block() {
+        let table: &[(&str, Option<&str>)] = &[
+            (
+                "Use this:\n```sh\n$ du -sh * | sort -h\n```\nDone.",
+                Some("du -sh * | sort -h"),
+            ),
+            ("```bash\nls\n```\n```sh\nrm x\n```", Some("ls")),
+            ("```\nfind . -name x\n```", Some("find . -name x")),
+            ("No command needed.", None),
+            ("```sh\n\n```", None),
+        ];
+        for (answer, want) in table {
+            assert_eq!(extract_command(answer).as_deref(), *want, "{answer}");
+        }
+    }
+}

@@ -1,0 +1,334 @@
+//! `awesh ask`: filters, the race, and the answer. The question is redacted and flagged first;
+//! the context is gathered on its own thread while the handlers start; the answer (streamed
+//! when it comes from the model) is printed with the suggested command and its risk label.
+//! Nothing is executed. None of this runs for `awesh prompt`: it is reached only through the
+//! `ask` subcommand, and initialises nothing static.
+
+use std::io::{IsTerminal, Read, Write};
+use std::path::Path;
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use serde_json::{json, Value};
+
+use crate::agent::command::CommandHandler;
+use crate::agent::context::ContextHandler;
+use crate::agent::git::GitHandler;
+use crate::agent::kube::KubeHandler;
+use crate::agent::model::{self, ModelHandler};
+use crate::agent::{self, risk, Context, Handler, Outcome, Race, Report};
+use crate::cli::AskArgs;
+use crate::env::Env;
+use crate::segment::{self, git, kube, Want};
+
+/// The model's per-wait timeout when `--timeout-ms` is not given.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+const USAGE: u8 = 2;
+const INTERRUPTED: u8 = 130;
+
+/// Runs `awesh ask`.
+///
+/// # Errors
+/// When no agent answers (the message says why), or stdout cannot be written.
+pub fn run(args: &AskArgs) -> anyhow::Result<ExitCode> {
+    let question = match question(args) {
+        Ok(q) => q,
+        Err(why) => {
+            eprintln!("awesh: ask: {why}");
+            return Ok(ExitCode::from(USAGE));
+        }
+    };
+    // Filters, in order, before anything else sees the question.
+    let (request, redacted) = agent::filter(&question, gather_context);
+    let destructive = request.destructive;
+    if !redacted.is_empty() && !args.json {
+        eprintln!(
+            "awesh: note: removed {} secret{} ({}) from the question before any agent saw it",
+            redacted.len(),
+            if redacted.len() == 1 { "" } else { "s" },
+            redacted.join(", ")
+        );
+    }
+    let timeout = args
+        .timeout_ms
+        .map_or(DEFAULT_TIMEOUT, Duration::from_millis);
+    let model = model::Config::from_vars(|name| std::env::var(name).ok(), timeout);
+    let mut handlers: Vec<Arc<dyn Handler>> = vec![
+        Arc::new(ContextHandler),
+        Arc::new(KubeHandler),
+        Arc::new(GitHandler),
+        Arc::new(CommandHandler::new(std::env::var_os("PATH"))),
+    ];
+    let model_on = model.is_some();
+    if let Some(config) = model {
+        handlers.push(Arc::new(ModelHandler::new(config)));
+    }
+    let race = Race::new(handlers);
+    // Only a model request has anything to clean up; a local answer is done before a person
+    // could press Ctrl-C, so it keeps the default (and costs no signal thread).
+    if model_on {
+        watch_interrupts(&race);
+    }
+    // Only the model can keep anyone waiting; local answers never show a spinner.
+    let mut spinner =
+        (model_on && !args.json && std::io::stderr().is_terminal()).then(Spinner::start);
+    let mut streamed = false;
+    let report = race.run(&request, &mut |chunk| {
+        if let Some(s) = spinner.take() {
+            s.stop();
+        }
+        streamed = true;
+        if args.json {
+            return;
+        }
+        if args.command_only {
+            let _ = std::io::stderr().write_all(chunk.as_bytes());
+        } else {
+            let mut out = std::io::stdout().lock();
+            let _ = out.write_all(chunk.as_bytes()).and_then(|()| out.flush());
+        }
+    });
+    if let Some(s) = spinner.take() {
+        s.stop();
+    }
+    if report.interrupted {
+        if streamed && !args.json {
+            let _ = super::write_stdout(b"\n");
+        }
+        eprintln!("awesh: ask: interrupted");
+        return Ok(ExitCode::from(INTERRUPTED));
+    }
+    let failure = failure(&report, model_on);
+    if args.json {
+        let mut v = to_json(&report, &redacted, destructive, model_on);
+        if let Some(why) = &failure {
+            v["error"] = Value::String(why.clone());
+        }
+        let mut s = serde_json::to_string_pretty(&v)?;
+        s.push('\n');
+        super::write_stdout(s.as_bytes())?;
+    } else {
+        warn_failed_locals(&report);
+        match &report.winner {
+            Some((_, reply)) => print_reply(reply, streamed, args.command_only)?,
+            // A stream that failed half-way: end its line before the error.
+            None if streamed && !args.command_only => super::write_stdout(b"\n")?,
+            None => {}
+        }
+    }
+    match failure {
+        Some(why) => {
+            eprintln!("awesh: {why}");
+            Ok(ExitCode::from(1))
+        }
+        None => Ok(ExitCode::SUCCESS),
+    }
+}
+
+/// The question from the arguments, else from stdin (not from a terminal: that would hang).
+fn question(args: &AskArgs) -> Result<String, String> {
+    let joined = args.question.join(" ");
+    let text = if joined.trim().is_empty() {
+        let stdin = std::io::stdin();
+        if stdin.is_terminal() {
+            return Err("no question: give it as arguments or on stdin".into());
+        }
+        let mut s = String::new();
+        stdin
+            .lock()
+            .read_to_string(&mut s)
+            .map_err(|e| format!("cannot read the question from stdin: {e}"))?;
+        s
+    } else {
+        joined
+    };
+    let text = text.trim();
+    if text.is_empty() {
+        return Err("no question: the question is empty".into());
+    }
+    Ok(text.to_owned())
+}
+
+/// The context the handlers and the model see: the prompt engine's git and kube segments.
+fn gather_context() -> Context {
+    let env = Arc::new(Env::from_process());
+    let (timeout, _) = segment::timeout(None, &env);
+    let snapshot = segment::gather(&env, Want::default(), timeout);
+    Context {
+        os: std::env::consts::OS.into(),
+        shell: std::env::var_os("SHELL").and_then(|s| {
+            Path::new(&s)
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+        }),
+        cwd: env.cwd().map(Path::to_path_buf),
+        git: snapshot
+            .git
+            .done()
+            .and_then(|r| r.as_ref().ok())
+            .and_then(git::compute),
+        kube: snapshot.kube.done().and_then(kube::compute),
+    }
+}
+
+/// Ctrl-C (and SIGTERM) cancel the race, which then returns `interrupted`.
+fn watch_interrupts(race: &Race) {
+    use signal_hook::consts::{SIGINT, SIGTERM};
+    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM]) else {
+        return; // without the handler, Ctrl-C still ends the process the default way
+    };
+    let interrupter = race.interrupter();
+    let _ = std::thread::Builder::new()
+        .name("awesh-signals".into())
+        .spawn(move || {
+            if signals.forever().next().is_some() {
+                interrupter.interrupt();
+            }
+        });
+}
+
+/// Why nothing answered, as `<what failed>: <why>`; `None` when something did.
+fn failure(report: &Report, model_on: bool) -> Option<String> {
+    if report.winner.is_some() {
+        return None;
+    }
+    let model = report.agents.iter().find(|a| a.name == "model");
+    Some(match model.map(|m| &m.outcome) {
+        Some(Outcome::Failed(why)) => why.clone(),
+        Some(Outcome::TimedOut) => "model: no complete answer within 600 s".into(),
+        Some(_) => "ask: the model gave no answer".into(),
+        None if !model_on => "ask: no local agent can answer this, and no model is configured: \
+             set OPENAI_API_KEY for OpenAI, or OPENAI_BASE_URL (or AWESH_MODEL_URL) for \
+             OpenRouter, Ollama or llama.cpp, with AWESH_MODEL naming the model"
+            .into(),
+        None => "ask: no agent answered".into(),
+    })
+}
+
+fn warn_failed_locals(report: &Report) {
+    let upto = report
+        .winner
+        .as_ref()
+        .map_or(report.agents.len(), |(i, _)| *i);
+    for agent in report.agents.iter().take(upto) {
+        if agent.name == "model" {
+            continue;
+        }
+        match &agent.outcome {
+            Outcome::Failed(why) => eprintln!("awesh: warning: {} agent failed: {why}", agent.name),
+            Outcome::TimedOut => eprintln!(
+                "awesh: warning: {} agent timed out after {} ms",
+                agent.name, agent.ms
+            ),
+            _ => {}
+        }
+    }
+}
+
+fn print_reply(
+    reply: &crate::agent::Reply,
+    streamed: bool,
+    command_only: bool,
+) -> anyhow::Result<()> {
+    let label = reply.command.as_deref().map(|c| risk::classify(c).label());
+    if command_only {
+        let mut err = std::io::stderr().lock();
+        if !streamed {
+            let _ = writeln!(err, "{}", reply.answer.trim_end());
+        } else if !reply.answer.ends_with('\n') {
+            let _ = writeln!(err);
+        }
+        if let Some(label) = label {
+            let _ = writeln!(err, "risk: {label}");
+        }
+        if let Some(cmd) = &reply.command {
+            super::write_stdout(format!("{cmd}\n").as_bytes())?;
+        }
+        return Ok(());
+    }
+    let mut text = String::new();
+    if !streamed {
+        text.push_str(reply.answer.trim_end());
+        text.push('\n');
+    } else if !reply.answer.ends_with('\n') {
+        text.push('\n');
+    }
+    if let (Some(cmd), Some(label)) = (&reply.command, label) {
+        // The label is a shell comment, so the whole line can be pasted as it is.
+        text.push_str(&format!("{cmd}  # risk: {label}\n"));
+    }
+    super::write_stdout(text.as_bytes())?;
+    Ok(())
+}
+
+fn to_json(report: &Report, redacted: &[&str], destructive: bool, model_on: bool) -> Value {
+    let winner = report.winner.as_ref();
+    let mut agents: Vec<Value> = report
+        .agents
+        .iter()
+        .map(|a| {
+            let mut v = json!({"name": a.name, "outcome": a.outcome.key(), "ms": a.ms});
+            if let Outcome::Failed(why) = &a.outcome {
+                v["error"] = Value::String(why.clone());
+            }
+            v
+        })
+        .collect();
+    if !model_on {
+        agents.push(json!({"name": "model", "outcome": "off", "ms": null}));
+    }
+    let command = winner.and_then(|(_, r)| r.command.clone());
+    json!({
+        "agent": winner.map(|(i, _)| report.agents[*i].name),
+        "answer": winner.map(|(_, r)| r.answer.clone()),
+        "command": command,
+        "risk": command.as_deref().map(|c| risk::classify(c).key()),
+        "redacted": redacted,
+        "destructive_request": destructive,
+        "agents": agents,
+    })
+}
+
+/// A spinner on stderr while waiting for the first token; shown only on a terminal, and only
+/// after a short delay so local answers never flash it.
+struct Spinner {
+    stop: Arc<AtomicBool>,
+    thread: JoinHandle<()>,
+}
+
+impl Spinner {
+    fn start() -> Spinner {
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = Arc::clone(&stop);
+        let thread = std::thread::spawn(move || {
+            std::thread::park_timeout(Duration::from_millis(150));
+            let frames = ['|', '/', '-', '\\'];
+            let mut drawn = false;
+            let mut i = 0;
+            while !flag.load(Ordering::Acquire) {
+                let _ = write!(
+                    std::io::stderr(),
+                    "\r{} waiting for the model",
+                    frames[i % 4]
+                );
+                drawn = true;
+                i += 1;
+                std::thread::park_timeout(Duration::from_millis(100));
+            }
+            if drawn {
+                let _ = write!(std::io::stderr(), "\r\x1b[2K");
+            }
+        });
+        Spinner { stop, thread }
+    }
+
+    fn stop(self) {
+        self.stop.store(true, Ordering::Release);
+        self.thread.thread().unpark();
+        let _ = self.thread.join();
+    }
+}

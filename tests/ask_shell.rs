@@ -1,0 +1,245 @@
+//! The `ask` shell functions (shell-init/ask.bash, ask.zsh) in real bash and zsh under strict
+//! flags: they parse, define their functions, and put the suggested command where the user
+//! edits it (bash: the history and READLINE_LINE; zsh: the `print -z` buffer stack) (issue 6).
+
+mod common;
+
+use std::path::PathBuf;
+
+use common::World;
+
+fn script(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("shell-init")
+        .join(name)
+}
+
+fn have(program: &str) -> bool {
+    std::process::Command::new(program)
+        .arg("-c")
+        .arg("exit 0")
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+fn shell(w: &World, program: &str, code: &str) -> String {
+    let mut cmd = w.command(program);
+    if program == "zsh" {
+        cmd.arg("-f");
+    }
+    cmd.arg("-c")
+        .arg(code)
+        .env("AWESH_BIN", env!("CARGO_BIN_EXE_awesh"))
+        .current_dir(w.path("repo"));
+    common::stdout(cmd)
+}
+
+fn world() -> World {
+    let w = World::new();
+    w.repo("repo", "main");
+    w
+}
+
+#[test]
+fn issue_6_bash_script_parses_and_passes_shellcheck() {
+    let out = std::process::Command::new("bash")
+        .arg("-n")
+        .arg(script("ask.bash"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // shellcheck is optional on a developer's machine; when it is there, it must pass.
+    if std::process::Command::new("shellcheck")
+        .arg("--version")
+        .output()
+        .is_ok()
+    {
+        let out = std::process::Command::new("shellcheck")
+            .args(["-s", "bash"])
+            .arg(script("ask.bash"))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+    }
+}
+
+#[test]
+fn issue_6_bash_functions_put_the_command_in_history_and_the_edit_line() {
+    let w = world();
+    let code = format!(
+        "set -eu; source '{}'; declare -F awesh_ask _awesh_ask_widget ask; set -o history; \
+         awesh_ask undo the last commit; history 1; \
+         READLINE_LINE='list pods'; READLINE_POINT=0; _awesh_ask_widget; \
+         printf '[%s|%s]\\n' \"$READLINE_LINE\" \"$READLINE_POINT\"",
+        script("ask.bash").display()
+    );
+    let out = shell(&w, "bash", &code);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines[..3], ["awesh_ask", "_awesh_ask_widget", "ask"]);
+    assert!(lines[3].ends_with("  git reset --soft HEAD~1"), "{out}");
+    let cmd = "kubectl get pods -n default";
+    assert_eq!(lines[4], format!("[{cmd}|{}]", cmd.len()));
+}
+
+#[test]
+fn issue_6_bash_widget_leaves_the_line_alone_when_nothing_answers() {
+    let w = world();
+    let code = format!(
+        "set -eu; source '{}'; READLINE_LINE='please write me a poem'; READLINE_POINT=3; \
+         _awesh_ask_widget; printf '[%s|%s]' \"$READLINE_LINE\" \"$READLINE_POINT\"",
+        script("ask.bash").display()
+    );
+    assert_eq!(shell(&w, "bash", &code), "[please write me a poem|3]");
+}
+
+#[test]
+fn issue_6_zsh_functions_push_the_command_into_the_edit_buffer() {
+    if !have("zsh") {
+        eprintln!("zsh not installed: skipped");
+        return;
+    }
+    let out = std::process::Command::new("zsh")
+        .arg("-n")
+        .arg(script("ask.zsh"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let w = world();
+    let code = format!(
+        "setopt err_exit no_unset; source '{}'; whence -w awesh_ask _awesh_ask_widget ask; \
+         awesh_ask what changed; read -z line; print -r -- \"[$line]\"",
+        script("ask.zsh").display()
+    );
+    let out = shell(&w, "zsh", &code);
+    assert_eq!(
+        out,
+        "awesh_ask: function\n_awesh_ask_widget: function\nask: function\n[git diff HEAD]\n"
+    );
+}
+
+/// A shell in a tmux pane: the key binding is exercised through readline / zle, as typed.
+struct Pane<'a> {
+    w: &'a World,
+    socket: PathBuf,
+}
+
+impl Pane<'_> {
+    fn start<'a>(w: &'a World, shell: &[&str]) -> Pane<'a> {
+        let pane = Pane {
+            w,
+            socket: w.path("tmux.sock"),
+        };
+        let mut cmd = pane.tmux();
+        cmd.args(["new-session", "-d", "-x", "160", "-y", "40", "-s", "t"])
+            .args(shell)
+            .env("AWESH_BIN", env!("CARGO_BIN_EXE_awesh"))
+            .env("PS1", "$ ")
+            .env("TERM", "screen")
+            .current_dir(w.path("repo"));
+        assert!(cmd.status().unwrap().success());
+        pane
+    }
+
+    fn tmux(&self) -> std::process::Command {
+        let mut cmd = self.w.command("tmux");
+        cmd.arg("-S").arg(&self.socket).args(["-f", "/dev/null"]);
+        cmd
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        assert!(self
+            .tmux()
+            .args(["send-keys", "-t", "t"])
+            .args(keys)
+            .status()
+            .unwrap()
+            .success());
+    }
+
+    fn screen(&self) -> String {
+        let out = self
+            .tmux()
+            .args(["capture-pane", "-p", "-t", "t"])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Waits (bounded) until a line of the screen satisfies `pred`.
+    fn wait_for(&self, what: &str, pred: impl Fn(&str) -> bool) {
+        for _ in 0..300 {
+            if self.screen().lines().any(&pred) {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        panic!("never saw {what}:\n{}", self.screen());
+    }
+}
+
+impl Drop for Pane<'_> {
+    fn drop(&mut self) {
+        let _ = self.tmux().arg("kill-server").status();
+    }
+}
+
+fn alt_a_replaces_the_question_in_the_edit_line(shell: &[&str], script_name: &str) {
+    let w = world();
+    let pane = Pane::start(&w, shell);
+    pane.wait_for("the first prompt", |l| l.starts_with("$"));
+    pane.keys(&[
+        &format!("source '{}'; echo sourced", script(script_name).display()),
+        "Enter",
+    ]);
+    pane.wait_for("the script sourced", |l| l == "sourced");
+    pane.keys(&["-l", "list pods"]);
+    pane.wait_for("the question typed", |l| l.trim_end() == "$ list pods");
+    pane.keys(&["M-a"]);
+    pane.wait_for("the command in the edit line", |l| {
+        l.trim_end() == "$ kubectl get pods -n default"
+    });
+    // Nothing ran: no kubectl output, and the answer was only printed.
+    assert!(pane.screen().contains("The pods in the default namespace."));
+}
+
+#[test]
+fn issue_6_bash_alt_a_puts_the_command_in_the_readline_buffer() {
+    if std::process::Command::new("tmux")
+        .arg("-V")
+        .output()
+        .is_err()
+    {
+        eprintln!("tmux not installed: skipped");
+        return;
+    }
+    alt_a_replaces_the_question_in_the_edit_line(
+        &["bash", "--norc", "--noprofile", "-i"],
+        "ask.bash",
+    );
+}
+
+#[test]
+fn issue_6_zsh_alt_a_puts_the_command_in_the_zle_buffer() {
+    if std::process::Command::new("tmux")
+        .arg("-V")
+        .output()
+        .is_err()
+        || !have("zsh")
+    {
+        eprintln!("tmux or zsh not installed: skipped");
+        return;
+    }
+    alt_a_replaces_the_question_in_the_edit_line(&["zsh", "-f", "-i"], "ask.zsh");
+}
