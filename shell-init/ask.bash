@@ -7,12 +7,14 @@
 #       Replaces the current edit line (your question) with the suggested command, cursor at
 #       the end, through a readline `bind -x` widget editing READLINE_LINE.
 #
-# Nothing is ever run for you. Set AWESH_BIN to the awesh binary if it is not on PATH.
+# Nothing is ever run for you. `awesh init` appends this file to its script, so the binary it
+# found is used; sourced alone, set AWESH_BIN if awesh is not on PATH. Set AWESH_ASK_KEY before
+# the init to bind another key (readline/bindkey syntax), or to empty for no key binding.
 # Written to survive `set -eu` in the user's shell.
 
 awesh_ask() {
     local cmd
-    cmd=$("${AWESH_BIN:-awesh}" ask --command-only -- "$@") || return
+    cmd=$("${AWESH_BIN:-${__awesh_bin:-awesh}}" ask --command-only -- "$@") || return
     [ -n "$cmd" ] || return 0
     # `history -s` puts the command where Up finds it; it is a no-op when history is off.
     history -s -- "$cmd"
@@ -22,7 +24,7 @@ awesh_ask() {
 _awesh_ask_widget() {
     local question=${READLINE_LINE-} cmd
     [ -n "$question" ] || return 0
-    cmd=$("${AWESH_BIN:-awesh}" ask --command-only -- "$question") || return 0
+    cmd=$("${AWESH_BIN:-${__awesh_bin:-awesh}}" ask --command-only -- "$question") || return 0
     [ -n "$cmd" ] || return 0
     READLINE_LINE=$cmd
     READLINE_POINT=${#cmd}
@@ -33,6 +35,6 @@ if ! type ask >/dev/null 2>&1; then
 fi
 
 # Key bindings only where readline is in use (an interactive shell).
-if [[ $- == *i* ]]; then
-    bind -x '"\ea": _awesh_ask_widget' 2>/dev/null || true
+if [[ $- == *i* && -n ${AWESH_ASK_KEY-\\ea} ]]; then
+    bind -x "\"${AWESH_ASK_KEY-\\ea}\": _awesh_ask_widget" 2>/dev/null || true
 fi

@@ -7,12 +7,14 @@
 #       Replaces the current edit line (your question) with the suggested command, cursor at
 #       the end (a zle widget editing BUFFER).
 #
-# Nothing is ever run for you. Set AWESH_BIN to the awesh binary if it is not on PATH.
+# Nothing is ever run for you. `awesh init` appends this file to its script, so the binary it
+# found is used; sourced alone, set AWESH_BIN if awesh is not on PATH. Set AWESH_ASK_KEY before
+# the init to bind another key (readline/bindkey syntax), or to empty for no key binding.
 # Written to survive `setopt err_exit no_unset` in the user's shell.
 
 awesh_ask() {
     local cmd
-    cmd=$("${AWESH_BIN:-awesh}" ask --command-only -- "$@") || return
+    cmd=$("${AWESH_BIN:-${__awesh_bin:-awesh}}" ask --command-only -- "$@") || return
     [[ -n $cmd ]] || return 0
     print -rz -- "$cmd"
 }
@@ -22,7 +24,7 @@ _awesh_ask_widget() {
     [[ -n $question ]] || return 0
     # zle owns the terminal: let the answer printed on stderr start on a fresh line.
     zle -I
-    cmd=$("${AWESH_BIN:-awesh}" ask --command-only -- "$question") || return 0
+    cmd=$("${AWESH_BIN:-${__awesh_bin:-awesh}}" ask --command-only -- "$question") || return 0
     [[ -n $cmd ]] || return 0
     BUFFER=$cmd
     CURSOR=${#BUFFER}
@@ -32,6 +34,6 @@ if (( ! ${+commands[ask]} && ! ${+functions[ask]} && ! ${+aliases[ask]} )); then
     ask() { awesh_ask "$@"; }
 fi
 
-if [[ -o interactive ]]; then
-    zle -N _awesh_ask_widget 2>/dev/null && bindkey '^[a' _awesh_ask_widget
+if [[ -o interactive && -n ${AWESH_ASK_KEY-'^[a'} ]]; then
+    zle -N _awesh_ask_widget 2>/dev/null && bindkey "${AWESH_ASK_KEY-^[a}" _awesh_ask_widget
 fi

@@ -243,3 +243,44 @@ fn issue_6_zsh_alt_a_puts_the_command_in_the_zle_buffer() {
     }
     alt_a_replaces_the_question_in_the_edit_line(&["zsh", "-f", "-i"], "ask.zsh");
 }
+
+#[test]
+fn the_init_script_brings_awesh_ask_with_its_own_binary_path() {
+    let w = world();
+    for program in ["bash", "zsh"] {
+        if !have(program) {
+            eprintln!("*** SKIPPED: {program} not installed ***");
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "{program} is required under CI"
+            );
+            continue;
+        }
+        // awesh is not on PATH and AWESH_BIN is unset: the init's own path must be used.
+        // bash puts the command in the history (and says so on stderr); zsh pushes it onto
+        // the edit buffer stack, read back here with `read -z`.
+        let show = if program == "zsh" {
+            "; read -z pushed; print -r -- \"$pushed\""
+        } else {
+            ""
+        };
+        let code = format!(
+            "eval \"$('{}' init {program})\"; awesh_ask undo the last commit{show}",
+            env!("CARGO_BIN_EXE_awesh")
+        );
+        let mut cmd = w.command(program);
+        if program == "zsh" {
+            cmd.arg("-f");
+        }
+        let out = cmd
+            .arg("-c")
+            .arg(&code)
+            .current_dir(w.path("repo"))
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let both = format!("{}{stderr}", String::from_utf8_lossy(&out.stdout));
+        assert!(out.status.success(), "{program}: {stderr}");
+        assert!(both.contains("git reset"), "{program}: {both}");
+    }
+}

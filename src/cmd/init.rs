@@ -12,6 +12,10 @@ use crate::cli::{InitArgs, InitShell, PromptMode};
 pub const BASH: &str = include_str!("../../shell-init/awesh.bash");
 /// The zsh script, with `'@bin@'` and `'@mode@'` still to fill in.
 pub const ZSH: &str = include_str!("../../shell-init/awesh.zsh");
+/// The `awesh ask` functions for bash, appended to the init (they use the path filled in above).
+pub const ASK_BASH: &str = include_str!("../../shell-init/ask.bash");
+/// The `awesh ask` functions for zsh, appended to the init.
+pub const ASK_ZSH: &str = include_str!("../../shell-init/ask.zsh");
 
 /// Runs `awesh init`.
 ///
@@ -27,9 +31,9 @@ pub fn run(args: &InitArgs) -> anyhow::Result<ExitCode> {
 /// The script for `shell` with `exe` (any bytes but NUL) and `mode` filled in.
 #[must_use]
 pub fn render(shell: InitShell, exe: &[u8], mode: PromptMode) -> Vec<u8> {
-    let template = match shell {
-        InitShell::Bash => BASH,
-        InitShell::Zsh => ZSH,
+    let (template, ask) = match shell {
+        InitShell::Bash => (BASH, ASK_BASH),
+        InitShell::Zsh => (ZSH, ASK_ZSH),
     };
     let mode = match mode {
         PromptMode::Add => "add",
@@ -44,6 +48,8 @@ pub fn render(shell: InitShell, exe: &[u8], mode: PromptMode) -> Vec<u8> {
     out.extend_from_slice(middle.as_bytes());
     out.extend_from_slice(&single_quote(mode.as_bytes()));
     out.extend_from_slice(tail.as_bytes());
+    out.push(b'\n');
+    out.extend_from_slice(ask.as_bytes());
     out
 }
 
