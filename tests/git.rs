@@ -514,7 +514,14 @@ fn garbage_head_is_explained() {
     let shown = prompt(&w, &repo, &[]);
     assert!(!shown.contains("this is"), "{shown}");
     let json = explain(&w, &repo, &[]);
+    assert!(
+        json["git"].is_object(),
+        "inside a repository, git is an object: {json}"
+    );
     assert_eq!(json["git"]["branch"], Value::Null);
+    assert_eq!(json["git"]["head"], Value::Null);
+    let reason = json["segments"]["git"]["reason"].as_str().unwrap();
+    assert!(reason.contains("neither a ref nor a commit id"), "{reason}");
 }
 
 #[test]

@@ -180,6 +180,17 @@ fn to_json(r: &Report) -> Value {
             "common_dir": raw.common_dir,
             "ref_storage": if raw.reftable { "reftable" } else { "files" },
         }),
+        // A repository whose HEAD cannot be read: still a repository, with nothing to show.
+        (None, Some(raw)) => json!({
+            "branch": null,
+            "detached": false,
+            "head": null,
+            "state": null,
+            "progress": null,
+            "git_dir": raw.git_dir,
+            "common_dir": raw.common_dir,
+            "ref_storage": if raw.reftable { "reftable" } else { "files" },
+        }),
         _ => Value::Null,
     };
     let kube = r.kube_info.as_ref().map_or(Value::Null, |k| {
