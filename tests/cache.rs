@@ -77,6 +77,9 @@ fn settled_files_are_answered_from_the_cache() {
         .map(|e| e.unwrap().path())
         .collect();
     assert_eq!(entries.len(), 1, "{entries:?}");
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(&dir).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o700, "the cache folder is private");
     let bytes = std::fs::read(&entries[0]).unwrap();
     assert!(
         !bytes.windows(6).any(|w| w == b"secret"),

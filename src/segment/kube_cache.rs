@@ -10,7 +10,7 @@
 //! foreign files can never produce a wrong answer: a bad entry is just a miss. Only the names
 //! shown are stored, never credentials.
 
-use std::os::unix::fs::MetadataExt;
+use std::os::unix::fs::{DirBuilderExt, MetadataExt};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -112,7 +112,12 @@ pub fn load(path: &Path) -> Result<Entry, String> {
 /// Why the entry could not be written (read-only or missing folder, full disk).
 pub fn store(path: &Path, entry: &Entry) -> Result<(), String> {
     let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    // Private to the user: context names are not secrets, but nobody else needs them.
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+        .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     let tmp = dir.join(format!(
         ".{}.{}.{}.tmp",
         path.file_name().and_then(|n| n.to_str()).unwrap_or("kube"),
