@@ -152,6 +152,10 @@ fn same_size_rewrites_within_one_tick_are_never_missed() {
         assert_eq!(prompt(&w, &env), ":☸️bbbb:☸️nb");
         rewrite_in_place(&cfg, &text("cccc"));
         assert_eq!(prompt(&w, &env), ":☸️cccc:☸️nc");
+        // Two switches within the same millisecond, then the prompt: the second one shows.
+        rewrite_in_place(&cfg, &text("aaaa"));
+        rewrite_in_place(&cfg, &text("bbbb"));
+        assert_eq!(prompt(&w, &env), ":☸️bbbb:☸️nb");
     }
 }
 
