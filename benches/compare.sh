@@ -99,11 +99,12 @@ big_env=(env "HOME=$work/bighome")
 sleep 2.2 # past the cache's racy window, so the cache entry is trusted
 (cd "$work/big" && "${big_env[@]}" "$awesh" prompt >/dev/null && "${big_env[@]}" "$awesh" explain | grep cache)
 
-bench() { # name of scenario, then: dir, then command pairs
-  local scenario=$1 dir=$2
-  shift 2
+bench() { # scenario name, its directory, its HOME, then hyperfine's -n NAME COMMAND pairs
+  local scenario=$1 dir=$2 home=$3
+  shift 3
   (
     cd "$dir"
+    export HOME="$home" # not `env HOME=... cmd`: that would time a second exec
     hyperfine -N --warmup 50 --runs "$runs" --export-json "$work/$scenario.json" "$@" >/dev/null
   )
   python3 - "$work/$scenario.json" "$scenario" <<'PY'
@@ -120,14 +121,14 @@ PY
 echo "small: $(cd "$work/repo" && "$awesh" prompt)"
 echo "big:   $(cd "$work/big" && "${big_env[@]}" "$awesh" prompt)"
 small=(-n "hello-world floor" "$hello" -n "awesh prompt" "$awesh prompt")
-big=(-n "hello-world floor" "$hello" -n "awesh prompt (cache hit)" "env HOME=$work/bighome $awesh prompt")
+big=(-n "hello-world floor" "$hello" -n "awesh prompt (cache hit)" "$awesh prompt")
 if command -v kubectl >/dev/null; then
   small+=(-n "seed git+kubectl script" "$work/seed.sh")
-  big+=(-n "seed git+kubectl script" "env HOME=$work/bighome $work/seed.sh")
+  big+=(-n "seed git+kubectl script" "$work/seed.sh")
 fi
-bench small "$work/repo" "${small[@]}"
-bench big "$work/big" "${big[@]}"
+bench small "$work/repo" "$HOME" "${small[@]}"
+bench big "$work/big" "$work/bighome" "${big[@]}"
 
 rss() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1; }
 echo
-echo "peak RSS: hello-world $(rss "$hello") KiB, awesh prompt $(cd "$work/repo" && rss "$awesh" prompt) KiB (small), $(cd "$work/big" && rss env HOME="$work/bighome" "$awesh" prompt) KiB (big, cache hit)"
+echo "peak RSS: hello-world $(rss "$hello") KiB, awesh prompt $(cd "$work/repo" && rss "$awesh" prompt) KiB (small), $(cd "$work/big" && HOME="$work/bighome" rss "$awesh" prompt) KiB (big, cache hit)"

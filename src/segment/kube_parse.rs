@@ -182,7 +182,7 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed, String> {
 }
 
 /// Files smaller than this are parsed whole: the scan would not pay for itself.
-const CUT_THRESHOLD: usize = 16 << 10;
+const CUT_THRESHOLD: usize = 4 << 10;
 
 /// Keeps only the `current-context` and `contexts` top-level sections of the first document of
 /// a block-style YAML kubeconfig (what kubectl writes), dropping `clusters`, `users` and their
