@@ -11,11 +11,16 @@
 #
 # Toggles for this shell only: `awesh_off` / `awesh_on` (everything), `awesh_off kube`,
 # `awesh_off git`, `awesh_on kube`, `awesh_on git`.
+#
+# With `awesh init bash --serve` (bash 4.4+), the hook asks an `awesh serve` process that lives as
+# long as this shell instead, over two pipes, with builtins only: no process per prompt. See
+# "Serve mode" below.
 
 # Filled in by `awesh init`: the binary's absolute path, single-quoted so spaces and quotes in it
-# stay inert, and the prompt mode (add | var | replace).
+# stay inert, the prompt mode (add | var | replace), and serve mode (1, or empty for off).
 __awesh_bin='@bin@'
 __awesh_mode='@mode@'
+__awesh_serve='@serve@'
 
 # State, kept when the init is evaluated again (re-sourcing ~/.bashrc must not reset toggles or
 # insert the segment twice). Empty means "on" / "not yet".
@@ -26,6 +31,15 @@ __awesh_warned=${__awesh_warned-}    # the one warning has been printed
 __awesh_base=${__awesh_base-}        # PS1 as you (or your theme) last set it
 __awesh_made=${__awesh_made-}        # PS1 as the hook last set it
 AWESH_SEGMENT=${AWESH_SEGMENT-}      # the segment, for you to place; empty outside repos
+__awesh_serve_w=${__awesh_serve_w-}         # fd the requests go to (empty: no server)
+__awesh_serve_r=${__awesh_serve_r-}         # fd the replies come from
+__awesh_serve_pid=${__awesh_serve_pid-}     # the server's process id
+__awesh_serve_id=${__awesh_serve_id-0}      # the last request's number
+__awesh_serve_retry=${__awesh_serve_retry-0} # no new server before this $SECONDS
+# Serve mode needs `${var@a}` (4.4) and fractional `read -t`; older bash keeps `awesh prompt`.
+if ((BASH_VERSINFO[0] < 4 || (BASH_VERSINFO[0] == 4 && BASH_VERSINFO[1] < 4))); then
+    __awesh_serve=
+fi
 
 # Prints one short warning per shell (until `awesh_on`), never one per prompt.
 __awesh_warn() {
@@ -49,6 +63,8 @@ __awesh_hook() {
     elif [[ ! -x $__awesh_bin ]]; then
         # Uninstalled after init: a stat per prompt, no "command not found" per prompt.
         __awesh_warn "$__awesh_bin is missing"
+    elif [[ -n $__awesh_serve ]] && __awesh_serve_ask; then
+        : # answered by `awesh serve`: no process started
     # `exec`: with a redirection bash would otherwise fork twice (a subshell, then awesh).
     elif __awesh_out=$(exec "$__awesh_bin" "${__awesh_args[@]}" 2>/dev/null); then
         AWESH_SEGMENT=$__awesh_out
@@ -58,6 +74,93 @@ __awesh_hook() {
     fi
     if [[ $__awesh_mode != var ]]; then __awesh_ps1; fi
     return "$__awesh_status"
+}
+
+# ---- Serve mode ----
+# One `awesh serve` per shell, on two FIFOs made in a private temp folder, opened here on fds
+# and deleted at once (as gitstatusd does): no file is left, and bash's single `coproc` stays
+# yours. The request end is opened read-write, so a dead server can never SIGPIPE the shell.
+# The server exits when this shell closes its fds (exit) or, failing that, when this shell is
+# gone. On a timeout, end of file or a wrong reply, that prompt falls back to `awesh prompt`
+# and a new server is started; one that fails before its first answer is not replaced for 5 s.
+
+# Starts the server; false when it cannot (or may not yet) be started.
+__awesh_serve_start() {
+    local __awesh_dir
+    __awesh_serve_stop
+    # Should this server fail before its first answer, the next start waits 5 s.
+    __awesh_serve_retry=$((SECONDS + 5))
+    __awesh_dir=$(command mktemp -d "${TMPDIR:-/tmp}/awesh-serve.XXXXXXXXXX" 2>/dev/null) || return 1
+    if ! command mkfifo -m 600 "$__awesh_dir/req" "$__awesh_dir/rep" 2>/dev/null; then
+        command rm -rf -- "$__awesh_dir"
+        return 1
+    fi
+    # The server blocks opening its ends until this shell opens the others, just below. Braces
+    # with 2>/dev/null: no `[1] PID` line; disown: no `Done` line, not counted in `\j`.
+    { "$__awesh_bin" serve <"$__awesh_dir/req" >"$__awesh_dir/rep" 2>/dev/null & } 2>/dev/null
+    __awesh_serve_pid=$!
+    disown "$__awesh_serve_pid" 2>/dev/null || :
+    { exec {__awesh_serve_w}<>"$__awesh_dir/req" {__awesh_serve_r}<"$__awesh_dir/rep"; } 2>/dev/null || :
+    command rm -rf -- "$__awesh_dir"
+    if [[ -z $__awesh_serve_w || -z $__awesh_serve_r ]]; then
+        __awesh_serve_stop kill
+        return 1
+    fi
+}
+
+# Closes this shell's ends (the server then exits). With an argument, also kills the server if
+# it still runs (it stopped answering); its command line is checked first, so a process that
+# took its number after it exited is never touched.
+__awesh_serve_stop() {
+    local __awesh_arg0=
+    if [[ -n $__awesh_serve_w ]]; then { exec {__awesh_serve_w}>&-; } 2>/dev/null || :; fi
+    if [[ -n $__awesh_serve_r ]]; then { exec {__awesh_serve_r}<&-; } 2>/dev/null || :; fi
+    if [[ -n ${1-} && -n $__awesh_serve_pid ]]; then
+        { IFS= read -r -d "" __awesh_arg0 </proc/"$__awesh_serve_pid"/cmdline; } 2>/dev/null || :
+        if [[ $__awesh_arg0 == "$__awesh_bin" ]]; then
+            builtin kill -KILL "$__awesh_serve_pid" 2>/dev/null || :
+        fi
+    fi
+    __awesh_serve_w='' __awesh_serve_r='' __awesh_serve_pid=''
+}
+
+# Asks the server for the segment; true and $AWESH_SEGMENT set when it answered in time.
+# Sends what `awesh prompt` would read: the working directory (by pid and $PWD), the toggles,
+# and each variable awesh honours that is exported (a child sees only those).
+__awesh_serve_ask() {
+    local __awesh_reply="" __awesh_var __awesh_wait=500 __awesh_rc=0
+    local -a __awesh_req
+    if [[ -z $__awesh_serve_r ]]; then
+        if ((SECONDS < __awesh_serve_retry)) || ! __awesh_serve_start; then return 1; fi
+    fi
+    __awesh_serve_id=$((__awesh_serve_id + 1))
+    __awesh_req=("id=$__awesh_serve_id" "pid=$$" "cwd=$PWD" shell=bash)
+    if [[ -n $__awesh_no_git ]]; then __awesh_req+=(no-git=1); fi
+    if [[ -n $__awesh_no_kube ]]; then __awesh_req+=(no-kube=1); fi
+    for __awesh_var in HOME KUBECONFIG GIT_DIR GIT_WORK_TREE GIT_CEILING_DIRECTORIES \
+        GIT_DISCOVERY_ACROSS_FILESYSTEM AWESH_TIMEOUT_MS AWESH_CACHE_DIR AWESH_CONFIG \
+        XDG_CACHE_HOME XDG_CONFIG_HOME; do
+        if [[ -n ${!__awesh_var+set} && ${!__awesh_var@a} == *x* ]]; then
+            __awesh_req+=("$__awesh_var=${!__awesh_var}")
+        fi
+    done
+    # Wait for the server's own deadline (AWESH_TIMEOUT_MS, else 200 ms) plus 300 ms.
+    if [[ ${AWESH_TIMEOUT_MS-} =~ ^[0-9]{1,6}$ ]]; then __awesh_wait=$((10#$AWESH_TIMEOUT_MS + 300)); fi
+    printf -v __awesh_wait '%d.%03d' $((__awesh_wait / 1000)) $((__awesh_wait % 1000))
+    printf '%s\0' "${__awesh_req[@]}" '' 1>&"$__awesh_serve_w" 2>/dev/null || __awesh_rc=1
+    if ((__awesh_rc == 0)); then
+        IFS= read -r -d $'\x1e' -t "$__awesh_wait" -u "$__awesh_serve_r" __awesh_reply || __awesh_rc=$?
+    fi
+    if ((__awesh_rc == 0)) && [[ $__awesh_reply == "$__awesh_serve_id:"* ]]; then
+        AWESH_SEGMENT=${__awesh_reply#*:}
+        __awesh_serve_retry=0 # it works: should it fail later, restart at once
+        return 0
+    fi
+    # No answer in time, end of file, or a wrong one: start afresh (unless the last server
+    # failed before answering, less than 5 s ago); this prompt falls back.
+    __awesh_serve_stop kill
+    if ((SECONDS >= __awesh_serve_retry)); then __awesh_serve_start || :; fi
+    return 1
 }
 
 # Keeps `${AWESH_SEGMENT}` in PS1. When PS1 is not what the hook last made, you or a theme set
@@ -125,6 +228,8 @@ awesh_on() {
 # Installs the hook once, after every hook already there, so they keep their order and see $?.
 __awesh_install() {
     local __awesh_cmd
+    # Evaluated again without --serve: the server of the earlier init is no longer wanted.
+    if [[ -z $__awesh_serve && -n $__awesh_serve_w ]]; then __awesh_serve_stop; fi
     if [[ $__awesh_mode == replace ]]; then PS1='\w\$ '; fi
     # bash-preexec owns PROMPT_COMMAND and must stay its last entry: use its hook list.
     if [[ -n ${bash_preexec_imported-}${__bp_imported-} ]]; then
