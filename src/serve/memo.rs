@@ -76,10 +76,13 @@ impl ConfigMemo {
     }
 }
 
+/// The kubeconfig paths, in order, with their stamps: what an answer depends on.
+type KubeKey = Vec<(PathBuf, Option<Stamp>)>;
+
 /// Kubernetes answers keyed on the files' stamps; owned by the kube lane's thread.
 #[derive(Debug, Default)]
 pub struct KubeMemo {
-    entries: Vec<(Vec<(PathBuf, Option<Stamp>)>, Option<kube::Info>)>,
+    entries: Vec<(KubeKey, Option<kube::Info>)>,
 }
 
 impl KubeMemo {
@@ -89,7 +92,7 @@ impl KubeMemo {
     pub fn answer(&mut self, env: &Env) -> Option<kube::Info> {
         let paths: Vec<PathBuf> = kube::paths(env).iter().map(|p| env.absolute(p)).collect();
         let before = stamps(&paths);
-        let key: Vec<(PathBuf, Option<Stamp>)> = paths.iter().cloned().zip(before).collect();
+        let key: KubeKey = paths.iter().cloned().zip(before).collect();
         if let Some(at) = self.entries.iter().position(|(k, _)| *k == key) {
             let entry = self.entries.remove(at);
             let info = entry.1.clone();
