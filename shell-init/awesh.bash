@@ -30,12 +30,16 @@ __awesh_no_kube=${__awesh_no_kube-}  # kube part off
 __awesh_warned=${__awesh_warned-}    # the one warning has been printed
 __awesh_base=${__awesh_base-}        # PS1 as you (or your theme) last set it
 __awesh_made=${__awesh_made-}        # PS1 as the hook last set it
+__awesh_ps1_key=${__awesh_ps1_key-}  # what it was made from: toggle, shell options, segment
 AWESH_SEGMENT=${AWESH_SEGMENT-}      # the segment, for you to place; empty outside repos
 __awesh_serve_w=${__awesh_serve_w-}         # fd the requests go to (empty: no server)
 __awesh_serve_r=${__awesh_serve_r-}         # fd the replies come from
 __awesh_serve_pid=${__awesh_serve_pid-}     # the server's process id
 __awesh_serve_id=${__awesh_serve_id-0}      # the last request's number
 __awesh_serve_retry=${__awesh_serve_retry-0} # no new server before this $SECONDS
+__awesh_serve_seg=${__awesh_serve_seg-}     # the last segment the server sent
+__awesh_serve_wait=${__awesh_serve_wait-}   # seconds to wait for a reply...
+__awesh_serve_wait_for=${__awesh_serve_wait_for-} # ...worked out for this AWESH_TIMEOUT_MS
 # Serve mode needs `${var@a}` (4.4) and fractional `read -t`; older bash keeps `awesh prompt`.
 if ((BASH_VERSINFO[0] < 4 || (BASH_VERSINFO[0] == 4 && BASH_VERSINFO[1] < 4))); then
     __awesh_serve=
@@ -125,48 +129,70 @@ __awesh_serve_stop() {
 }
 
 # Asks the server for the segment; true and $AWESH_SEGMENT set when it answered in time.
-# Sends what `awesh prompt` would read: the working directory (by pid and $PWD), the toggles,
-# and each variable awesh honours that is exported (a child sees only those).
+# Kept cheap, for this runs every prompt: one `printf` sends the working directory (by pid and
+# $PWD), the toggles, and each variable awesh honours with its attributes (`${V@a}`; the server
+# keeps only the exported ones, which are all `awesh prompt` would see). With `short=1` an
+# unchanged segment comes back as `ID=` alone: bash reads a pipe one byte at a time.
 __awesh_serve_ask() {
-    local __awesh_reply="" __awesh_var __awesh_wait=500 __awesh_rc=0
-    local -a __awesh_req
+    local __awesh_reply=''
     if [[ -z $__awesh_serve_r ]]; then
         if ((SECONDS < __awesh_serve_retry)) || ! __awesh_serve_start; then return 1; fi
     fi
-    __awesh_serve_id=$((__awesh_serve_id + 1))
-    __awesh_req=("id=$__awesh_serve_id" "pid=$$" "cwd=$PWD" shell=bash)
-    if [[ -n $__awesh_no_git ]]; then __awesh_req+=(no-git=1); fi
-    if [[ -n $__awesh_no_kube ]]; then __awesh_req+=(no-kube=1); fi
-    for __awesh_var in HOME KUBECONFIG GIT_DIR GIT_WORK_TREE GIT_CEILING_DIRECTORIES \
-        GIT_DISCOVERY_ACROSS_FILESYSTEM AWESH_TIMEOUT_MS AWESH_CACHE_DIR AWESH_CONFIG \
-        XDG_CACHE_HOME XDG_CONFIG_HOME; do
-        if [[ -n ${!__awesh_var+set} && ${!__awesh_var@a} == *x* ]]; then
-            __awesh_req+=("$__awesh_var=${!__awesh_var}")
-        fi
-    done
-    # Wait for the server's own deadline (AWESH_TIMEOUT_MS, else 200 ms) plus 300 ms.
-    if [[ ${AWESH_TIMEOUT_MS-} =~ ^[0-9]{1,6}$ ]]; then __awesh_wait=$((10#$AWESH_TIMEOUT_MS + 300)); fi
-    printf -v __awesh_wait '%d.%03d' $((__awesh_wait / 1000)) $((__awesh_wait % 1000))
-    printf '%s\0' "${__awesh_req[@]}" '' 1>&"$__awesh_serve_w" 2>/dev/null || __awesh_rc=1
-    if ((__awesh_rc == 0)); then
-        IFS= read -r -d $'\x1e' -t "$__awesh_wait" -u "$__awesh_serve_r" __awesh_reply || __awesh_rc=$?
+    __awesh_serve_id=$((__awesh_serve_id % 99 + 1))
+    if [[ -z $__awesh_serve_wait || ${AWESH_TIMEOUT_MS-} != "$__awesh_serve_wait_for" ]]; then
+        __awesh_serve_wait_set
     fi
-    if ((__awesh_rc == 0)) && [[ $__awesh_reply == "$__awesh_serve_id:"* ]]; then
-        AWESH_SEGMENT=${__awesh_reply#*:}
-        __awesh_serve_retry=0 # it works: should it fail later, restart at once
-        return 0
+    if printf '%s\0' "id=$__awesh_serve_id" "pid=$$" "cwd=$PWD" shell=bash short=1 \
+        "no-git=$__awesh_no_git" "no-kube=$__awesh_no_kube" \
+        "${HOME+${HOME@a}}/HOME=${HOME-}" \
+        "${KUBECONFIG+${KUBECONFIG@a}}/KUBECONFIG=${KUBECONFIG-}" \
+        "${GIT_DIR+${GIT_DIR@a}}/GIT_DIR=${GIT_DIR-}" \
+        "${GIT_WORK_TREE+${GIT_WORK_TREE@a}}/GIT_WORK_TREE=${GIT_WORK_TREE-}" \
+        "${GIT_CEILING_DIRECTORIES+${GIT_CEILING_DIRECTORIES@a}}/GIT_CEILING_DIRECTORIES=${GIT_CEILING_DIRECTORIES-}" \
+        "${GIT_DISCOVERY_ACROSS_FILESYSTEM+${GIT_DISCOVERY_ACROSS_FILESYSTEM@a}}/GIT_DISCOVERY_ACROSS_FILESYSTEM=${GIT_DISCOVERY_ACROSS_FILESYSTEM-}" \
+        "${AWESH_TIMEOUT_MS+${AWESH_TIMEOUT_MS@a}}/AWESH_TIMEOUT_MS=${AWESH_TIMEOUT_MS-}" \
+        "${AWESH_CACHE_DIR+${AWESH_CACHE_DIR@a}}/AWESH_CACHE_DIR=${AWESH_CACHE_DIR-}" \
+        "${AWESH_CONFIG+${AWESH_CONFIG@a}}/AWESH_CONFIG=${AWESH_CONFIG-}" \
+        "${XDG_CACHE_HOME+${XDG_CACHE_HOME@a}}/XDG_CACHE_HOME=${XDG_CACHE_HOME-}" \
+        "${XDG_CONFIG_HOME+${XDG_CONFIG_HOME@a}}/XDG_CONFIG_HOME=${XDG_CONFIG_HOME-}" \
+        '' 1>&"$__awesh_serve_w"; then
+        IFS= read -r -d $'\x1e' -t "$__awesh_serve_wait" -u "$__awesh_serve_r" __awesh_reply || :
     fi
-    # No answer in time, end of file, or a wrong one: start afresh (unless the last server
-    # failed before answering, less than 5 s ago); this prompt falls back.
-    __awesh_serve_stop kill
-    if ((SECONDS >= __awesh_serve_retry)); then __awesh_serve_start || :; fi
-    return 1
+    case $__awesh_reply in
+        "$__awesh_serve_id=") ;; # unchanged
+        "$__awesh_serve_id:"*) __awesh_serve_seg=${__awesh_reply#*:} ;;
+        *)
+            # No answer in time, end of file, or a wrong one: start afresh (unless the last
+            # server failed before answering, less than 5 s ago); this prompt falls back.
+            __awesh_serve_stop kill
+            if ((SECONDS >= __awesh_serve_retry)); then __awesh_serve_start || :; fi
+            return 1
+            ;;
+    esac
+    AWESH_SEGMENT=$__awesh_serve_seg
+    __awesh_serve_retry=0 # it works: should it fail later, restart at once
+}
+
+# How long to wait for a reply: the server's own deadline (AWESH_TIMEOUT_MS, else 200 ms)
+# plus 300 ms, in the seconds `read -t` takes; worked out again only when the variable changes.
+__awesh_serve_wait_set() {
+    local __awesh_ms=500
+    __awesh_serve_wait_for=${AWESH_TIMEOUT_MS-}
+    if [[ $__awesh_serve_wait_for =~ ^[0-9]{1,6}$ ]]; then
+        __awesh_ms=$((10#$__awesh_serve_wait_for + 300))
+    fi
+    printf -v __awesh_serve_wait '%d.%03d' $((__awesh_ms / 1000)) $((__awesh_ms % 1000))
 }
 
 # Keeps `${AWESH_SEGMENT}` in PS1. When PS1 is not what the hook last made, you or a theme set
 # it: that becomes the new base, so later changes to PS1 are kept, not overwritten.
 # shellcheck disable=SC2016 # '${AWESH_SEGMENT}' is meant literally: PS1 expands it later.
 __awesh_ps1() {
+    # Nothing to do when PS1 is still what we made, from the same segment and options.
+    if [[ ${PS1-} == "$__awesh_made" && $__awesh_ps1_key == "$__awesh_off:$BASHOPTS:$AWESH_SEGMENT" ]]; then
+        return 0
+    fi
+    __awesh_ps1_key=$__awesh_off:$BASHOPTS:$AWESH_SEGMENT
     local __awesh_piece='${AWESH_SEGMENT}' __awesh_tail __awesh_rest
     if [[ ${PS1-} != "$__awesh_made" ]]; then
         __awesh_base=${PS1-}

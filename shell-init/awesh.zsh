@@ -31,12 +31,16 @@ typeset -g __awesh_no_kube=${__awesh_no_kube-}  # kube part off
 typeset -g __awesh_warned=${__awesh_warned-}    # the one warning has been printed
 typeset -g __awesh_base=${__awesh_base-}        # PROMPT as you (or your theme) last set it
 typeset -g __awesh_made=${__awesh_made-}        # PROMPT as the hook last set it
+typeset -g __awesh_prompt_key=${__awesh_prompt_key-} # what it was made from: toggle, options, segment
 typeset -g AWESH_SEGMENT=${AWESH_SEGMENT-}      # the segment, for you to place
 typeset -g __awesh_serve_w=${__awesh_serve_w-}          # fd the requests go to (empty: none)
 typeset -g __awesh_serve_r=${__awesh_serve_r-}          # fd the replies come from
 typeset -g __awesh_serve_pid=${__awesh_serve_pid-}      # the server's process id
 typeset -gi __awesh_serve_id=${__awesh_serve_id-0}      # the last request's number
 typeset -gi __awesh_serve_retry=${__awesh_serve_retry-0} # no new server before this $SECONDS
+typeset -g __awesh_serve_seg=${__awesh_serve_seg-}      # the last segment the server sent
+typeset -g __awesh_serve_wait=${__awesh_serve_wait-}    # seconds to wait for a reply...
+typeset -g __awesh_serve_wait_for=${__awesh_serve_wait_for-} # ...worked out for this AWESH_TIMEOUT_MS
 
 # Prints one short warning per shell (until `awesh_on`), never one per prompt.
 __awesh_warn() {
@@ -128,47 +132,66 @@ __awesh_serve_stop() {
 }
 
 # Asks the server for the segment; true and $AWESH_SEGMENT set when it answered in time.
-# Sends what `awesh prompt` would read: the working directory (by pid and $PWD), the toggles,
-# and each variable awesh honours that is exported (a child sees only those).
+# Kept cheap, for this runs every prompt: one `print` sends the working directory (by pid and
+# $PWD), the toggles, and each variable awesh honours with its type (`${(t)V}`; the server keeps
+# only the exported ones, which are all `awesh prompt` would see). With `short=1` an unchanged
+# segment comes back as `ID=` alone: `read` takes a pipe one byte at a time.
 __awesh_serve_ask() {
     emulate -L zsh
-    local reply= __awesh_var
-    local -F 3 wait=0.5
-    local -a req
+    local reply=
     if [[ -z $__awesh_serve_r ]]; then
         (( SECONDS >= __awesh_serve_retry )) && __awesh_serve_start || return 1
     fi
-    (( ++__awesh_serve_id ))
-    req=(id=$__awesh_serve_id pid=$$ cwd=$PWD shell=zsh)
-    [[ -n $__awesh_no_git ]] && req+=(no-git=1)
-    [[ -n $__awesh_no_kube ]] && req+=(no-kube=1)
-    for __awesh_var in HOME KUBECONFIG GIT_DIR GIT_WORK_TREE GIT_CEILING_DIRECTORIES \
-        GIT_DISCOVERY_ACROSS_FILESYSTEM AWESH_TIMEOUT_MS AWESH_CACHE_DIR AWESH_CONFIG \
-        XDG_CACHE_HOME XDG_CONFIG_HOME; do
-        [[ ${(tP)__awesh_var} == *export* ]] && req+=("$__awesh_var=${(P)__awesh_var}")
-    done
-    # Wait for the server's own deadline (AWESH_TIMEOUT_MS, else 200 ms) plus 300 ms.
-    [[ ${AWESH_TIMEOUT_MS-} == <0-999999> ]] && (( wait = (AWESH_TIMEOUT_MS + 300) / 1000.0 ))
+    __awesh_serve_id=$(( __awesh_serve_id % 99 + 1 ))
+    if [[ -z $__awesh_serve_wait || ${AWESH_TIMEOUT_MS-} != "$__awesh_serve_wait_for" ]]; then
+        # The server's own deadline (AWESH_TIMEOUT_MS, else 200 ms) plus 300 ms.
+        __awesh_serve_wait_for=${AWESH_TIMEOUT_MS-}
+        __awesh_serve_wait=0.5
+        [[ $__awesh_serve_wait_for == <0-999999> ]] &&
+            (( __awesh_serve_wait = (__awesh_serve_wait_for + 300) / 1000.0 ))
+    fi
     # A reply is one write of at most a few hundred bytes: once `read -t` sees it begin, it is
     # all there.
-    if print -rN -u $__awesh_serve_w -- $req '' 2>/dev/null &&
-        IFS= read -r -d $'\x1e' -t $wait -u $__awesh_serve_r reply 2>/dev/null &&
-        [[ $reply == $__awesh_serve_id:* ]]; then
-        AWESH_SEGMENT=${reply#*:}
-        __awesh_serve_retry=0 # it works: should it fail later, restart at once
-        return 0
+    if print -rN -u $__awesh_serve_w -- id=$__awesh_serve_id pid=$$ cwd=$PWD shell=zsh short=1 \
+        no-git=$__awesh_no_git no-kube=$__awesh_no_kube \
+        "${(t)HOME}/HOME=${HOME-}" \
+        "${(t)KUBECONFIG}/KUBECONFIG=${KUBECONFIG-}" \
+        "${(t)GIT_DIR}/GIT_DIR=${GIT_DIR-}" \
+        "${(t)GIT_WORK_TREE}/GIT_WORK_TREE=${GIT_WORK_TREE-}" \
+        "${(t)GIT_CEILING_DIRECTORIES}/GIT_CEILING_DIRECTORIES=${GIT_CEILING_DIRECTORIES-}" \
+        "${(t)GIT_DISCOVERY_ACROSS_FILESYSTEM}/GIT_DISCOVERY_ACROSS_FILESYSTEM=${GIT_DISCOVERY_ACROSS_FILESYSTEM-}" \
+        "${(t)AWESH_TIMEOUT_MS}/AWESH_TIMEOUT_MS=${AWESH_TIMEOUT_MS-}" \
+        "${(t)AWESH_CACHE_DIR}/AWESH_CACHE_DIR=${AWESH_CACHE_DIR-}" \
+        "${(t)AWESH_CONFIG}/AWESH_CONFIG=${AWESH_CONFIG-}" \
+        "${(t)XDG_CACHE_HOME}/XDG_CACHE_HOME=${XDG_CACHE_HOME-}" \
+        "${(t)XDG_CONFIG_HOME}/XDG_CONFIG_HOME=${XDG_CONFIG_HOME-}" \
+        '' 2>/dev/null; then
+        IFS= read -r -d $'\x1e' -t $__awesh_serve_wait -u $__awesh_serve_r reply 2>/dev/null
     fi
-    # No answer in time, end of file, or a wrong one: start afresh (unless the last server
-    # failed before answering, less than 5 s ago); this prompt falls back.
-    __awesh_serve_stop kill
-    (( SECONDS >= __awesh_serve_retry )) && __awesh_serve_start
-    return 1
+    case $reply in
+        ($__awesh_serve_id=) ;; # unchanged
+        ($__awesh_serve_id:*) __awesh_serve_seg=${reply#*:} ;;
+        (*)
+            # No answer in time, end of file, or a wrong one: start afresh (unless the last
+            # server failed before answering, less than 5 s ago); this prompt falls back.
+            __awesh_serve_stop kill
+            (( SECONDS >= __awesh_serve_retry )) && __awesh_serve_start
+            return 1
+            ;;
+    esac
+    AWESH_SEGMENT=$__awesh_serve_seg
+    __awesh_serve_retry=0 # it works: should it fail later, restart at once
+    return 0
 }
 
 # Keeps the segment in PROMPT. When PROMPT is not what the hook last made, you or a theme set
 # it: that becomes the new base, so later changes to PROMPT are kept, not overwritten.
 __awesh_prompt() {
     emulate -L zsh
+    # Nothing to do when PROMPT is still what we made, from the same segment and options.
+    [[ $PROMPT == "$__awesh_made" && $__awesh_prompt_key == "$__awesh_off:$1:$AWESH_SEGMENT:$RPROMPT" ]] &&
+        return 0
+    __awesh_prompt_key=$__awesh_off:$1:$AWESH_SEGMENT:$RPROMPT
     local piece tail
     if [[ $PROMPT != "$__awesh_made" ]]; then
         __awesh_base=$PROMPT

@@ -8,7 +8,7 @@ mod common;
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
-use std::process::{Child, ChildStdin, ChildStdout, Stdio};
+use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::{stdout, World};
@@ -435,4 +435,63 @@ fn memory_stays_flat_over_100k_requests() {
         end_rss <= warm_rss + 256,
         "VmRSS grew from {warm_rss} KiB after {WARM} requests to {end_rss} KiB after {TOTAL}"
     );
+}
+
+/// A `short=1` client (the shell hooks) gets `ID=` while the segment is unchanged, and the
+/// whole segment again as soon as it changes; other clients always get it whole.
+#[test]
+fn short_clients_get_unchanged_replies() {
+    let world = World::new();
+    world.repo("repo", "main");
+    let repo = world.path("repo");
+    let mut served = Served::start(&world);
+    let mut raw = |fields: &[(&str, &str)]| -> String {
+        served.id += 1;
+        let input = served.input.as_mut().unwrap();
+        input
+            .write_all(&request(&world, served.id, &repo, fields))
+            .unwrap();
+        input.flush().unwrap();
+        let mut reply = Vec::new();
+        served.output.read_until(0x1e, &mut reply).unwrap();
+        String::from_utf8(reply).unwrap()
+    };
+    assert_eq!(raw(&[("short", "1")]), "1::🌿main\x1e");
+    assert_eq!(raw(&[("short", "1")]), "2=\x1e");
+    assert_eq!(raw(&[]), "3::🌿main\x1e");
+    assert_eq!(raw(&[("short", "1")]), "4=\x1e");
+    world.git("repo", &["checkout", "-q", "-b", "next"]);
+    assert_eq!(raw(&[("short", "1")]), "5::🌿next\x1e");
+    assert_eq!(raw(&[("short", "1"), ("no-git", "1")]), "6:\x1e");
+    assert_eq!(raw(&[("short", "1")]), "7::🌿next\x1e");
+}
+
+/// A request stuck past its deadline (here in reading a config file that is a FIFO nobody
+/// writes) ends the server without a word: the shell sees the end of the pipe at once, and
+/// falls back.
+#[test]
+fn a_request_past_its_deadline_ends_the_server() {
+    let world = World::new();
+    world.repo("repo", "main");
+    let fifo = world.path("config.fifo");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    let mut served = Served::start(&world);
+    let fifo = fifo.display().to_string();
+    let fields = [("AWESH_CONFIG", fifo.as_str()), ("AWESH_TIMEOUT_MS", "300")];
+    let input = served.input.as_mut().unwrap();
+    input
+        .write_all(&request(&world, 1, &world.path("repo"), &fields))
+        .unwrap();
+    input.flush().unwrap();
+    let start = Instant::now();
+    let mut reply = Vec::new();
+    served.output.read_until(0x1e, &mut reply).unwrap();
+    assert!(reply.is_empty(), "{reply:?}");
+    assert!(
+        start.elapsed() >= Duration::from_millis(250),
+        "{:?}",
+        start.elapsed()
+    );
+    assert!(wait(&mut served.child).success());
 }

@@ -143,18 +143,24 @@ mod tests {
         }
     }
 
-    /// Serve mode sends the variables `awesh prompt` reads: the scripts list exactly
-    /// `env::VARS`, so a variable added there cannot be forgotten here.
+    /// Serve mode sends the variables `awesh prompt` reads: the scripts send exactly
+    /// `env::VARS`, each with its attributes, so a variable added there cannot be forgotten here.
     #[test]
     fn serve_requests_carry_every_variable_awesh_reads() {
-        for script in [BASH, ZSH] {
-            let start = script.find("for __awesh_var in ").unwrap() + "for __awesh_var in ".len();
-            let end = start + script[start..].find("; do").unwrap();
-            let listed: Vec<&str> = script[start..end]
-                .split(|c: char| c.is_whitespace() || c == '\\')
-                .filter(|w| !w.is_empty())
-                .collect();
-            assert_eq!(listed, crate::env::VARS);
+        for (script, field) in [
+            (BASH, "\"${V+${V@a}}/V=${V-}\""),
+            (ZSH, "\"${(t)V}/V=${V-}\""),
+        ] {
+            for name in crate::env::VARS {
+                let want = field.replace('V', name);
+                assert_eq!(script.matches(&want).count(), 1, "{want}");
+            }
+            let sent = script.matches("-}\" \\\n").count();
+            assert_eq!(
+                sent,
+                crate::env::VARS.len(),
+                "a variable awesh does not read"
+            );
         }
     }
 }

@@ -79,7 +79,7 @@ impl ConfigMemo {
 /// The kubeconfig paths, in order, with their stamps: what an answer depends on.
 type KubeKey = Vec<(PathBuf, Option<Stamp>)>;
 
-/// Kubernetes answers keyed on the files' stamps; owned by the kube lane's thread.
+/// Kubernetes answers keyed on the files' stamps.
 #[derive(Debug, Default)]
 pub struct KubeMemo {
     entries: Vec<(KubeKey, Option<kube::Info>)>,

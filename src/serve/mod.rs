@@ -3,51 +3,32 @@
 //! from its process (working directory, variables, toggles); the answer is built from a fresh
 //! [`Env`] per request by the same gather, compute and render steps, so it is byte for byte what
 //! `awesh prompt --shell X` prints at that moment. What can be kept between requests is kept
-//! ([`memo`]) and proved fresh with a few `stat` calls.
+//! ([`memo`]) and proved fresh with a few `stat` calls. The deadline is kept by [`watchdog`].
 
-pub mod lane;
 pub mod memo;
 pub mod protocol;
+pub mod watchdog;
 
 use std::ffi::OsString;
 use std::path::PathBuf;
-use std::sync::mpsc;
 use std::sync::Arc;
-use std::time::Instant;
 
 use crate::config;
 use crate::env::Env;
 use crate::render::{self, Buf};
-use crate::segment::{self, git, kube};
-use lane::{Lane, Lanes};
+use crate::segment::{self, git};
 use memo::{ConfigMemo, KubeMemo};
 pub use protocol::Request;
-
-/// Abandoned gather threads still stuck (in a read of a FIFO, a hung mount) beyond which the
-/// server exits: the shell then answers with `awesh prompt`, whose stuck threads die with it.
-pub const MAX_STUCK: usize = 8;
-
-/// What a lane's thread sends back.
-enum Msg {
-    Git(Result<git::Raw, git::Missing>),
-    Kube(Option<kube::Info>),
-}
-
-fn gather_git(_: &mut (), env: &Env) -> Msg {
-    Msg::Git(git::gather(env))
-}
-
-fn gather_kube(memo: &mut KubeMemo, env: &Env) -> Msg {
-    Msg::Kube(memo.answer(env))
-}
+use watchdog::Busy;
 
 /// The server's state across requests.
 pub struct Server {
     config: ConfigMemo,
-    git: Lane<(), Msg>,
-    kube: Lane<KubeMemo, Msg>,
-    lanes: Lanes,
+    kube: KubeMemo,
+    busy: Arc<Busy>,
     segment: Buf,
+    /// The last segment sent, for `short=1` clients.
+    last: Option<Buf>,
 }
 
 impl Default for Server {
@@ -57,65 +38,58 @@ impl Default for Server {
 }
 
 impl Server {
-    /// A server with nothing kept yet; threads start with the first request.
+    /// A server with nothing kept yet, whose deadlines `busy` tracks (for the guard thread of
+    /// [`watchdog::start`]; without one, nothing enforces them).
     #[must_use]
-    pub fn new() -> Self {
-        let lanes = Lanes::default();
+    pub fn with_busy(busy: Arc<Busy>) -> Self {
         Server {
             config: ConfigMemo::default(),
-            git: Lane::new("git", || (), gather_git, Arc::clone(&lanes.0)),
-            kube: Lane::new("kube", KubeMemo::default, gather_kube, Arc::clone(&lanes.0)),
-            lanes,
+            kube: KubeMemo::default(),
+            busy,
             segment: Buf::new(),
+            last: None,
         }
     }
 
-    /// Answers `req`: the reply (`ID:SEGMENT` and the end byte) is written into `reply`.
-    pub fn answer(&mut self, req: &Request, reply: &mut Vec<u8>) {
-        let env = Arc::new(env_of(req));
-        self.render(&env, req);
-        protocol::write_reply(reply, &req.id, &self.segment);
-    }
-
-    /// True when so many abandoned threads are stuck that the server should exit.
+    /// A server with nothing kept yet and no guard.
     #[must_use]
-    pub fn too_many_stuck(&self) -> bool {
-        self.lanes.stuck(2) > MAX_STUCK
+    pub fn new() -> Self {
+        Self::with_busy(Arc::default())
     }
 
-    /// `cmd::prompt::render_with`, with the gather on the lanes' threads and the config kept.
-    fn render(&mut self, env: &Arc<Env>, req: &Request) {
-        let start = Instant::now();
-        let config = self.config.get(env);
-        let want_git = !req.no_git;
-        let want_kube = !req.no_kube && config::show::decide(&config.show, env).wanted();
-        let (timeout, _) = segment::timeout(None, env);
-
-        let (tx, rx) = mpsc::sync_channel(2);
-        let mut pending = 0;
-        let (mut git_raw, mut kube_info, mut git_done, mut kube_done) = (None, None, false, false);
-        if want_git && self.git.submit(env, &tx) {
-            pending += 1;
+    /// Answers `req`: the reply (`ID:SEGMENT`, or `ID=` when unchanged for a `short=1`
+    /// client, and the end byte) is written into `reply`.
+    pub fn answer(&mut self, req: &Request, reply: &mut Vec<u8>) {
+        let env = env_of(req);
+        self.render(&env, req);
+        if req.short && self.last.as_ref() == Some(&self.segment) {
+            protocol::write_reply(reply, &req.id, None);
+            return;
         }
-        if want_kube && self.kube.submit(env, &tx) {
-            pending += 1;
-        }
-        drop(tx);
-        let end = start + timeout;
-        while pending > 0 {
-            match rx.recv_timeout(end.saturating_duration_since(Instant::now())) {
-                Ok(Msg::Git(raw)) => (git_raw, git_done) = (Some(raw), true),
-                Ok(Msg::Kube(info)) => (kube_info, kube_done) = (info, true),
-                Err(_) => break,
+        protocol::write_reply(reply, &req.id, Some(&self.segment));
+        match &mut self.last {
+            Some(last) => {
+                last.clear();
+                last.extend_from_slice(&self.segment);
             }
-            pending -= 1;
+            None => self.last = Some(self.segment.clone()),
         }
-        if want_git && !git_done {
-            self.git.abandon();
-        }
-        if want_kube && !kube_done {
-            self.kube.abandon();
-        }
+    }
+
+    /// `cmd::prompt::render_with`, gathering on this thread under the guard's deadline, with
+    /// the config and the Kubernetes answers kept.
+    fn render(&mut self, env: &Env, req: &Request) {
+        let (timeout, _) = segment::timeout(None, env);
+        self.busy.begin(timeout);
+        let config = self.config.get(env);
+        let want_kube = !req.no_kube && config::show::decide(&config.show, env).wanted();
+        let git_raw = (!req.no_git).then(|| git::gather(env));
+        let kube_info = if want_kube {
+            self.kube.answer(env)
+        } else {
+            None
+        };
+        self.busy.end();
 
         let git = git_raw
             .as_ref()

@@ -1,8 +1,16 @@
 //! The `awesh serve` wire format, chosen so a shell can speak it with builtins only (bash
-//! `printf '%s\0'` and `read -d`, zsh `print -rn` and `read -d`): a request is NUL-terminated
+//! `printf '%s\0'` and `read -d`, zsh `print -rN` and `read -d`): a request is NUL-terminated
 //! `KEY=VALUE` fields ended by an empty field; a reply is `ID:SEGMENT` ended by [`END`], a byte
 //! the renderer can never write (it shows every control byte in caret notation, and writes raw
 //! only ESC, `\001` and `\002` around styles).
+//!
+//! Two things keep the shell's side cheap, since bash reads a pipe one byte per system call
+//! (three, with `-t`): a client that sends `short=1` keeps the last segment and gets `ID=`
+//! alone when the segment is unchanged; and a variable may be sent as `ATTRS/NAME=VALUE`, with
+//! the shell's own attributes of it (bash `${NAME@a}`, zsh `${(t)NAME}`), so the shell can send
+//! every variable in one `printf` without testing which are exported: only a variable whose
+//! attributes hold an `x` (bash's letter and zsh's word `export`) is what `awesh prompt`
+//! would have seen.
 
 use std::ffi::OsString;
 use std::io::BufRead;
@@ -33,6 +41,8 @@ pub struct Request {
     pub no_git: bool,
     /// `no-kube=1`: leave the Kubernetes part out.
     pub no_kube: bool,
+    /// `short=1`: the client keeps the last segment; reply `ID=` when it is unchanged.
+    pub short: bool,
     /// Every other `NAME=VALUE` field: the shell's exported variables awesh reads.
     pub vars: Vec<(String, OsString)>,
 }
@@ -99,8 +109,15 @@ fn apply(req: &mut Request, field: &[u8]) {
         }
         b"no-git" => req.no_git = value == b"1",
         b"no-kube" => req.no_kube = value == b"1",
+        b"short" => req.short = value == b"1",
         _ => {
-            if let Ok(name) = std::str::from_utf8(key) {
+            let name = match key.iter().position(|&b| b == b'/') {
+                // Sent whatever its attributes: a variable only when exported.
+                Some(slash) if key[..slash].contains(&b'x') => &key[slash + 1..],
+                Some(_) => return,
+                None => key,
+            };
+            if let Ok(name) = std::str::from_utf8(name) {
                 req.vars
                     .push((name.to_string(), OsString::from_vec(value.to_vec())));
             }
@@ -108,12 +125,18 @@ fn apply(req: &mut Request, field: &[u8]) {
     }
 }
 
-/// Writes one reply (`ID:SEGMENT` then [`END`]) into `out`, cleared first.
-pub fn write_reply(out: &mut Vec<u8>, id: &[u8], segment: &[u8]) {
+/// Writes one reply into `out`, cleared first: `ID:SEGMENT`, or `ID=` when `segment` is
+/// `None` (unchanged), then [`END`].
+pub fn write_reply(out: &mut Vec<u8>, id: &[u8], segment: Option<&[u8]>) {
     out.clear();
     out.extend_from_slice(id);
-    out.push(b':');
-    out.extend_from_slice(segment);
+    match segment {
+        Some(segment) => {
+            out.push(b':');
+            out.extend_from_slice(segment);
+        }
+        None => out.push(b'='),
+    }
     out.push(END);
 }
 
@@ -158,8 +181,15 @@ mod tests {
             ("cwd", b"/a b/\n c"),
             ("shell", b"zsh"),
             ("no-kube", b"1"),
+            ("short", b"1"),
             ("KUBECONFIG", b"/k:/l=x"),
             ("HOME", b""),
+            // As the shells send them: exported (bash, zsh), not exported, unset.
+            ("x/GIT_DIR", b"/g"),
+            ("scalar-export-special/XDG_CONFIG_HOME", b"/c"),
+            ("/AWESH_CONFIG", b"/not-exported"),
+            ("scalar/GIT_WORK_TREE", b"/not-exported"),
+            ("r/AWESH_CACHE_DIR", b""),
         ]);
         bytes.extend_from_slice(b"junk-without-equals\0id=8\0\0id=9\0cwd=/x");
         let got = read_all(&bytes);
@@ -172,12 +202,14 @@ mod tests {
             Some(std::ffi::OsStr::new("/a b/\n c"))
         );
         assert_eq!(first.shell, Shell::Zsh);
-        assert!(first.no_kube && !first.no_git);
+        assert!(first.no_kube && !first.no_git && first.short);
         assert_eq!(
             first.vars,
             vec![
                 ("KUBECONFIG".to_string(), OsString::from("/k:/l=x")),
                 ("HOME".to_string(), OsString::new()),
+                ("GIT_DIR".to_string(), OsString::from("/g")),
+                ("XDG_CONFIG_HOME".to_string(), OsString::from("/c")),
             ]
         );
         // A field with no `=` is skipped; every request starts from scratch.
@@ -207,7 +239,11 @@ mod tests {
     #[test]
     fn replies_are_framed() {
         let mut out = vec![1, 2, 3];
-        write_reply(&mut out, b"12", ":☸️a".as_bytes());
+        write_reply(&mut out, b"12", Some(":☸️a".as_bytes()));
         assert_eq!(out, b"12::\xe2\x98\xb8\xef\xb8\x8fa\x1e");
+        write_reply(&mut out, b"13", None);
+        assert_eq!(out, b"13=\x1e");
+        write_reply(&mut out, b"14", Some(b""));
+        assert_eq!(out, b"14:\x1e");
     }
 }
