@@ -73,7 +73,7 @@ pub fn start(busy: Arc<Busy>) {
                 if busy.overrun() {
                     std::process::exit(0);
                 }
-                if polls % PARENT_EVERY == 0
+                if polls.is_multiple_of(PARENT_EVERY)
                     && parent != 1
                     && std::os::unix::process::parent_id() != parent
                 {
