@@ -58,23 +58,25 @@ __awesh_warn() {
 # string, and for bash-preexec's precmd_functions.
 __awesh_hook() {
     local __awesh_status=$? __awesh_out __awesh_rc
-    local -a __awesh_args=(prompt --shell bash)
-    if [[ -n $__awesh_no_git ]]; then __awesh_args+=(--no-git); fi
-    if [[ -n $__awesh_no_kube ]]; then __awesh_args+=(--no-kube); fi
     AWESH_SEGMENT=
     if [[ -n $__awesh_off || (-n $__awesh_no_git && -n $__awesh_no_kube) ]]; then
         : # nothing to show: start no process at all
+    elif [[ -n $__awesh_serve ]] && __awesh_serve_ask; then
+        : # answered by `awesh serve`: no process started
     elif [[ ! -x $__awesh_bin ]]; then
         # Uninstalled after init: a stat per prompt, no "command not found" per prompt.
         __awesh_warn "$__awesh_bin is missing"
-    elif [[ -n $__awesh_serve ]] && __awesh_serve_ask; then
-        : # answered by `awesh serve`: no process started
-    # `exec`: with a redirection bash would otherwise fork twice (a subshell, then awesh).
-    elif __awesh_out=$(exec "$__awesh_bin" "${__awesh_args[@]}" 2>/dev/null); then
-        AWESH_SEGMENT=$__awesh_out
     else
-        __awesh_rc=$?
-        __awesh_warn "\`awesh prompt\` failed (exit $__awesh_rc)"
+        local -a __awesh_args=(prompt --shell bash)
+        if [[ -n $__awesh_no_git ]]; then __awesh_args+=(--no-git); fi
+        if [[ -n $__awesh_no_kube ]]; then __awesh_args+=(--no-kube); fi
+        # `exec`: with a redirection bash would otherwise fork twice (a subshell, then awesh).
+        if __awesh_out=$(exec "$__awesh_bin" "${__awesh_args[@]}" 2>/dev/null); then
+            AWESH_SEGMENT=$__awesh_out
+        else
+            __awesh_rc=$?
+            __awesh_warn "\`awesh prompt\` failed (exit $__awesh_rc)"
+        fi
     fi
     if [[ $__awesh_mode != var ]]; then __awesh_ps1; fi
     return "$__awesh_status"

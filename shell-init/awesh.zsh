@@ -58,26 +58,27 @@ __awesh_precmd() {
     [[ -o prompt_bang ]] && bang=1
     emulate -L zsh
     local out rc
-    local -a args=(prompt --shell zsh)
-    [[ -n $__awesh_no_git ]] && args+=(--no-git)
-    [[ -n $__awesh_no_kube ]] && args+=(--no-kube)
     AWESH_SEGMENT=
     if [[ -n $__awesh_off || ( -n $__awesh_no_git && -n $__awesh_no_kube ) ]]; then
         : # nothing to show: start no process at all
+    elif [[ -n $__awesh_serve ]] && __awesh_serve_ask; then
+        # Answered by `awesh serve`: no process started. `!` as below.
+        (( bang )) && AWESH_SEGMENT=${AWESH_SEGMENT//'!'/'!!'}
     elif [[ ! -x $__awesh_bin ]]; then
         # Uninstalled after init: a stat per prompt, no "command not found" per prompt.
         __awesh_warn "$__awesh_bin is missing"
-    elif [[ -n $__awesh_serve ]] && __awesh_serve_ask; then
-        out=$AWESH_SEGMENT # answered by `awesh serve`: no process started
-        (( bang )) && out=${out//'!'/'!!'}
-        AWESH_SEGMENT=$out
-    elif out=$("$__awesh_bin" "${args[@]}" 2>/dev/null); then
-        # With PROMPT_BANG a `!` in PROMPT (or in what it expands to) is the history number.
-        (( bang )) && out=${out//'!'/'!!'}
-        AWESH_SEGMENT=$out
     else
-        rc=$?
-        __awesh_warn "\`awesh prompt\` failed (exit $rc)"
+        local -a args=(prompt --shell zsh)
+        [[ -n $__awesh_no_git ]] && args+=(--no-git)
+        [[ -n $__awesh_no_kube ]] && args+=(--no-kube)
+        if out=$("$__awesh_bin" "${args[@]}" 2>/dev/null); then
+            # With PROMPT_BANG a `!` in PROMPT (or in what it expands to) is the history number.
+            (( bang )) && out=${out//'!'/'!!'}
+            AWESH_SEGMENT=$out
+        else
+            rc=$?
+            __awesh_warn "\`awesh prompt\` failed (exit $rc)"
+        fi
     fi
     [[ $__awesh_mode == var ]] || __awesh_prompt $subst
 }
