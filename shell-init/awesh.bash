@@ -78,7 +78,10 @@ __awesh_hook() {
             __awesh_warn "\`awesh prompt\` failed (exit $__awesh_rc)"
         fi
     fi
-    if [[ $__awesh_mode != var ]]; then __awesh_ps1; fi
+    # (The first test is __awesh_ps1's own shortcut, saving a call on most prompts.)
+    if [[ $__awesh_mode != var && (${PS1-} != "$__awesh_made" || $__awesh_ps1_key != "$__awesh_off:$BASHOPTS:$AWESH_SEGMENT") ]]; then
+        __awesh_ps1
+    fi
     return "$__awesh_status"
 }
 
@@ -133,8 +136,9 @@ __awesh_serve_stop() {
 # Asks the server for the segment; true and $AWESH_SEGMENT set when it answered in time.
 # Kept cheap, for this runs every prompt: one `printf` sends the working directory (by pid and
 # $PWD), the toggles, and each variable awesh honours with its attributes (`${V@a}`; the server
-# keeps only the exported ones, which are all `awesh prompt` would see). With `short=1` an
-# unchanged segment comes back as `ID=` alone: bash reads a pipe one byte at a time.
+# keeps only the exported ones, which are all `awesh prompt` would see; `${V+...}` keeps it
+# safe under `set -u`). With `short=1` an unchanged segment comes back as `ID=` alone: bash
+# reads a pipe one byte at a time.
 __awesh_serve_ask() {
     local __awesh_reply=''
     if [[ -z $__awesh_serve_r ]]; then
