@@ -115,8 +115,32 @@ def main():
         f.write("\n")
     with open(svg_out, "w", encoding="utf-8") as f:
         f.write(svg(rows, machine, bash, zsh))
-    for r in rows:
-        print(f"{r['scenario']:<6}{r['shell']:<6}{r['setup']:<7}{r['per_prompt_us']:>12.1f} us")
+    print(table(data))
+
+
+def table(data):
+    """The README's Markdown table of the same numbers, in milliseconds."""
+    rows = {(r["scenario"], r["shell"], r["setup"]): r for r in data["rows"]}
+    ms = lambda us: f"{us / 1000:.3f}" if us < 10_000 else f"{us / 1000:.0f}"
+    rounds = max(len(r["runs_us"]) for r in data["rows"])
+    out = [
+        f"Measured on {data['machine']} (bash {data['bash']}, zsh {data['zsh']}, {data['date']}); "
+        f"milliseconds per prompt, median of {rounds} rounds (range in parentheses):",
+        "",
+        "| hook | small, bash | small, zsh | big, bash | big, zsh |",
+        "| --- | ---: | ---: | ---: | ---: |",
+    ]
+    for key, label, _ in SETUPS:
+        cells = []
+        for scenario in ("small", "big"):
+            for shell in ("bash", "zsh"):
+                r = rows.get((scenario, shell, key))
+                cells.append(
+                    f"{ms(r['per_prompt_us'])} ({ms(min(r['runs_us']))}–{ms(max(r['runs_us']))})"
+                    if r else "skipped"
+                )
+        out.append(f"| {label} | " + " | ".join(cells) + " |")
+    return "\n".join(out)
 
 
 if __name__ == "__main__":
