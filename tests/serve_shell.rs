@@ -129,6 +129,12 @@ fn serve_shows_what_plain_shows(sh: Sh) {
             "",
         ),
         ("cd ..", None, "[awesh]:☸️prod:☸️payments"),
+        // A deleted working directory: `getcwd` fails, so there is no repository to show.
+        (
+            "cd repo && mkdir gone && cd gone && rmdir ../gone",
+            None,
+            "[awesh]:☸️prod:☸️payments",
+        ),
     ];
     for (line, change, want) in steps {
         if let Some(change) = change {
