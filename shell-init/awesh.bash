@@ -95,7 +95,7 @@ __awesh_hook() {
 
 # Starts the server; false when it cannot (or may not yet) be started.
 __awesh_serve_start() {
-    local __awesh_dir
+    local __awesh_dir __awesh_last
     __awesh_serve_stop
     # Should this server fail before its first answer, the next start waits 5 s.
     __awesh_serve_retry=$((SECONDS + 5))
@@ -106,7 +106,13 @@ __awesh_serve_start() {
     fi
     # The server blocks opening its ends until this shell opens the others, just below. Braces
     # with 2>/dev/null: no `[1] PID` line; disown: no `Done` line, not counted in `\j`.
+    __awesh_last=${!-}
     { "$__awesh_bin" serve <"$__awesh_dir/req" >"$__awesh_dir/rep" 2>/dev/null & } 2>/dev/null
+    if [[ ${!-} == "$__awesh_last" ]]; then
+        # No process was started (out of processes): opening the FIFOs would wait forever.
+        command rm -rf -- "$__awesh_dir"
+        return 1
+    fi
     __awesh_serve_pid=$!
     disown "$__awesh_serve_pid" 2>/dev/null || :
     { exec {__awesh_serve_w}<>"$__awesh_dir/req" {__awesh_serve_r}<"$__awesh_dir/rep"; } 2>/dev/null || :

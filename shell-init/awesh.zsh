@@ -95,7 +95,7 @@ __awesh_precmd() {
 __awesh_serve_start() {
     emulate -L zsh
     setopt no_bg_nice # a server at lower priority would answer later on a busy machine
-    local dir
+    local dir last
     __awesh_serve_stop
     # Should this server fail before its first answer, the next start waits 5 s.
     __awesh_serve_retry=$(( SECONDS + 5 ))
@@ -106,7 +106,13 @@ __awesh_serve_start() {
     fi
     # The server blocks opening its ends until this shell opens the others, just below.
     # `&!`: disowned, so no job line, no `Done`, no "you have running jobs" at exit.
+    last=${!-}
     $__awesh_bin serve <$dir/req >$dir/rep 2>/dev/null &!
+    if [[ ${!-} == $last ]]; then
+        # No process was started (out of processes): opening the FIFOs would wait forever.
+        command rm -rf -- $dir
+        return 1
+    fi
     __awesh_serve_pid=$!
     { exec {__awesh_serve_w}<>$dir/req {__awesh_serve_r}<$dir/rep } 2>/dev/null
     command rm -rf -- $dir
