@@ -108,7 +108,7 @@ __awesh_serve_start() {
     # `&!`: disowned, so no job line, no `Done`, no "you have running jobs" at exit.
     last=${!-}
     $__awesh_bin serve <$dir/req >$dir/rep 2>/dev/null &!
-    if [[ ${!-} == $last ]]; then
+    if [[ ${!-} == "$last" ]]; then
         # No process was started (out of processes): opening the FIFOs would wait forever.
         command rm -rf -- $dir
         return 1
