@@ -286,8 +286,10 @@ fn a_dead_or_stuck_server_is_replaced(sh: Sh) {
         took >= Duration::from_millis(450),
         "{sh:?} did not wait: {took:?}"
     );
+    // Bounded: the 0.5 s wait, one `awesh prompt` and a restart; far from a hang, even on a
+    // loaded machine.
     assert!(
-        took < Duration::from_secs(4),
+        took < Duration::from_secs(10),
         "{sh:?} waited {took:?}, more than the bound"
     );
     wait_gone(new, "the stopped server");
