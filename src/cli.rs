@@ -32,8 +32,10 @@ pub enum Command {
     /// Answer prompt requests on stdin until it closes (started by `awesh init SHELL --serve`).
     ///
     /// One server per shell: each request is NUL-separated `KEY=VALUE` fields (`id`, `pid`,
-    /// `cwd`, `shell`, `no-git`, `no-kube`, and the variables awesh reads) ended by an empty
-    /// field; each reply is `ID:SEGMENT` ended by the byte 0x1e. Never writes to the terminal.
+    /// `cwd`, `shell`, `no-git`, `no-kube`, `short`, and the variables awesh reads, as
+    /// `NAME=VALUE` or `ATTRS/NAME=VALUE`, the latter used only when ATTRS holds an `x`, as for
+    /// exported ones) ended by an empty field; each reply is `ID:SEGMENT`, or `ID=` for an
+    /// unchanged segment after `short=1`, ended by the byte 0x1e. Never writes to the terminal.
     Serve,
 }
 
