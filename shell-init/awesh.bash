@@ -38,6 +38,7 @@ __awesh_serve_pid=${__awesh_serve_pid-}     # the server's process id
 __awesh_serve_id=${__awesh_serve_id-0}      # the last request's number
 __awesh_serve_retry=${__awesh_serve_retry-0} # no new server before this $SECONDS
 __awesh_serve_seg=${__awesh_serve_seg-}     # the last segment the server sent
+__awesh_serve_reply=${__awesh_serve_reply-} # the last reply read
 __awesh_serve_wait=${__awesh_serve_wait-}   # seconds to wait for a reply...
 __awesh_serve_wait_for=${__awesh_serve_wait_for-} # ...worked out for this AWESH_TIMEOUT_MS
 # Serve mode needs `${var@a}` (4.4) and fractional `read -t`; older bash keeps `awesh prompt`.
@@ -57,7 +58,7 @@ __awesh_warn() {
 # returning the status we found keeps it right for any hook placed after this one in the same
 # string, and for bash-preexec's precmd_functions.
 __awesh_hook() {
-    local __awesh_status=$? __awesh_out __awesh_rc
+    local __awesh_status=$?
     AWESH_SEGMENT=
     if [[ -n $__awesh_off || (-n $__awesh_no_git && -n $__awesh_no_kube) ]]; then
         : # nothing to show: start no process at all
@@ -67,6 +68,7 @@ __awesh_hook() {
         # Uninstalled after init: a stat per prompt, no "command not found" per prompt.
         __awesh_warn "$__awesh_bin is missing"
     else
+        local __awesh_out __awesh_rc
         local -a __awesh_args=(prompt --shell bash)
         if [[ -n $__awesh_no_git ]]; then __awesh_args+=(--no-git); fi
         if [[ -n $__awesh_no_kube ]]; then __awesh_args+=(--no-kube); fi
@@ -146,14 +148,12 @@ __awesh_serve_stop() {
 # safe under `set -u`). With `short=1` an unchanged segment comes back as `ID=` alone: bash
 # reads a pipe one byte at a time.
 __awesh_serve_ask() {
-    local __awesh_reply=''
     if [[ -z $__awesh_serve_r ]]; then
         if ((SECONDS < __awesh_serve_retry)) || ! __awesh_serve_start; then return 1; fi
     fi
-    __awesh_serve_id=$((__awesh_serve_id % 99 + 1))
-    if [[ -z $__awesh_serve_wait || ${AWESH_TIMEOUT_MS-} != "$__awesh_serve_wait_for" ]]; then
-        __awesh_serve_wait_set
-    fi
+    __awesh_serve_id=$((__awesh_serve_id % 99 + 1)) __awesh_serve_reply=''
+    # (`.` marks a value worked out, so an unset AWESH_TIMEOUT_MS differs from "not yet".)
+    if [[ ${AWESH_TIMEOUT_MS-}. != "$__awesh_serve_wait_for" ]]; then __awesh_serve_wait_set; fi
     if printf '%s\0' "id=$__awesh_serve_id" "pid=$$" "cwd=$PWD" shell=bash short=1 \
         "no-git=$__awesh_no_git" "no-kube=$__awesh_no_kube" \
         "${HOME+${HOME@a}}/HOME=${HOME-}" \
@@ -168,11 +168,11 @@ __awesh_serve_ask() {
         "${XDG_CACHE_HOME+${XDG_CACHE_HOME@a}}/XDG_CACHE_HOME=${XDG_CACHE_HOME-}" \
         "${XDG_CONFIG_HOME+${XDG_CONFIG_HOME@a}}/XDG_CONFIG_HOME=${XDG_CONFIG_HOME-}" \
         '' 1>&"$__awesh_serve_w"; then
-        IFS= read -r -d $'\x1e' -t "$__awesh_serve_wait" -u "$__awesh_serve_r" __awesh_reply || :
+        IFS= read -r -d $'\x1e' -t "$__awesh_serve_wait" -u "$__awesh_serve_r" __awesh_serve_reply || :
     fi
-    case $__awesh_reply in
+    case $__awesh_serve_reply in
         "$__awesh_serve_id=") ;; # unchanged
-        "$__awesh_serve_id:"*) __awesh_serve_seg=${__awesh_reply#*:} ;;
+        "$__awesh_serve_id:"*) __awesh_serve_seg=${__awesh_serve_reply#*:} ;;
         *)
             # No answer in time, end of file, or a wrong one: start afresh (unless the last
             # server failed before answering, less than 5 s ago); this prompt falls back.
@@ -189,9 +189,9 @@ __awesh_serve_ask() {
 # plus 300 ms, in the seconds `read -t` takes; worked out again only when the variable changes.
 __awesh_serve_wait_set() {
     local __awesh_ms=500
-    __awesh_serve_wait_for=${AWESH_TIMEOUT_MS-}
-    if [[ $__awesh_serve_wait_for =~ ^[0-9]{1,6}$ ]]; then
-        __awesh_ms=$((10#$__awesh_serve_wait_for + 300))
+    __awesh_serve_wait_for=${AWESH_TIMEOUT_MS-}.
+    if [[ ${AWESH_TIMEOUT_MS-} =~ ^[0-9]{1,6}$ ]]; then
+        __awesh_ms=$((10#$AWESH_TIMEOUT_MS + 300))
     fi
     printf -v __awesh_serve_wait '%d.%03d' $((__awesh_ms / 1000)) $((__awesh_ms % 1000))
 }
