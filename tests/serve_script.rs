@@ -119,11 +119,17 @@ fn bash_serve_script_runs_under_strict_flags() {
         __awesh_hook
         st=0; (exit 4) || __awesh_hook || st=$?
         printf 'ps1=%s\nseg=%s\nst=%s\nid=%s\n' "$PS1" "$AWESH_SEGMENT" "$st" "$__awesh_serve_id"
+        w1=$__awesh_serve_wait
+        export AWESH_TIMEOUT_MS=1200
+        __awesh_hook
+        printf 'wait=%s then %s\n' "$w1" "$__awesh_serve_wait"
         printf 'pid=%s\n' "$__awesh_serve_pid"
     "#;
     let out = run_strict(&world, "bash", &[], test);
     assert!(
-        out.starts_with("ps1=u${AWESH_SEGMENT}\\$ \nseg=:🌿main\nst=4\nid=2\npid="),
+        out.starts_with(
+            "ps1=u${AWESH_SEGMENT}\\$ \nseg=:🌿main\nst=4\nid=2\nwait=0.500 then 1.500\npid="
+        ),
         "{out}"
     );
 }
@@ -145,11 +151,15 @@ fn zsh_serve_script_runs_under_strict_flags_and_odd_options() {
         __awesh_precmd
         __awesh_precmd
         printf 'prompt=%s\nseg=%s\nid=%s\n' "$PROMPT" "$AWESH_SEGMENT" "$__awesh_serve_id"
+        w1=$__awesh_serve_wait
+        export AWESH_TIMEOUT_MS=1200
+        __awesh_precmd
+        printf 'wait=%s then %s\n' "$w1" "$__awesh_serve_wait"
         printf 'pid=%s\n' "$__awesh_serve_pid"
     "#;
     let out = run_strict(&world, "zsh", &["-f"], test);
     assert!(
-        out.starts_with("prompt=u%{%}:🌿main%{%}%# \nseg=:🌿main\nid=2\npid="),
+        out.starts_with("prompt=u%{%}:🌿main%{%}%# \nseg=:🌿main\nid=2\nwait=0.5 then 1.5\npid="),
         "{out}"
     );
 }
