@@ -123,6 +123,12 @@ fn serve_shows_what_plain_shows(sh: Sh) {
             None,
             "[awesh]:☸️prod:☸️payments:🌿other",
         ),
+        // A hostile branch name is shown as text in both modes, never run.
+        (
+            "",
+            Some(|w| drop(w.git("repo", &["checkout", "-q", "-b", "$(touch${IFS}pwned)%x"]))),
+            "[awesh]:☸️prod:☸️payments:🌿$(touch${IFS}pwned)%x",
+        ),
         (
             "",
             Some(|w| drop(w.git("repo", &["checkout", "-q", "--detach"]))),
@@ -148,6 +154,11 @@ fn serve_shows_what_plain_shows(sh: Sh) {
         assert_eq!(b.shown(), a.shown(), "{sh:?} serve after {line:?}");
         assert!(!b.out().contains("awesh: "), "{sh:?} warned: {}", b.out());
     }
+    let pwned: Vec<&&str> = ["pwned", "repo/pwned"]
+        .iter()
+        .filter(|p| world.path(p).exists())
+        .collect();
+    assert!(pwned.is_empty(), "{sh:?} ran a branch name: {pwned:?}");
     // The same server answered all along, and left nothing in TMPDIR.
     assert_eq!(server_pid(&mut serve, &world), pid, "{sh:?}");
     assert!(
