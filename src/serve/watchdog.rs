@@ -11,11 +11,17 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-/// How often the guard looks: the most a stuck request may overrun its deadline by.
+/// How often the guard looks while the shell is in use (a request began within [`ACTIVE`]):
+/// the most a stuck request may overrun its deadline by.
 pub const POLL: Duration = Duration::from_millis(50);
 
-/// How often (in polls) the guard checks that the parent is still there.
-const PARENT_EVERY: u32 = 10;
+/// How often it looks when the shell has been idle for [`ACTIVE`]: a few wake-ups a second for
+/// a shell left open all day. A request stuck right after a long idle spell may then overrun
+/// by this much, still less than the 300 ms the hook waits beyond the deadline.
+pub const IDLE_POLL: Duration = Duration::from_millis(200);
+
+/// How long after a request the guard keeps looking at the [`POLL`] rate.
+pub const ACTIVE: Duration = Duration::from_secs(5);
 
 /// When the request in progress must be done by, shared with the guard.
 #[derive(Debug)]
@@ -23,6 +29,8 @@ pub struct Busy {
     origin: Instant,
     /// Nanoseconds after `origin` (plus one, so 0 means idle).
     until: AtomicU64,
+    /// Nanoseconds after `origin` when the last request began.
+    last: AtomicU64,
 }
 
 impl Default for Busy {
@@ -30,6 +38,7 @@ impl Default for Busy {
         Busy {
             origin: Instant::now(),
             until: AtomicU64::new(0),
+            last: AtomicU64::new(0),
         }
     }
 }
@@ -37,11 +46,27 @@ impl Default for Busy {
 impl Busy {
     /// A request starts and must be done within `deadline`.
     pub fn begin(&self, deadline: Duration) {
-        let at = (self.origin.elapsed() + deadline).as_nanos();
-        self.until.store(
-            u64::try_from(at).unwrap_or(u64::MAX - 1) + 1,
+        let now = self.origin.elapsed();
+        let at = u64::try_from((now + deadline).as_nanos()).unwrap_or(u64::MAX - 1);
+        self.until.store(at + 1, Ordering::Relaxed);
+        self.last.store(
+            u64::try_from(now.as_nanos()).unwrap_or(u64::MAX),
             Ordering::Relaxed,
         );
+    }
+
+    /// How long the guard may sleep before looking again.
+    #[must_use]
+    pub fn poll(&self) -> Duration {
+        let since = self
+            .origin
+            .elapsed()
+            .saturating_sub(Duration::from_nanos(self.last.load(Ordering::Relaxed)));
+        if since < ACTIVE {
+            POLL
+        } else {
+            IDLE_POLL
+        }
     }
 
     /// The request is done.
@@ -65,20 +90,10 @@ pub fn start(busy: Arc<Busy>) {
     let parent = std::os::unix::process::parent_id();
     let _ = std::thread::Builder::new()
         .name("awesh-guard".into())
-        .spawn(move || {
-            let mut polls = 0u32;
-            loop {
-                std::thread::sleep(POLL);
-                polls = polls.wrapping_add(1);
-                if busy.overrun() {
-                    std::process::exit(0);
-                }
-                if polls.is_multiple_of(PARENT_EVERY)
-                    && parent != 1
-                    && std::os::unix::process::parent_id() != parent
-                {
-                    std::process::exit(0);
-                }
+        .spawn(move || loop {
+            std::thread::sleep(busy.poll());
+            if busy.overrun() || (parent != 1 && std::os::unix::process::parent_id() != parent) {
+                std::process::exit(0);
             }
         });
 }
@@ -98,5 +113,7 @@ mod tests {
         assert!(busy.overrun(), "past the deadline");
         busy.end();
         assert!(!busy.overrun(), "done");
+        assert_eq!(busy.poll(), POLL, "just used");
+        assert_eq!(Busy::default().poll(), POLL, "just started");
     }
 }
