@@ -6,8 +6,9 @@ The same measure as zsh-bench's "command lag", for bash and zsh alike: each shel
 real pseudo-terminal (TERM=xterm-256color, 200x50) in a temp HOME holding a git repository and
 a kubeconfig; the script presses Enter on an empty line and times until the whole next prompt
 has been written. It compares each shell bare with the same shell after
-`eval "$(awesh init SHELL)"`, and with the same hook running /bin/true instead of awesh: the
-floor for any tool that starts one process per prompt on this machine. With --count-procs it
+`eval "$(awesh init SHELL)"`, with the same hook running /bin/true instead of awesh (the
+floor for any tool that starts one process per prompt on this machine), and with
+`eval "$(awesh init SHELL --serve)"` (no process per prompt). With --count-procs it
 counts with strace the processes each prompt starts. Build the binary to measure first:
 `cargo build --release`.
 
@@ -64,10 +65,10 @@ def world_env(root):
     }
 
 
-def rc_text(shell, awesh, floor=False):
+def rc_text(shell, awesh, floor=False, serve=False):
     """The rc file: bracketed paste off (its escapes would follow every prompt), a prompt the
     script can recognise, and the awesh init line unless measuring the bare shell; for the
-    floor, the init with /bin/true in place of the awesh binary."""
+    floor, the init with /bin/true in place of the awesh binary; with serve, `--serve`."""
     if shell == "bash":
         text = "bind 'set enable-bracketed-paste off'\nPS1='bench> '\n"
     else:
@@ -75,7 +76,8 @@ def rc_text(shell, awesh, floor=False):
     if awesh:
         quoted = "'" + awesh.replace("'", "'\\''") + "'"
         swap = " | sed 's|^\\(.*__awesh_bin=\\).*|\\1/bin/true|'" if floor else ""
-        text += f'eval "$({quoted} init {shell}{swap})"\n'
+        mode = " --serve" if serve else ""
+        text += f'eval "$({quoted} init {shell}{mode}{swap})"\n'
     return text
 
 
@@ -149,13 +151,13 @@ def count_procs(session, prompts):
     return forks / prompts, execs / prompts
 
 
-def measure(shell, awesh, args, floor=False):
+def measure(shell, awesh, args, floor=False, serve=False):
     root = tempfile.mkdtemp(prefix="command-lag-")
     try:
         repo = make_world(root)
         rc = os.path.join(root, "rc")
         with open(rc, "w") as f:
-            f.write(rc_text(shell, awesh, floor))
+            f.write(rc_text(shell, awesh, floor, serve))
         session = Session(shell, root, repo, rc)
         try:
             for _ in range(args.warmup):
@@ -187,12 +189,14 @@ def main():
             print(f"{shell}: not installed, skipped")
             continue
         setups = (
-            (f"{shell} bare", None, False),
-            (f"{shell} +true", awesh, True),
-            (f"{shell} +awesh", awesh, False),
+            (f"{shell} bare", None, False, False),
+            (f"{shell} +true", awesh, True, False),
+            (f"{shell} +awesh", awesh, False, False),
+            # `awesh init --serve`: a server per shell answers the hook; no process per prompt.
+            (f"{shell} +serve", awesh, False, True),
         )
-        for label, binary, floor in setups:
-            lags, procs = measure(shell, binary, args, floor)
+        for label, binary, floor, serve in setups:
+            lags, procs = measure(shell, binary, args, floor, serve)
             p10, p90 = lags[len(lags) // 10], lags[len(lags) * 9 // 10]
             forks, execs = procs if procs else ("-", "-")
             if procs:

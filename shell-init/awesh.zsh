@@ -12,11 +12,16 @@
 #
 # Toggles for this shell only: `awesh_off` / `awesh_on` (everything), `awesh_off kube`,
 # `awesh_off git`, `awesh_on kube`, `awesh_on git`.
+#
+# With `awesh init zsh --serve`, the hook asks an `awesh serve` process that lives as long as
+# this shell instead, over two pipes, with builtins only: no process per prompt. See "Serve mode"
+# below.
 
 # Filled in by `awesh init`: the binary's absolute path, single-quoted so spaces and quotes in it
-# stay inert, and the prompt mode (add | var | replace).
+# stay inert, the prompt mode (add | var | replace), and serve mode (1, or empty for off).
 typeset -g __awesh_bin='@bin@'
 typeset -g __awesh_mode='@mode@'
+typeset -g __awesh_serve='@serve@'
 
 # State, kept when the init is evaluated again (re-sourcing ~/.zshrc must not reset toggles or
 # insert the segment twice). Empty means "on" / "not yet".
@@ -26,7 +31,16 @@ typeset -g __awesh_no_kube=${__awesh_no_kube-}  # kube part off
 typeset -g __awesh_warned=${__awesh_warned-}    # the one warning has been printed
 typeset -g __awesh_base=${__awesh_base-}        # PROMPT as you (or your theme) last set it
 typeset -g __awesh_made=${__awesh_made-}        # PROMPT as the hook last set it
+typeset -g __awesh_prompt_key=${__awesh_prompt_key-} # what it was made from: toggle, options, segment
 typeset -g AWESH_SEGMENT=${AWESH_SEGMENT-}      # the segment, for you to place
+typeset -g __awesh_serve_w=${__awesh_serve_w-}          # fd the requests go to (empty: none)
+typeset -g __awesh_serve_r=${__awesh_serve_r-}          # fd the replies come from
+typeset -g __awesh_serve_pid=${__awesh_serve_pid-}      # the server's process id
+typeset -gi __awesh_serve_id=${__awesh_serve_id-0}      # the last request's number
+typeset -gi __awesh_serve_retry=${__awesh_serve_retry-0} # no new server before this $SECONDS
+typeset -g __awesh_serve_seg=${__awesh_serve_seg-}      # the last segment the server sent
+typeset -g __awesh_serve_wait=${__awesh_serve_wait-}    # seconds to wait for a reply...
+typeset -g __awesh_serve_wait_for=${__awesh_serve_wait_for-} # ...worked out for this AWESH_TIMEOUT_MS
 
 # Prints one short warning per shell (until `awesh_on`), never one per prompt.
 __awesh_warn() {
@@ -44,30 +58,147 @@ __awesh_precmd() {
     [[ -o prompt_bang ]] && bang=1
     emulate -L zsh
     local out rc
-    local -a args=(prompt --shell zsh)
-    [[ -n $__awesh_no_git ]] && args+=(--no-git)
-    [[ -n $__awesh_no_kube ]] && args+=(--no-kube)
     AWESH_SEGMENT=
     if [[ -n $__awesh_off || ( -n $__awesh_no_git && -n $__awesh_no_kube ) ]]; then
         : # nothing to show: start no process at all
+    elif [[ -n $__awesh_serve ]] && __awesh_serve_ask; then
+        # Answered by `awesh serve`: no process started. `!` as below.
+        (( bang )) && AWESH_SEGMENT=${AWESH_SEGMENT//'!'/'!!'}
     elif [[ ! -x $__awesh_bin ]]; then
         # Uninstalled after init: a stat per prompt, no "command not found" per prompt.
         __awesh_warn "$__awesh_bin is missing"
-    elif out=$("$__awesh_bin" "${args[@]}" 2>/dev/null); then
-        # With PROMPT_BANG a `!` in PROMPT (or in what it expands to) is the history number.
-        (( bang )) && out=${out//'!'/'!!'}
-        AWESH_SEGMENT=$out
     else
-        rc=$?
-        __awesh_warn "\`awesh prompt\` failed (exit $rc)"
+        local -a args=(prompt --shell zsh)
+        [[ -n $__awesh_no_git ]] && args+=(--no-git)
+        [[ -n $__awesh_no_kube ]] && args+=(--no-kube)
+        if out=$("$__awesh_bin" "${args[@]}" 2>/dev/null); then
+            # With PROMPT_BANG a `!` in PROMPT (or in what it expands to) is the history number.
+            (( bang )) && out=${out//'!'/'!!'}
+            AWESH_SEGMENT=$out
+        else
+            rc=$?
+            __awesh_warn "\`awesh prompt\` failed (exit $rc)"
+        fi
     fi
     [[ $__awesh_mode == var ]] || __awesh_prompt $subst
+}
+
+# ---- Serve mode ----
+# One `awesh serve` per shell, on two FIFOs made in a private temp folder, opened here on fds
+# and deleted at once (as gitstatusd does): no file is left, and zsh's single `coproc` stays
+# yours. The request end is opened read-write, so a dead server can never SIGPIPE the shell.
+# The server exits when this shell closes its fds (exit) or, failing that, when this shell is
+# gone. On a timeout, end of file or a wrong reply, that prompt falls back to `awesh prompt`
+# and a new server is started; one that fails before its first answer is not replaced for 5 s.
+
+# Starts the server; false when it cannot (or may not yet) be started.
+__awesh_serve_start() {
+    emulate -L zsh
+    setopt no_bg_nice # a server at lower priority would answer later on a busy machine
+    local dir last
+    __awesh_serve_stop
+    # Should this server fail before its first answer, the next start waits 5 s.
+    __awesh_serve_retry=$(( SECONDS + 5 ))
+    dir=$(command mktemp -d "${TMPDIR:-/tmp}/awesh-serve.XXXXXXXXXX" 2>/dev/null) || return 1
+    if ! command mkfifo -m 600 $dir/req $dir/rep 2>/dev/null; then
+        command rm -rf -- $dir
+        return 1
+    fi
+    # The server blocks opening its ends until this shell opens the others, just below.
+    # `&!`: disowned, so no job line, no `Done`, no "you have running jobs" at exit.
+    last=${!-}
+    $__awesh_bin serve <$dir/req >$dir/rep 2>/dev/null &!
+    if [[ ${!-} == "$last" ]]; then
+        # No process was started (out of processes): opening the FIFOs would wait forever.
+        command rm -rf -- $dir
+        return 1
+    fi
+    __awesh_serve_pid=$!
+    { exec {__awesh_serve_w}<>$dir/req {__awesh_serve_r}<$dir/rep } 2>/dev/null
+    command rm -rf -- $dir
+    if [[ -z $__awesh_serve_w || -z $__awesh_serve_r ]]; then
+        __awesh_serve_stop kill
+        return 1
+    fi
+}
+
+# Closes this shell's ends (the server then exits). With an argument, also kills the server if
+# it still runs (it stopped answering); its command line is checked first, so a process that
+# took its number after it exited is never touched.
+__awesh_serve_stop() {
+    emulate -L zsh
+    local arg0=
+    [[ -n $__awesh_serve_w ]] && { exec {__awesh_serve_w}>&- } 2>/dev/null
+    [[ -n $__awesh_serve_r ]] && { exec {__awesh_serve_r}<&- } 2>/dev/null
+    if [[ -n ${1-} && -n $__awesh_serve_pid ]]; then
+        { IFS= read -r -d "" arg0 </proc/$__awesh_serve_pid/cmdline } 2>/dev/null
+        [[ $arg0 == "$__awesh_bin" ]] && builtin kill -KILL $__awesh_serve_pid 2>/dev/null
+    fi
+    __awesh_serve_w='' __awesh_serve_r='' __awesh_serve_pid=''
+    return 0
+}
+
+# Asks the server for the segment; true and $AWESH_SEGMENT set when it answered in time.
+# Kept cheap, for this runs every prompt: one `print` sends the working directory (by pid and
+# $PWD), the toggles, and each variable awesh honours with its type (`${(t)V}`; the server keeps
+# only the exported ones, which are all `awesh prompt` would see). With `short=1` an unchanged
+# segment comes back as `ID=` alone: `read` takes a pipe one byte at a time.
+__awesh_serve_ask() {
+    emulate -L zsh
+    local reply=
+    if [[ -z $__awesh_serve_r ]]; then
+        (( SECONDS >= __awesh_serve_retry )) && __awesh_serve_start || return 1
+    fi
+    __awesh_serve_id=$(( __awesh_serve_id % 99 + 1 ))
+    if [[ -z $__awesh_serve_wait || ${AWESH_TIMEOUT_MS-} != "$__awesh_serve_wait_for" ]]; then
+        # The server's own deadline (AWESH_TIMEOUT_MS, else 200 ms) plus 300 ms.
+        __awesh_serve_wait_for=${AWESH_TIMEOUT_MS-}
+        __awesh_serve_wait=0.5
+        [[ $__awesh_serve_wait_for == <0-999999> ]] &&
+            (( __awesh_serve_wait = (__awesh_serve_wait_for + 300) / 1000.0 ))
+    fi
+    # A reply is one write of at most a few hundred bytes: once `read -t` sees it begin, it is
+    # all there.
+    if print -rN -u $__awesh_serve_w -- id=$__awesh_serve_id pid=$$ cwd=$PWD shell=zsh short=1 \
+        no-git=$__awesh_no_git no-kube=$__awesh_no_kube \
+        "${(t)HOME}/HOME=${HOME-}" \
+        "${(t)KUBECONFIG}/KUBECONFIG=${KUBECONFIG-}" \
+        "${(t)GIT_DIR}/GIT_DIR=${GIT_DIR-}" \
+        "${(t)GIT_WORK_TREE}/GIT_WORK_TREE=${GIT_WORK_TREE-}" \
+        "${(t)GIT_CEILING_DIRECTORIES}/GIT_CEILING_DIRECTORIES=${GIT_CEILING_DIRECTORIES-}" \
+        "${(t)GIT_DISCOVERY_ACROSS_FILESYSTEM}/GIT_DISCOVERY_ACROSS_FILESYSTEM=${GIT_DISCOVERY_ACROSS_FILESYSTEM-}" \
+        "${(t)AWESH_TIMEOUT_MS}/AWESH_TIMEOUT_MS=${AWESH_TIMEOUT_MS-}" \
+        "${(t)AWESH_CACHE_DIR}/AWESH_CACHE_DIR=${AWESH_CACHE_DIR-}" \
+        "${(t)AWESH_CONFIG}/AWESH_CONFIG=${AWESH_CONFIG-}" \
+        "${(t)XDG_CACHE_HOME}/XDG_CACHE_HOME=${XDG_CACHE_HOME-}" \
+        "${(t)XDG_CONFIG_HOME}/XDG_CONFIG_HOME=${XDG_CONFIG_HOME-}" \
+        '' 2>/dev/null; then
+        IFS= read -r -d $'\x1e' -t $__awesh_serve_wait -u $__awesh_serve_r reply 2>/dev/null
+    fi
+    case $reply in
+        ($__awesh_serve_id=) ;; # unchanged
+        ($__awesh_serve_id:*) __awesh_serve_seg=${reply#*:} ;;
+        (*)
+            # No answer in time, end of file, or a wrong one: start afresh (unless the last
+            # server failed before answering, less than 5 s ago); this prompt falls back.
+            __awesh_serve_stop kill
+            (( SECONDS >= __awesh_serve_retry )) && __awesh_serve_start
+            return 1
+            ;;
+    esac
+    AWESH_SEGMENT=$__awesh_serve_seg
+    __awesh_serve_retry=0 # it works: should it fail later, restart at once
+    return 0
 }
 
 # Keeps the segment in PROMPT. When PROMPT is not what the hook last made, you or a theme set
 # it: that becomes the new base, so later changes to PROMPT are kept, not overwritten.
 __awesh_prompt() {
     emulate -L zsh
+    # Nothing to do when PROMPT is still what we made, from the same segment and options.
+    [[ $PROMPT == "$__awesh_made" && $__awesh_prompt_key == "$__awesh_off:$1:$AWESH_SEGMENT:$RPROMPT" ]] &&
+        return 0
+    __awesh_prompt_key=$__awesh_off:$1:$AWESH_SEGMENT:$RPROMPT
     local piece tail
     if [[ $PROMPT != "$__awesh_made" ]]; then
         __awesh_base=$PROMPT
@@ -129,6 +260,8 @@ awesh_on() {
     __awesh_off='' __awesh_warned=''
 }
 
+# Evaluated again without --serve: the server of the earlier init is no longer wanted.
+[[ -z $__awesh_serve && -n $__awesh_serve_w ]] && __awesh_serve_stop
 [[ $__awesh_mode == replace ]] && PROMPT='%~%# '
 # add-zsh-hook appends after the hooks already there and never adds the same function twice.
 autoload -Uz add-zsh-hook

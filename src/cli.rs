@@ -34,6 +34,14 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Find, print or check the configuration file.
     Config(ConfigArgs),
+    /// Answer prompt requests on stdin until it closes (started by `awesh init SHELL --serve`).
+    ///
+    /// One server per shell: each request is NUL-separated `KEY=VALUE` fields (`id`, `pid`,
+    /// `cwd`, `shell`, `no-git`, `no-kube`, `short`, and the variables awesh reads, as
+    /// `NAME=VALUE` or `ATTRS/NAME=VALUE`, the latter used only when ATTRS holds an `x`, as for
+    /// exported ones) ended by an empty field; each reply is `ID:SEGMENT`, or `ID=` for an
+    /// unchanged segment after `short=1`, ended by the byte 0x1e. Never writes to the terminal.
+    Serve,
 }
 
 /// Options of `awesh prompt`.
@@ -96,6 +104,10 @@ pub struct InitArgs {
     /// How the segment reaches your prompt.
     #[arg(long, value_enum, default_value_t = PromptMode::Add)]
     pub prompt: PromptMode,
+    /// Answer prompts from an `awesh serve` process that lives as long as the shell: no process
+    /// is started per prompt (bash 4.4+ and zsh; older bash keeps one `awesh prompt` per prompt).
+    #[arg(long)]
+    pub serve: bool,
 }
 
 /// The shells `awesh init` has a script for.

@@ -9,3 +9,4 @@ pub mod env;
 pub mod name;
 pub mod render;
 pub mod segment;
+pub mod serve;

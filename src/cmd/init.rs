@@ -8,9 +8,9 @@ use anyhow::Context as _;
 
 use crate::cli::{InitArgs, InitShell, PromptMode};
 
-/// The bash script, with `'@bin@'` and `'@mode@'` still to fill in.
+/// The bash script, with `'@bin@'`, `'@mode@'` and `'@serve@'` still to fill in.
 pub const BASH: &str = include_str!("../../shell-init/awesh.bash");
-/// The zsh script, with `'@bin@'` and `'@mode@'` still to fill in.
+/// The zsh script, with `'@bin@'`, `'@mode@'` and `'@serve@'` still to fill in.
 pub const ZSH: &str = include_str!("../../shell-init/awesh.zsh");
 /// The `awesh ask` functions for bash, appended to the init (they use the path filled in above).
 pub const ASK_BASH: &str = include_str!("../../shell-init/ask.bash");
@@ -23,14 +23,20 @@ pub const ASK_ZSH: &str = include_str!("../../shell-init/ask.zsh");
 /// When the binary cannot find its own path, or stdout cannot be written.
 pub fn run(args: &InitArgs) -> anyhow::Result<ExitCode> {
     let exe = std::env::current_exe().context("cannot find the path of the awesh binary")?;
-    let script = render(args.shell, path_bytes(&exe), args.prompt);
+    let script = render_with(args.shell, path_bytes(&exe), args.prompt, args.serve);
     super::write_stdout(&script).context("cannot write the script to stdout")?;
     Ok(ExitCode::SUCCESS)
 }
 
-/// The script for `shell` with `exe` (any bytes but NUL) and `mode` filled in.
+/// The script for `shell` with `exe` (any bytes but NUL) and `mode` filled in, serve mode off.
 #[must_use]
 pub fn render(shell: InitShell, exe: &[u8], mode: PromptMode) -> Vec<u8> {
+    render_with(shell, exe, mode, false)
+}
+
+/// The script for `shell` with `exe` (any bytes but NUL), `mode` and `serve` filled in.
+#[must_use]
+pub fn render_with(shell: InitShell, exe: &[u8], mode: PromptMode, serve: bool) -> Vec<u8> {
     let (template, ask) = match shell {
         InitShell::Bash => (BASH, ASK_BASH),
         InitShell::Zsh => (ZSH, ASK_ZSH),
@@ -42,11 +48,14 @@ pub fn render(shell: InitShell, exe: &[u8], mode: PromptMode) -> Vec<u8> {
     };
     let mut out = Vec::with_capacity(template.len() + exe.len() + 16);
     let (head, rest) = split_once(template, "'@bin@'");
-    let (middle, tail) = split_once(rest, "'@mode@'");
+    let (middle, rest) = split_once(rest, "'@mode@'");
+    let (last, tail) = split_once(rest, "'@serve@'");
     out.extend_from_slice(head.as_bytes());
     out.extend_from_slice(&single_quote(exe));
     out.extend_from_slice(middle.as_bytes());
     out.extend_from_slice(&single_quote(mode.as_bytes()));
+    out.extend_from_slice(last.as_bytes());
+    out.extend_from_slice(&single_quote(if serve { b"1" } else { b"" }));
     out.extend_from_slice(tail.as_bytes());
     out.push(b'\n');
     out.extend_from_slice(ask.as_bytes());
@@ -113,21 +122,51 @@ mod tests {
     }
 
     #[test]
-    fn render_fills_both_placeholders_once() {
+    fn render_fills_every_placeholder_once() {
         for shell in [InitShell::Bash, InitShell::Zsh] {
             for (mode, word) in [
                 (PromptMode::Add, "'add'"),
                 (PromptMode::Var, "'var'"),
                 (PromptMode::Replace, "'replace'"),
             ] {
-                let out = String::from_utf8(render(shell, b"/a b/awesh", mode)).unwrap();
-                assert!(
-                    !out.contains("@bin@") && !out.contains("@mode@"),
-                    "{shell:?}"
-                );
-                assert!(out.contains("__awesh_bin='/a b/awesh'\n"), "{shell:?}");
-                assert!(out.contains(&format!("__awesh_mode={word}\n")), "{shell:?}");
+                for (serve, flag) in [(false, "''"), (true, "'1'")] {
+                    let out = render_with(shell, b"/a b/awesh", mode, serve);
+                    let out = String::from_utf8(out).unwrap();
+                    assert!(
+                        !out.contains("@bin@")
+                            && !out.contains("@mode@")
+                            && !out.contains("@serve@"),
+                        "{shell:?}"
+                    );
+                    assert!(out.contains("__awesh_bin='/a b/awesh'\n"), "{shell:?}");
+                    assert!(out.contains(&format!("__awesh_mode={word}\n")), "{shell:?}");
+                    assert!(
+                        out.contains(&format!("__awesh_serve={flag}\n")),
+                        "{shell:?}"
+                    );
+                }
             }
+        }
+    }
+
+    /// Serve mode sends the variables `awesh prompt` reads: the scripts send exactly
+    /// `env::VARS`, each with its attributes, so a variable added there cannot be forgotten here.
+    #[test]
+    fn serve_requests_carry_every_variable_awesh_reads() {
+        for (script, field) in [
+            (BASH, "\"${V+${V@a}}/V=${V-}\""),
+            (ZSH, "\"${(t)V}/V=${V-}\""),
+        ] {
+            for name in crate::env::VARS {
+                let want = field.replace('V', name);
+                assert_eq!(script.matches(&want).count(), 1, "{want}");
+            }
+            let sent = script.matches("-}\" \\\n").count();
+            assert_eq!(
+                sent,
+                crate::env::VARS.len(),
+                "a variable awesh does not read"
+            );
         }
     }
 }

@@ -6,6 +6,7 @@ pub mod config;
 pub mod explain;
 pub mod init;
 pub mod prompt;
+pub mod serve;
 
 use std::process::ExitCode;
 
@@ -23,6 +24,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Init(args) => init::run(&args),
         Command::Completions(args) => completions::run(&args),
         Command::Config(args) => config::run(&args),
+        Command::Serve => serve::run(),
     }
 }
 

@@ -1,0 +1,207 @@
+//! `awesh serve`: one long-lived process per shell that answers prompt requests over pipes, so a
+//! prompt costs no fork and no exec. Each request carries what `awesh prompt` would have read
+//! from its process (working directory, variables, toggles); the answer is built from a fresh
+//! [`Env`] per request by the same gather, compute and render steps, so it is byte for byte what
+//! `awesh prompt --shell X` prints at that moment. What can be kept between requests is kept
+//! ([`memo`]) and proved fresh with a few `stat` calls. The deadline is kept by [`watchdog`].
+
+pub mod memo;
+pub mod protocol;
+pub mod watchdog;
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::config;
+use crate::env::Env;
+use crate::render::{self, Buf};
+use crate::segment::{self, git};
+use memo::{ConfigMemo, KubeMemo};
+pub use protocol::Request;
+use watchdog::Busy;
+
+/// The server's state across requests.
+pub struct Server {
+    config: ConfigMemo,
+    kube: KubeMemo,
+    busy: Arc<Busy>,
+    segment: Buf,
+    /// The last segment sent, for `short=1` clients.
+    last: Option<Buf>,
+}
+
+impl Default for Server {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Server {
+    /// A server with nothing kept yet, whose deadlines `busy` tracks (for the guard thread of
+    /// [`watchdog::start`]; without one, nothing enforces them).
+    #[must_use]
+    pub fn with_busy(busy: Arc<Busy>) -> Self {
+        Server {
+            config: ConfigMemo::default(),
+            kube: KubeMemo::default(),
+            busy,
+            segment: Buf::new(),
+            last: None,
+        }
+    }
+
+    /// A server with nothing kept yet and no guard.
+    #[must_use]
+    pub fn new() -> Self {
+        Self::with_busy(Arc::default())
+    }
+
+    /// Answers `req`: the reply (`ID:SEGMENT`, or `ID=` when unchanged for a `short=1`
+    /// client, and the end byte) is written into `reply`.
+    pub fn answer(&mut self, req: &Request, reply: &mut Vec<u8>) {
+        let env = env_of(req);
+        self.render(&env, req);
+        if req.short && self.last.as_ref() == Some(&self.segment) {
+            protocol::write_reply(reply, &req.id, None);
+            return;
+        }
+        protocol::write_reply(reply, &req.id, Some(&self.segment));
+        match &mut self.last {
+            Some(last) => {
+                last.clear();
+                last.extend_from_slice(&self.segment);
+            }
+            None => self.last = Some(self.segment.clone()),
+        }
+    }
+
+    /// `cmd::prompt::render_with`, gathering on this thread under the guard's deadline, with
+    /// the config and the Kubernetes answers kept.
+    fn render(&mut self, env: &Env, req: &Request) {
+        let (timeout, _) = segment::timeout(None, env);
+        self.busy.begin(timeout);
+        let config = self.config.get(env);
+        let want_kube = !req.no_kube && config::show::decide(&config.show, env).wanted();
+        let git_raw = (!req.no_git).then(|| git::gather(env));
+        let kube_info = if want_kube {
+            self.kube.answer(env)
+        } else {
+            None
+        };
+        self.busy.end();
+
+        let git = git_raw
+            .as_ref()
+            .and_then(|r| r.as_ref().ok())
+            .and_then(git::compute);
+        let view = kube_info.as_ref().map(|k| config::rules::view(config, k));
+        self.segment.clear();
+        render::format::prompt_with(
+            &mut self.segment,
+            req.shell,
+            &config.format,
+            git.as_ref(),
+            view.as_ref(),
+        );
+    }
+}
+
+/// The environment `awesh prompt` would have had, started by the shell that sent `req`.
+#[must_use]
+pub fn env_of(req: &Request) -> Env {
+    let mut env = match working_dir(req) {
+        Some(cwd) => Env::new(cwd, std::iter::empty::<(&str, OsString)>()),
+        None => Env::default(),
+    };
+    for (name, value) in &req.vars {
+        env.set(name, value.clone());
+    }
+    env
+}
+
+/// The shell's working directory as `getcwd` gives it to a child: on Linux read from
+/// `/proc/PID/cwd` (physical, and gone when the directory was deleted, as `getcwd` fails then);
+/// elsewhere, or when that cannot be read, the shell's `$PWD` with symlinks resolved.
+fn working_dir(req: &Request) -> Option<PathBuf> {
+    if let Some(pid) = req.pid {
+        let link = PathBuf::from(format!("/proc/{pid}/cwd"));
+        if let Ok(meta) = std::fs::metadata(&link) {
+            use std::os::unix::fs::MetadataExt;
+            if meta.nlink() == 0 {
+                return None;
+            }
+            if let Ok(dir) = std::fs::read_link(&link) {
+                return Some(dir);
+            }
+        }
+    }
+    req.cwd
+        .as_ref()
+        .and_then(|cwd| std::fs::canonicalize(cwd).ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::Shell;
+
+    #[test]
+    fn the_end_byte_never_appears_in_a_segment() {
+        // Hostile names from disk and from the config: every control byte, styles, `%`.
+        let dir = tempfile::tempdir().unwrap();
+        let mut name = String::from("x");
+        for b in 0u8..0x20 {
+            if b != b'\n' && b != b'\r' {
+                name.push(b as char);
+            }
+        }
+        name.push_str("%\u{9b}");
+        let quoted = serde_json::to_string(&name).unwrap();
+        std::fs::write(
+            dir.path().join("kube"),
+            format!("{{\"current-context\": {quoted}, \"contexts\": [{{\"name\": {quoted}, \"context\": {{\"namespace\": {quoted}}}}}]}}"),
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join("config.toml"),
+            "[context]\nstyle = \"bold red\"\nsymbol = \"\\u001e\"\n[namespace]\nstyle = \"bg:#102030\"\n",
+        )
+        .unwrap();
+        let mut server = Server::new();
+        for shell in ["plain", "bash", "zsh"] {
+            let mut req = Request {
+                id: b"1".to_vec(),
+                cwd: Some(dir.path().into()),
+                shell: match shell {
+                    "bash" => Shell::Bash,
+                    "zsh" => Shell::Zsh,
+                    _ => Shell::Plain,
+                },
+                ..Request::default()
+            };
+            for (k, v) in [
+                ("KUBECONFIG", dir.path().join("kube")),
+                ("AWESH_CONFIG", dir.path().join("config.toml")),
+                ("AWESH_CACHE_DIR", dir.path().join("cache")),
+                ("AWESH_TIMEOUT_MS", PathBuf::from("20000")),
+            ] {
+                req.vars.push((k.to_string(), v.into_os_string()));
+            }
+            let mut reply = Vec::new();
+            server.answer(&req, &mut reply);
+            let body = &reply[2..reply.len() - 1];
+            assert!(
+                body.len() > 40,
+                "{shell}: {:?}",
+                String::from_utf8_lossy(body)
+            );
+            assert!(
+                !body.contains(&protocol::END),
+                "{shell}: {:?}",
+                String::from_utf8_lossy(body)
+            );
+            assert_eq!(reply.last(), Some(&protocol::END));
+        }
+    }
+}

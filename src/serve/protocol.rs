@@ -1,0 +1,249 @@
+//! The `awesh serve` wire format, chosen so a shell can speak it with builtins only (bash
+//! `printf '%s\0'` and `read -d`, zsh `print -rN` and `read -d`): a request is NUL-terminated
+//! `KEY=VALUE` fields ended by an empty field; a reply is `ID:SEGMENT` ended by [`END`], a byte
+//! the renderer can never write (it shows every control byte in caret notation, and writes raw
+//! only ESC, `\001` and `\002` around styles).
+//!
+//! Two things keep the shell's side cheap, since bash reads a pipe one byte per system call
+//! (three, with `-t`): a client that sends `short=1` keeps the last segment and gets `ID=`
+//! alone when the segment is unchanged; and a variable may be sent as `ATTRS/NAME=VALUE`, with
+//! the shell's own attributes of it (bash `${NAME@a}`, zsh `${(t)NAME}`), so the shell can send
+//! every variable in one `printf` without testing which are exported: only a variable whose
+//! attributes hold an `x` (bash's letter and zsh's word `export`) is what `awesh prompt`
+//! would have seen.
+
+use std::ffi::OsString;
+use std::io::BufRead;
+use std::os::unix::ffi::OsStringExt;
+
+use crate::render::Shell;
+
+/// Ends every reply: ASCII RS (record separator).
+pub const END: u8 = 0x1e;
+
+/// The most a request may hold; a longer one is garbage and ends the server (the shell then
+/// falls back to `awesh prompt` and starts a new one).
+pub const MAX_REQUEST_BYTES: usize = 1 << 20;
+
+/// One prompt request.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Request {
+    /// Echoed at the start of the reply, so the shell can tell a reply is the one it asked for.
+    pub id: Vec<u8>,
+    /// The shell's process id: on Linux its `/proc/PID/cwd` is the working directory, exactly
+    /// what `awesh prompt` started by that shell would get from `getcwd`.
+    pub pid: Option<u32>,
+    /// The shell's `$PWD`: the working directory when `pid` cannot tell (resolved physically).
+    pub cwd: Option<OsString>,
+    /// Which shell to escape for (`shell=plain|bash|zsh`; plain when absent).
+    pub shell: Shell,
+    /// `no-git=1`: leave the git part out (the `awesh_off git` toggle).
+    pub no_git: bool,
+    /// `no-kube=1`: leave the Kubernetes part out.
+    pub no_kube: bool,
+    /// `short=1`: the client keeps the last segment; reply `ID=` when it is unchanged.
+    pub short: bool,
+    /// Every other `NAME=VALUE` field: the shell's exported variables awesh reads.
+    pub vars: Vec<(String, OsString)>,
+}
+
+/// Why a request could not be read.
+#[derive(Debug, PartialEq, Eq)]
+pub enum ReadError {
+    /// The input ended (the shell closed its end): a normal exit.
+    Eof,
+    /// Over [`MAX_REQUEST_BYTES`], or the input failed.
+    Garbage(String),
+}
+
+/// Reads one request into `req` (cleared first), using `field` as scratch space.
+///
+/// # Errors
+/// [`ReadError::Eof`] at the end of input (also mid-request), [`ReadError::Garbage`] when the
+/// request is too long or the read fails.
+pub fn read_request(
+    input: &mut impl BufRead,
+    req: &mut Request,
+    field: &mut Vec<u8>,
+) -> Result<(), ReadError> {
+    *req = Request::default();
+    let mut total = 0usize;
+    loop {
+        field.clear();
+        let n = input
+            .read_until(0, field)
+            .map_err(|e| ReadError::Garbage(format!("cannot read a request: {e}")))?;
+        if n == 0 || field.last() != Some(&0) {
+            return Err(ReadError::Eof);
+        }
+        total += n;
+        if total > MAX_REQUEST_BYTES {
+            return Err(ReadError::Garbage(format!(
+                "a request is over {MAX_REQUEST_BYTES} bytes"
+            )));
+        }
+        field.pop();
+        if field.is_empty() {
+            return Ok(());
+        }
+        apply(req, field);
+    }
+}
+
+/// Takes one `KEY=VALUE` field into `req`; a field without `=` is ignored.
+fn apply(req: &mut Request, field: &[u8]) {
+    let Some(eq) = field.iter().position(|&b| b == b'=') else {
+        return;
+    };
+    let (key, value) = (&field[..eq], &field[eq + 1..]);
+    match key {
+        b"id" => req.id = value.to_vec(),
+        b"pid" => req.pid = std::str::from_utf8(value).ok().and_then(|v| v.parse().ok()),
+        b"cwd" => req.cwd = Some(OsString::from_vec(value.to_vec())),
+        b"shell" => {
+            req.shell = match value {
+                b"bash" => Shell::Bash,
+                b"zsh" => Shell::Zsh,
+                _ => Shell::Plain,
+            }
+        }
+        b"no-git" => req.no_git = value == b"1",
+        b"no-kube" => req.no_kube = value == b"1",
+        b"short" => req.short = value == b"1",
+        _ => {
+            let name = match key.iter().position(|&b| b == b'/') {
+                // Sent whatever its attributes: a variable only when exported.
+                Some(slash) if key[..slash].contains(&b'x') => &key[slash + 1..],
+                Some(_) => return,
+                None => key,
+            };
+            if let Ok(name) = std::str::from_utf8(name) {
+                req.vars
+                    .push((name.to_string(), OsString::from_vec(value.to_vec())));
+            }
+        }
+    }
+}
+
+/// Writes one reply into `out`, cleared first: `ID:SEGMENT`, or `ID=` when `segment` is
+/// `None` (unchanged), then [`END`].
+pub fn write_reply(out: &mut Vec<u8>, id: &[u8], segment: Option<&[u8]>) {
+    out.clear();
+    out.extend_from_slice(id);
+    match segment {
+        Some(segment) => {
+            out.push(b':');
+            out.extend_from_slice(segment);
+        }
+        None => out.push(b'='),
+    }
+    out.push(END);
+}
+
+/// Encodes a request as the shells do; for tests and benchmarks.
+#[must_use]
+pub fn encode(fields: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for (key, value) in fields {
+        out.extend_from_slice(key.as_bytes());
+        out.push(b'=');
+        out.extend_from_slice(value);
+        out.push(0);
+    }
+    out.push(0);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read_all(bytes: &[u8]) -> Vec<Result<Request, ReadError>> {
+        let mut input = bytes;
+        let (mut req, mut field) = (Request::default(), Vec::new());
+        let mut out = Vec::new();
+        loop {
+            match read_request(&mut input, &mut req, &mut field) {
+                Ok(()) => out.push(Ok(req.clone())),
+                Err(e) => {
+                    out.push(Err(e));
+                    return out;
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn requests_are_read_field_by_field() {
+        let mut bytes = encode(&[
+            ("id", b"7"),
+            ("pid", b"42"),
+            ("cwd", b"/a b/\n c"),
+            ("shell", b"zsh"),
+            ("no-kube", b"1"),
+            ("short", b"1"),
+            ("KUBECONFIG", b"/k:/l=x"),
+            ("HOME", b""),
+            // As the shells send them: exported (bash, zsh), not exported, unset.
+            ("x/GIT_DIR", b"/g"),
+            ("scalar-export-special/XDG_CONFIG_HOME", b"/c"),
+            ("/AWESH_CONFIG", b"/not-exported"),
+            ("scalar/GIT_WORK_TREE", b"/not-exported"),
+            ("r/AWESH_CACHE_DIR", b""),
+        ]);
+        bytes.extend_from_slice(b"junk-without-equals\0id=8\0\0id=9\0cwd=/x");
+        let got = read_all(&bytes);
+        assert_eq!(got.len(), 3, "{got:?}");
+        let first = got[0].as_ref().unwrap();
+        assert_eq!(first.id, b"7");
+        assert_eq!(first.pid, Some(42));
+        assert_eq!(
+            first.cwd.as_deref(),
+            Some(std::ffi::OsStr::new("/a b/\n c"))
+        );
+        assert_eq!(first.shell, Shell::Zsh);
+        assert!(first.no_kube && !first.no_git && first.short);
+        assert_eq!(
+            first.vars,
+            vec![
+                ("KUBECONFIG".to_string(), OsString::from("/k:/l=x")),
+                ("HOME".to_string(), OsString::new()),
+                ("GIT_DIR".to_string(), OsString::from("/g")),
+                ("XDG_CONFIG_HOME".to_string(), OsString::from("/c")),
+            ]
+        );
+        // A field with no `=` is skipped; every request starts from scratch.
+        let second = got[1].as_ref().unwrap();
+        assert_eq!(
+            (second.id.as_slice(), second.shell),
+            (&b"8"[..], Shell::Plain)
+        );
+        assert!(second.vars.is_empty() && second.cwd.is_none());
+        // A request cut off by the end of input is the end, not an answer.
+        assert_eq!(got[2], Err(ReadError::Eof));
+    }
+
+    #[test]
+    fn an_endless_request_is_garbage() {
+        let mut bytes = Vec::new();
+        while bytes.len() <= MAX_REQUEST_BYTES {
+            bytes.extend_from_slice(b"HOME=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\0");
+        }
+        let got = read_all(&bytes);
+        assert!(
+            matches!(got.as_slice(), [Err(ReadError::Garbage(_))]),
+            "{got:?}"
+        );
+    }
+
+    #[test]
+    fn replies_are_framed() {
+        let mut out = vec![1, 2, 3];
+        write_reply(&mut out, b"12", Some(":☸️a".as_bytes()));
+        assert_eq!(out, b"12::\xe2\x98\xb8\xef\xb8\x8fa\x1e");
+        write_reply(&mut out, b"13", None);
+        assert_eq!(out, b"13=\x1e");
+        write_reply(&mut out, b"14", Some(b""));
+        assert_eq!(out, b"14:\x1e");
+    }
+}

@@ -1,0 +1,119 @@
+//! The server's one guard thread. Requests are gathered on the main thread, one after the
+//! other: handing each to a worker thread and back cost more than the gather itself on a busy
+//! machine (two wake-ups per segment). A read that never returns (a FIFO in place of
+//! `.git/HEAD`, a hung network filesystem) cannot be interrupted, and a server stuck in one
+//! serves no one; so when a request overruns its deadline, this thread ends the process. The
+//! shell then sees the end of its pipe at once, answers that prompt with `awesh prompt` (which
+//! leaves out just the stuck part, as always) and starts a new server. The same thread ends the
+//! server when the shell that started it is gone.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// How often the guard looks while the shell is in use (a request began within [`ACTIVE`]):
+/// the most a stuck request may overrun its deadline by.
+pub const POLL: Duration = Duration::from_millis(50);
+
+/// How often it looks when the shell has been idle for [`ACTIVE`]: a few wake-ups a second for
+/// a shell left open all day. A request stuck right after a long idle spell may then overrun
+/// by this much, still less than the 300 ms the hook waits beyond the deadline.
+pub const IDLE_POLL: Duration = Duration::from_millis(200);
+
+/// How long after a request the guard keeps looking at the [`POLL`] rate.
+pub const ACTIVE: Duration = Duration::from_secs(5);
+
+/// When the request in progress must be done by, shared with the guard.
+#[derive(Debug)]
+pub struct Busy {
+    origin: Instant,
+    /// Nanoseconds after `origin` (plus one, so 0 means idle).
+    until: AtomicU64,
+    /// Nanoseconds after `origin` when the last request began.
+    last: AtomicU64,
+}
+
+impl Default for Busy {
+    fn default() -> Self {
+        Busy {
+            origin: Instant::now(),
+            until: AtomicU64::new(0),
+            last: AtomicU64::new(0),
+        }
+    }
+}
+
+impl Busy {
+    /// A request starts and must be done within `deadline`.
+    pub fn begin(&self, deadline: Duration) {
+        let now = self.origin.elapsed();
+        let at = u64::try_from((now + deadline).as_nanos()).unwrap_or(u64::MAX - 1);
+        self.until.store(at + 1, Ordering::Relaxed);
+        self.last.store(
+            u64::try_from(now.as_nanos()).unwrap_or(u64::MAX),
+            Ordering::Relaxed,
+        );
+    }
+
+    /// How long the guard may sleep before looking again.
+    #[must_use]
+    pub fn poll(&self) -> Duration {
+        let since = self
+            .origin
+            .elapsed()
+            .saturating_sub(Duration::from_nanos(self.last.load(Ordering::Relaxed)));
+        if since < ACTIVE {
+            POLL
+        } else {
+            IDLE_POLL
+        }
+    }
+
+    /// The request is done.
+    pub fn end(&self) {
+        self.until.store(0, Ordering::Relaxed);
+    }
+
+    /// True when a request is in progress past its deadline.
+    #[must_use]
+    pub fn overrun(&self) -> bool {
+        let until = self.until.load(Ordering::Relaxed);
+        let now = u64::try_from(self.origin.elapsed().as_nanos()).unwrap_or(u64::MAX);
+        until != 0 && now >= until
+    }
+}
+
+/// Starts the guard: it exits the process (status 0, having written nothing) when `busy`
+/// overruns, or when the parent process changes (the shell is gone and the server was
+/// reparented; its end of the request pipe may be held open by a program it started).
+pub fn start(busy: Arc<Busy>) {
+    let parent = std::os::unix::process::parent_id();
+    let _ = std::thread::Builder::new()
+        .name("awesh-guard".into())
+        .spawn(move || loop {
+            std::thread::sleep(busy.poll());
+            if busy.overrun() || (parent != 1 && std::os::unix::process::parent_id() != parent) {
+                std::process::exit(0);
+            }
+        });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn busy_tracks_the_deadline() {
+        let busy = Busy::default();
+        assert!(!busy.overrun(), "idle");
+        busy.begin(Duration::from_secs(60));
+        assert!(!busy.overrun(), "well within");
+        busy.begin(Duration::ZERO);
+        std::thread::sleep(Duration::from_millis(1));
+        assert!(busy.overrun(), "past the deadline");
+        busy.end();
+        assert!(!busy.overrun(), "done");
+        assert_eq!(busy.poll(), POLL, "just used");
+        assert_eq!(Busy::default().poll(), POLL, "just started");
+    }
+}
