@@ -35,30 +35,13 @@ echo 'fn main() { println!("hello"); }' >"$work/hello/src/main.rs"
 cargo build --release --quiet --manifest-path "$work/hello/Cargo.toml" --target-dir "$work/hello/target"
 hello="$work/hello/target/release/hello"
 
-# The small scenario: a repo with a few commits, a 3-context kubeconfig.
+# The two scenarios (benches/scenarios.sh): small, and big (20k packed tags, 2k loose
+# branches, a 2.6 MB kubeconfig of 400 contexts).
 export HOME="$work/home" GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null
-mkdir -p "$HOME/.kube" "$work/repo"
-cat >"$HOME/.kube/config" <<'YAML'
-apiVersion: v1
-kind: Config
-current-context: prod-eu
-contexts:
-- name: prod-eu
-  context: {cluster: prod, user: admin, namespace: payments}
-- name: staging
-  context: {cluster: staging, user: admin}
-- name: dev
-  context: {cluster: dev, user: admin, namespace: default}
-clusters:
-- name: prod
-  cluster: {server: "https://127.0.0.1:6443"}
-users:
-- name: admin
-  user: {token: not-a-secret}
-YAML
-cd "$work/repo"
-git init -q -b feature/login
-for i in 1 2 3; do echo "$i" >"f$i"; git add .; git -c user.name=b -c user.email=b@b commit -qm "c$i"; done
+# shellcheck source=benches/scenarios.sh
+. "$root/benches/scenarios.sh"
+make_small_scenario "$work/repo" "$HOME"
+make_big_scenario "$work/big" "$work/bighome"
 
 # The seed's prompt: three processes in a row.
 cat >"$work/seed.sh" <<'SH'
@@ -70,31 +53,6 @@ printf ':☸️%s:☸️%s:🌿%s' "$c" "$n" "$b"
 SH
 chmod +x "$work/seed.sh"
 
-# The big scenario: 20k packed tags, 2k loose branches, a 2.6 MB kubeconfig of 400 contexts.
-mkdir -p "$work/big" "$work/bighome/.kube"
-(
-  cd "$work/big"
-  git init -q -b main
-  echo x >f && git add f && git -c user.name=b -c user.email=b@b commit -qm c
-  seq 1 20000 | sed 's|.*|create refs/tags/v&.0.0 HEAD|' | git update-ref --stdin
-  git pack-refs --all
-  seq 1 2000 | sed 's|.*|create refs/heads/topic-& HEAD|' | git update-ref --stdin
-)
-python3 - "$work/bighome/.kube/config" <<'PY'
-import sys
-cert = "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0t" * 90
-out = ["apiVersion: v1", "kind: Config", "clusters:"]
-for i in range(400):
-    out += [f"- cluster:", f"    certificate-authority-data: {cert}", f"    server: https://c{i}.example.com", f"  name: c{i}"]
-out.append("contexts:")
-for i in range(400):
-    out += ["- context:", f"    cluster: c{i}", f"    namespace: ns{i}", f"    user: u{i}", f"  name: arn:aws:eks:eu-west-1:123456789012:cluster/c{i}"]
-out.append("current-context: arn:aws:eks:eu-west-1:123456789012:cluster/c217")
-out.append("users:")
-for i in range(400):
-    out += [f"- name: u{i}", "  user:", f"    client-key-data: {cert}"]
-open(sys.argv[1], "w").write("\n".join(out) + "\n")
-PY
 big_env=(env "HOME=$work/bighome")
 sleep 2.2 # past the cache's racy window, so the cache entry is trusted
 (cd "$work/big" && "${big_env[@]}" "$awesh" prompt >/dev/null && "${big_env[@]}" "$awesh" explain | grep cache)
@@ -104,6 +62,7 @@ bench() { # scenario name, its directory, its HOME, then hyperfine's -n NAME COM
   shift 3
   (
     cd "$dir"
+    # shellcheck disable=SC2030 # meant: this scenario's HOME, for this subshell only
     export HOME="$home" # not `env HOME=... cmd`: that would time a second exec
     hyperfine -N --warmup 50 --runs "$runs" --export-json "$work/$scenario.json" "$@" >/dev/null
   )
@@ -126,6 +85,7 @@ if command -v kubectl >/dev/null; then
   small+=(-n "seed git+kubectl script" "$work/seed.sh")
   big+=(-n "seed git+kubectl script" "$work/seed.sh")
 fi
+# shellcheck disable=SC2031 # the outer HOME, the small scenario's
 bench small "$work/repo" "$HOME" "${small[@]}"
 bench big "$work/big" "$work/bighome" "${big[@]}"
 

@@ -24,53 +24,11 @@ awesh="$root/target/release/awesh"
 
 # ---- The scenarios, as benches/compare.sh makes them ----
 export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null
-mkdir -p "$work/small/home/.kube" "$work/small/repo" "$work/big/home/.kube" "$work/big/repo" "$work/tmp"
-cat >"$work/small/home/.kube/config" <<'YAML'
-apiVersion: v1
-kind: Config
-current-context: prod-eu
-contexts:
-- name: prod-eu
-  context: {cluster: prod, user: admin, namespace: payments}
-- name: staging
-  context: {cluster: staging, user: admin}
-- name: dev
-  context: {cluster: dev, user: admin, namespace: default}
-clusters:
-- name: prod
-  cluster: {server: "https://127.0.0.1:6443"}
-users:
-- name: admin
-  user: {token: not-a-secret}
-YAML
-(
-  cd "$work/small/repo"
-  git init -q -b feature/login
-  for i in 1 2 3; do echo "$i" >"f$i"; git add .; git -c user.name=b -c user.email=b@b commit -qm "c$i"; done
-)
-(
-  cd "$work/big/repo"
-  git init -q -b main
-  echo x >f && git add f && git -c user.name=b -c user.email=b@b commit -qm c
-  seq 1 20000 | sed 's|.*|create refs/tags/v&.0.0 HEAD|' | git update-ref --stdin
-  git pack-refs --all
-  seq 1 2000 | sed 's|.*|create refs/heads/topic-& HEAD|' | git update-ref --stdin
-)
-python3 - "$work/big/home/.kube/config" <<'PY'
-import sys
-cert = "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0t" * 90
-out = ["apiVersion: v1", "kind: Config", "clusters:"]
-for i in range(400):
-    out += [f"- cluster:", f"    certificate-authority-data: {cert}", f"    server: https://c{i}.example.com", f"  name: c{i}"]
-out.append("contexts:")
-for i in range(400):
-    out += ["- context:", f"    cluster: c{i}", f"    namespace: ns{i}", f"    user: u{i}", f"  name: arn:aws:eks:eu-west-1:123456789012:cluster/c{i}"]
-out.append("current-context: arn:aws:eks:eu-west-1:123456789012:cluster/c217")
-out.append("users:")
-for i in range(400):
-    out += [f"- name: u{i}", "  user:", f"    client-key-data: {cert}"]
-open(sys.argv[1], "w").write("\n".join(out) + "\n")
-PY
+mkdir -p "$work/tmp"
+# shellcheck source=benches/scenarios.sh
+. benches/scenarios.sh
+make_small_scenario "$work/small/repo" "$work/small/home"
+make_big_scenario "$work/big/repo" "$work/big/home"
 sleep 2.2 # past the kube cache's racy window, so cached answers are trusted
 
 # ---- One measurement: prints "total-microseconds segment" ----
