@@ -373,3 +373,33 @@ fn every_key_of_the_default_config_has_a_readme_example() {
         "keys without a README example: {missing:?}"
     );
 }
+
+#[test]
+fn a_fifo_in_place_of_the_config_never_blocks_the_prompt() {
+    let w = World::new();
+    w.repo("r", "main");
+    std::fs::create_dir_all(w.root().join("config/awesh")).unwrap();
+    let fifo = w.root().join("config/awesh/config.toml");
+    assert!(std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    let mut cmd = w.awesh();
+    cmd.args(["prompt", "--no-kube"]).current_dir(w.path("r"));
+    // Read on the main thread, before the gather: a blocking open would hang here for ever.
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(cmd.output());
+    });
+    let out = rx
+        .recv_timeout(std::time::Duration::from_secs(20))
+        .expect("awesh prompt hung on a FIFO config")
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8_lossy(&out.stdout), ":🌿main");
+    let mut explain = w.awesh();
+    explain.args(["explain"]).current_dir(w.path("r"));
+    let text = common::stdout(explain);
+    assert!(text.contains("not a regular file"), "{text}");
+}

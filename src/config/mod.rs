@@ -158,6 +158,15 @@ pub fn load_path(path: &Path) -> Loaded {
 }
 
 fn read(path: &Path) -> Result<Option<String>, String> {
+    // The config is read on the prompt's main thread, outside the gather deadline: opening a
+    // FIFO (or a device) would block it, so anything but a regular file is refused unopened.
+    match std::fs::metadata(path) {
+        Ok(meta) if !meta.is_file() => {
+            return Err(format!("{} is not a regular file", path.display()));
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        _ => {}
+    }
     let file = match std::fs::File::open(path) {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),

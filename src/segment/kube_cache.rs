@@ -98,6 +98,9 @@ pub fn entry_path(cache_dir: &Path, paths: &[PathBuf]) -> PathBuf {
 /// # Errors
 /// Why the entry cannot be used.
 pub fn load(path: &Path) -> Result<Entry, String> {
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
+        return Err(format!("{} is not a regular file; ignored", path.display()));
+    }
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err("no entry yet".into()),
