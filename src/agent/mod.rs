@@ -336,6 +336,20 @@ impl Race {
                 Err(RecvTimeoutError::Disconnected) => break None,
             }
         };
+        // Answers that arrived while the winner was being decided are reported as what they
+        // were, not as cancelled.
+        while let Ok(msg) = self.rx.try_recv() {
+            if let Msg::Done(i, ms, result) = msg {
+                if outcomes[i].is_none() {
+                    let outcome = match result {
+                        Ok(Some(_)) => Outcome::Answered,
+                        Ok(None) => Outcome::Declined,
+                        Err(e) => Outcome::Failed(format!("{e:#}")),
+                    };
+                    outcomes[i] = Some((outcome, ms));
+                }
+            }
+        }
         let ended = ms_since(start);
         let agents = self
             .handlers

@@ -86,9 +86,14 @@ fn a_lower_priority_answer_waits_for_the_higher_handler_and_loses_to_it() {
     go.send(Signal::Go(Act::Answer("high"))).unwrap();
     let report = done_rx.recv().unwrap();
     assert_eq!(winner(&report), Some((0, "high")));
-    assert_eq!(
-        outcomes(&report),
-        [("high", Outcome::Answered), ("low", Outcome::Answered)]
+    // "low" has answered, but its result may still be on its way to the race (it is sent
+    // after the Finished event) when "high" wins: reported as answered or cancelled, never
+    // as the winner.
+    let got = outcomes(&report);
+    assert_eq!(got[0], ("high", Outcome::Answered));
+    assert!(
+        matches!(got[1], ("low", Outcome::Answered | Outcome::Cancelled)),
+        "{got:?}"
     );
 }
 
