@@ -537,3 +537,40 @@ fn outside_any_repository_prints_nothing() {
         .unwrap()
         .contains("not a git repository"));
 }
+
+#[test]
+fn gathers_run_inline_only_when_no_read_can_block() {
+    let w = World::new();
+    let repo = w.repo("r", "main");
+    let on = |dir: &Path, env: &[(&str, &str)]| {
+        let json = explain(&w, dir, env);
+        let gathered = &json["gathered"];
+        (
+            gathered["on"].as_str().unwrap_or_default().to_string(),
+            gathered["why"].as_str().unwrap_or_default().to_string(),
+        )
+    };
+    // A plain repository on a local disk: no thread needed.
+    assert_eq!(on(&repo, &[]).0, "main-thread", "{:?}", on(&repo, &[]));
+    // Discovery allowed across filesystems, a linked worktree's `.git` file, a FIFO HEAD:
+    // the threads and their deadline.
+    let across = on(&repo, &[("GIT_DISCOVERY_ACROSS_FILESYSTEM", "1")]);
+    assert_eq!(across.0, "threads");
+    assert!(
+        across.1.contains("GIT_DISCOVERY_ACROSS_FILESYSTEM"),
+        "{across:?}"
+    );
+    w.git("r", &["worktree", "add", "-q", "-b", "wt", "../wt"]);
+    let linked = on(&w.path("wt"), &[]);
+    assert_eq!(linked.0, "threads");
+    assert!(linked.1.contains("gitdir file"), "{linked:?}");
+    std::fs::remove_file(repo.join(".git/HEAD")).unwrap();
+    assert!(Command::new("mkfifo")
+        .arg(repo.join(".git/HEAD"))
+        .status()
+        .unwrap()
+        .success());
+    let fifo = on(&repo, &[("AWESH_TIMEOUT_MS", "300")]);
+    assert_eq!(fifo.0, "threads");
+    assert!(fifo.1.contains("HEAD is not a regular file"), "{fifo:?}");
+}

@@ -340,3 +340,22 @@ fn big_files_match_kubectl() {
     let f = w.write("big.json", json.to_string());
     check(&w, &kc(&[&f]), (Some("c9"), Some("j9")));
 }
+
+#[test]
+fn a_fifo_kubeconfig_is_refused_unopened() {
+    let w = World::new();
+    let fifo = w.path("fifo.yaml");
+    assert!(std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    let good = w.write("good.yaml", kubeconfig(Some("g"), &[("g", Some("n"))]));
+    // Nobody ever writes the FIFO: opening it would block for ever, even on the main thread.
+    assert_eq!(prompt(&w, &kc(&[&fifo, &good])), ":☸️g:☸️n");
+    let json = explain(&w, &kc(&[&fifo, &good]));
+    assert!(json["segments"]["kube"]["files"][0]["error"]
+        .as_str()
+        .unwrap()
+        .contains("not a regular file"));
+}

@@ -16,6 +16,7 @@ use crate::segment::{self, git, kube, Slot, Want};
 
 /// Everything `explain` reports, computed once and printed as text or JSON.
 struct Report {
+    how: segment::How,
     git: Slot<Result<git::Raw, git::Missing>>,
     git_info: Option<git::Info>,
     git_head: Option<String>,
@@ -81,6 +82,7 @@ fn build(env: &Arc<Env>, timeout_flag: Option<u64>) -> Report {
     );
     let config = config_report(&loaded, decision, view.as_ref());
     Report {
+        how: snapshot.how,
         git: snapshot.git,
         git_info,
         git_head,
@@ -221,6 +223,10 @@ fn to_json(r: &Report) -> Value {
             "highlight": r.config.highlight,
         },
         "timeout_ms": r.timeout_ms,
+        "gathered": match &r.how {
+            segment::How::Inline => json!({"on": "main-thread", "why": "every read is local and none can block"}),
+            segment::How::Threads(why) => json!({"on": "threads", "why": why}),
+        },
         "segments": {
             "git": {
                 "status": status(&r.git, r.git_info.is_some()),
@@ -458,6 +464,17 @@ fn to_text(r: &Report) -> String {
     for p in &r.config.problems {
         let _ = writeln!(s, "  ignored     {p}");
     }
+    let _ = match &r.how {
+        segment::How::Inline => writeln!(
+            s,
+            "gather on the main thread: every read is local and none can block"
+        ),
+        segment::How::Threads(why) => writeln!(
+            s,
+            "gather on two threads under the {} ms deadline: {why}",
+            r.timeout_ms
+        ),
+    };
     let _ = writeln!(s, "prompt {}", r.prompt);
     for note in &r.notes {
         let _ = writeln!(s, "note   {note}");

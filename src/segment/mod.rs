@@ -1,10 +1,13 @@
 //! The segments and the one place they run in parallel: git and Kubernetes are gathered on
 //! two threads under a single deadline for the whole prompt. A segment that misses the
 //! deadline (a FIFO in place of `.git/HEAD`, a hung network filesystem) is left out; the
-//! caller prints what it has and exits, and the stuck thread dies with the process.
+//! caller prints what it has and exits, and the stuck thread dies with the process. When a
+//! few `stat`s show that no read can block (all local, no FIFOs: `inline`), the gathers run
+//! on the main thread instead, which saves the threads' start-up: most of a prompt's cost.
 
 pub mod discover;
 pub mod git;
+pub mod inline;
 pub mod kube;
 pub mod kube_cache;
 pub mod kube_parse;
@@ -67,9 +70,20 @@ impl<T> Slot<T> {
     }
 }
 
+/// How the gathers ran.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum How {
+    /// On the main thread: every read was shown unable to block (see [`inline`]).
+    Inline,
+    /// On their own threads under the deadline, for the reason given.
+    Threads(String),
+}
+
 /// What one prompt gathered.
 #[derive(Debug, Clone)]
 pub struct Snapshot {
+    /// How the gathers ran.
+    pub how: How,
     /// The git segment's raw input, or why there is none.
     pub git: Slot<Result<git::Raw, git::Missing>>,
     /// The Kubernetes segment's raw input.
@@ -85,6 +99,10 @@ enum Msg {
 #[must_use]
 pub fn gather(env: &Arc<Env>, want: Want, timeout: Duration) -> Snapshot {
     let start = Instant::now();
+    let why_threads = match inline::check(env, want) {
+        Ok(()) => return gather_inline(env, want, start),
+        Err(why) => why,
+    };
     let (tx, rx) = mpsc::sync_channel(2);
     let mut pending = 0;
     if want.git {
@@ -111,6 +129,7 @@ pub fn gather(env: &Arc<Env>, want: Want, timeout: Duration) -> Snapshot {
     }
     drop(tx);
     let mut snapshot = Snapshot {
+        how: How::Threads(why_threads),
         git: if want.git { Slot::TimedOut } else { Slot::Off },
         kube: if want.kube { Slot::TimedOut } else { Slot::Off },
     };
@@ -125,6 +144,35 @@ pub fn gather(env: &Arc<Env>, want: Want, timeout: Duration) -> Snapshot {
         pending -= 1;
     }
     snapshot
+}
+
+/// Runs the gathers one after the other on this thread: only when [`inline::check`] showed
+/// that none of their reads can block, so the deadline cannot be missed by more than the
+/// gathers' own few microseconds.
+fn gather_inline(env: &Env, want: Want, start: Instant) -> Snapshot {
+    let git = if want.git {
+        let value = git::gather(env);
+        Slot::Done(Timed {
+            value,
+            micros: micros_since(start),
+        })
+    } else {
+        Slot::Off
+    };
+    let kube = if want.kube {
+        let value = kube::gather(env);
+        Slot::Done(Timed {
+            value,
+            micros: micros_since(start),
+        })
+    } else {
+        Slot::Off
+    };
+    Snapshot {
+        how: How::Inline,
+        git,
+        kube,
+    }
 }
 
 /// Starts one detached gather thread. Plain threads, not rayon's pool: starting the pool
