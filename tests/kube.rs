@@ -359,3 +359,18 @@ fn a_fifo_kubeconfig_is_refused_unopened() {
         .unwrap()
         .contains("not a regular file"));
 }
+
+#[test]
+fn kubeconfigs_too_big_to_parse_inline_keep_the_deadline_threads() {
+    let w = World::new();
+    let mut text = kubeconfig(Some("big"), &[("big", Some("n"))]);
+    text.push_str("preferences:\n  padding: \"");
+    text.push_str(&"x".repeat(5 << 20));
+    text.push_str("\"\n");
+    let f = w.write("big.yaml", &text);
+    let json = explain(&w, &kc(&[&f]));
+    assert_eq!(json["gathered"]["on"], "threads", "{}", json["gathered"]);
+    assert_eq!(json["kube"]["context"], "big");
+    let small = w.write("small.yaml", kubeconfig(Some("s"), &[]));
+    assert_eq!(explain(&w, &kc(&[&small]))["gathered"]["on"], "main-thread");
+}
