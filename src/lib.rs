@@ -3,6 +3,7 @@
 
 pub mod agent;
 pub mod cli;
+pub mod cli_fast;
 pub mod cmd;
 pub mod config;
 pub mod env;

@@ -6,7 +6,12 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
-    let cli = awesh::cli::Cli::parse();
+    // The prompt's plain forms skip clap (see cli_fast); anything else goes through it.
+    let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if let Some(args) = awesh::cli_fast::prompt_args(&argv) {
+        return awesh::cmd::prompt::run(&args);
+    }
+    let cli = awesh::cli::Cli::parse_from(argv);
     match awesh::cmd::run(cli) {
         Ok(code) => code,
         Err(err) => {
