@@ -45,7 +45,7 @@ pub enum Command {
 }
 
 /// Options of `awesh prompt`.
-#[derive(Debug, Args, Default)]
+#[derive(Debug, Clone, Args, Default)]
 pub struct PromptArgs {
     /// Escape the output for this shell's prompt.
     #[arg(long, value_enum, default_value_t = ShellArg::Plain)]

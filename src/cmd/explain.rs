@@ -58,7 +58,7 @@ struct ConfigReport {
 
 fn build(env: &Arc<Env>, timeout_flag: Option<u64>) -> Report {
     let (timeout, note) = segment::timeout(timeout_flag, env);
-    let loaded = config::load(env);
+    let loaded = config::load_within(env, timeout);
     let decision = config::show::decide(&loaded.config.show, env);
     let want = Want {
         kube: decision.wanted(),

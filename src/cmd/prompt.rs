@@ -23,8 +23,16 @@ pub fn run(args: &PromptArgs) -> ExitCode {
 /// Gathers and renders the prompt for `env` into `buf` (which is cleared first), reading the
 /// config file once.
 pub fn render_into(buf: &mut Buf, env: &Arc<Env>, args: &PromptArgs) {
-    let loaded = config::load(env);
-    render_with(buf, env, args, &loaded.config);
+    let (timeout, _) = segment::timeout(args.timeout_ms, env);
+    let start = std::time::Instant::now();
+    let loaded = config::load_within(env, timeout);
+    // One deadline for the whole prompt: the gathers get what the config read left of it.
+    let left = timeout.saturating_sub(start.elapsed());
+    let args = PromptArgs {
+        timeout_ms: Some(u64::try_from(left.as_millis()).unwrap_or(u64::MAX)),
+        ..args.clone()
+    };
+    render_with(buf, env, &args, &loaded.config);
 }
 
 /// Gathers and renders the prompt for `env` into `buf` (which is cleared first) in `config`.

@@ -130,6 +130,44 @@ pub fn load(env: &Env) -> Loaded {
     loaded
 }
 
+/// [`load`], bounded by `timeout` when a read could hang: on a machine with a network or FUSE
+/// filesystem mounted (see `segment::inline`), the file is read on a thread and, if that
+/// thread is not done in time, the prompt goes on with defaults (and `explain` says so). On
+/// a machine with only local filesystems the read cannot block (a FIFO is refused unopened)
+/// and runs right here.
+#[must_use]
+pub fn load_within(env: &std::sync::Arc<Env>, timeout: std::time::Duration) -> Loaded {
+    load_bounded(
+        env,
+        timeout,
+        crate::segment::inline::machine_is_local().is_ok(),
+    )
+}
+
+fn load_bounded(env: &std::sync::Arc<Env>, timeout: std::time::Duration, local: bool) -> Loaded {
+    if local {
+        return load(env);
+    }
+    let (tx, rx) = std::sync::mpsc::sync_channel(1);
+    let worker = std::sync::Arc::clone(env);
+    let spawned = std::thread::Builder::new().spawn(move || {
+        let _ = tx.send(load(&worker));
+    });
+    match spawned.ok().and_then(|_| rx.recv_timeout(timeout).ok()) {
+        Some(loaded) => loaded,
+        None => Loaded {
+            location: locate(env),
+            state: FileState::Unreadable(format!(
+                "not read within the {} ms deadline (on a network filesystem?); defaults used",
+                timeout.as_millis()
+            )),
+            text: String::new(),
+            config: Config::default(),
+            problems: Vec::new(),
+        },
+    }
+}
+
 /// Reads and parses the config file at `path`.
 #[must_use]
 pub fn load_path(path: &Path) -> Loaded {
@@ -243,6 +281,19 @@ pub fn line_col(text: &str, at: usize) -> (usize, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_bounded_load_on_a_thread_reads_the_same_config() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        std::fs::write(&path, "[format]\nseparator = \"|\"\n").unwrap();
+        let env = std::sync::Arc::new(Env::new(dir.path(), [("AWESH_CONFIG", path.as_os_str())]));
+        let direct = load(&env);
+        let threaded = load_bounded(&env, std::time::Duration::from_secs(10), false);
+        assert_eq!(threaded.state, FileState::Read);
+        assert_eq!(threaded.text, direct.text);
+        assert_eq!(threaded.problems.len(), direct.problems.len());
+    }
 
     #[test]
     fn the_file_is_found_where_the_variables_say() {

@@ -2,44 +2,108 @@
 //! read that never returns (a FIFO where git or awesh expects a file, a hung network mount)
 //! must not hang the prompt. On this project's machine, starting them and waiting for them
 //! costs a quarter of a millisecond, twenty times the gathers themselves. So before gathering,
-//! a few `lstat`/`statfs` calls check that no read can block: every path involved is on a local
-//! filesystem, and nothing that git discovery or awesh will open is anything but a regular
-//! file. Only then do the gathers run inline; in every other case (a network or FUSE
-//! filesystem, a FIFO, a `.git` file pointing elsewhere, discovery across filesystems,
-//! kubeconfigs so big that a cache miss could outlast the deadline, a platform without
-//! `statfs` types) they run on their threads under the deadline.
+//! awesh checks that no read can block: the machine has only local filesystems mounted (read
+//! from `/proc/self/mounts`, which touches no other filesystem, so a hung mount cannot hang
+//! the check itself), and nothing that git discovery or awesh will open is anything but a
+//! regular file. Only then do the gathers run inline; in every other case (any network, FUSE
+//! or automounted filesystem, a FIFO, a `.git` file pointing elsewhere, discovery across
+//! filesystems, kubeconfigs so big that a cache miss could outlast the deadline, a platform
+//! without `/proc`) they run on their threads under the deadline.
 
 use std::path::Path;
+use std::sync::OnceLock;
 
 use crate::env::Env;
 use crate::segment::{kube, Want};
 
-/// Filesystems whose reads of regular files cannot wait on another machine or process:
-/// ext2/3/4, xfs, btrfs, tmpfs, overlayfs, f2fs, zfs, bcachefs, ramfs, jfs, reiserfs, vfat,
-/// exfat, squashfs.
-#[cfg(target_os = "linux")]
-const LOCAL_FILESYSTEMS: &[u64] = &[
-    0xEF53,
-    0x5846_5342,
-    0x9123_683E,
-    0x0102_1994,
-    0x794C_7630,
-    0xF2F5_2010,
-    0x2FC1_2FC1,
-    0xCA45_1A4E,
-    0x8584_58F6,
-    0x3153_464A,
-    0x5265_4973,
-    0x4D44,
-    0x2011_BAB0,
-    0x7371_7368,
+/// Filesystem types whose reads cannot wait on another machine or process: disks, memory,
+/// and the kernel's own pseudo-filesystems. Anything else mounted (nfs, cifs, 9p, fuse.*,
+/// autofs, ceph...) sends every prompt to the threads.
+const LOCAL_TYPES: &[&str] = &[
+    "ext2",
+    "ext3",
+    "ext4",
+    "xfs",
+    "btrfs",
+    "f2fs",
+    "zfs",
+    "bcachefs",
+    "jfs",
+    "reiserfs",
+    "vfat",
+    "msdos",
+    "exfat",
+    "ntfs3",
+    "squashfs",
+    "iso9660",
+    "udf",
+    "tmpfs",
+    "ramfs",
+    "overlay",
+    "rootfs",
+    "proc",
+    "sysfs",
+    "devtmpfs",
+    "devpts",
+    "cgroup",
+    "cgroup2",
+    "mqueue",
+    "hugetlbfs",
+    "debugfs",
+    "tracefs",
+    "securityfs",
+    "pstore",
+    "bpf",
+    "configfs",
+    "fusectl",
+    "binfmt_misc",
+    "efivarfs",
+    "nsfs",
+    "selinuxfs",
 ];
+
+/// Whether every filesystem mounted here is local (see [`LOCAL_TYPES`]); read once a process.
+///
+/// # Errors
+/// The first filesystem that is not, or why the mount table cannot be read.
+pub fn machine_is_local() -> Result<(), String> {
+    static LOCAL: OnceLock<Result<(), String>> = OnceLock::new();
+    LOCAL
+        .get_or_init(|| match std::fs::read_to_string("/proc/self/mounts") {
+            Ok(table) => mounts_are_local(&table),
+            Err(e) => Err(format!("cannot read /proc/self/mounts: {e}")),
+        })
+        .clone()
+}
+
+/// The check of [`machine_is_local`] on a mount table's text (`dev mountpoint type ...`).
+///
+/// # Errors
+/// The first mount whose type is not known to be local.
+pub fn mounts_are_local(table: &str) -> Result<(), String> {
+    for line in table.lines() {
+        let mut fields = line.split(' ');
+        let (_, point, kind) = (fields.next(), fields.next(), fields.next());
+        match kind {
+            Some(kind) if LOCAL_TYPES.contains(&kind) => {}
+            Some(kind) => {
+                return Err(format!(
+                    "{} is a {kind} mount, not known to be local",
+                    point.unwrap_or("?")
+                ));
+            }
+            None => {}
+        }
+    }
+    Ok(())
+}
 
 /// Whether the gathers for `env` may run inline; `Err` says why not.
 ///
 /// # Errors
 /// The first reason a read could block.
 pub fn check(env: &Env, want: Want) -> Result<(), String> {
+    machine_is_local()?;
     let cwd = env.cwd().ok_or("the working directory cannot be read")?;
     if want.git {
         check_git(env, cwd)?;
@@ -50,10 +114,7 @@ pub fn check(env: &Env, want: Want) -> Result<(), String> {
             let path = env.absolute(&path);
             match std::fs::metadata(&path) {
                 // kube::read refuses anything but a regular file without opening it.
-                Ok(meta) => {
-                    local(&path)?;
-                    total = total.saturating_add(meta.len());
-                }
+                Ok(meta) => total = total.saturating_add(meta.len()),
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
                 Err(e) => return Err(format!("cannot stat {}: {e}", path.display())),
             }
@@ -64,9 +125,6 @@ pub fn check(env: &Env, want: Want) -> Result<(), String> {
             return Err(format!(
                 "the kubeconfig files hold {total} bytes; a parse could outlast the deadline"
             ));
-        }
-        if let Some(dir) = env.cache_dir() {
-            local(nearest_existing(&dir))?;
         }
     }
     Ok(())
@@ -85,11 +143,8 @@ fn check_git(env: &Env, cwd: &Path) -> Result<(), String> {
         return Err("GIT_DISCOVERY_ACROSS_FILESYSTEM is set".into());
     }
     if let Some(dir) = env.non_empty("GIT_DIR") {
-        let dir = env.absolute(Path::new(dir));
-        local(nearest_existing(&dir))?;
-        return plain_git_dir(&dir);
+        return plain_git_dir(&env.absolute(Path::new(dir)));
     }
-    local(cwd)?;
     // Discovery stays on the working directory's filesystem (GIT_DISCOVERY_ACROSS_FILESYSTEM
     // is unset), and probes each ancestor: `D/.git` (a folder, or a file naming one) and `D`
     // itself as a bare repository. Walked to the root, whatever discovery will find first.
@@ -141,35 +196,27 @@ fn plain_git_dir(dir: &Path) -> Result<(), String> {
     Ok(())
 }
 
-/// The path itself, or its nearest ancestor that exists (the cache folder may not yet).
-fn nearest_existing(path: &Path) -> &Path {
-    path.ancestors()
-        .find(|p| p.exists())
-        .unwrap_or(Path::new("/"))
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// `path` is on a filesystem whose reads cannot wait on the network.
-#[cfg(target_os = "linux")]
-fn local(path: &Path) -> Result<(), String> {
-    let stat =
-        rustix::fs::statfs(path).map_err(|e| format!("cannot statfs {}: {e}", path.display()))?;
-    #[allow(clippy::unnecessary_cast)] // the field's type differs between targets
-    let kind = stat.f_type as u64;
-    if LOCAL_FILESYSTEMS.contains(&kind) {
-        Ok(())
-    } else {
-        Err(format!(
-            "{} is on a filesystem of type {kind:#x}, not known to be local",
-            path.display()
-        ))
+    #[test]
+    fn only_local_mount_tables_allow_inline_gathers() {
+        let local = "proc /proc proc rw 0 0\n/dev/vda / ext4 rw 0 0\ntmpfs /tmp tmpfs rw 0 0\n\
+                     overlay /var/lib/x overlay rw 0 0\ncgroup2 /sys/fs/cgroup cgroup2 rw 0 0\n";
+        assert_eq!(mounts_are_local(local), Ok(()));
+        for (mount, kind) in [
+            ("srv:/home /home nfs4 rw 0 0", "nfs4"),
+            ("//srv/s /mnt/s cifs rw 0 0", "cifs"),
+            (
+                "portal /run/user/1000/doc fuse.portal rw 0 0",
+                "fuse.portal",
+            ),
+            ("systemd-1 /mnt/auto autofs rw 0 0", "autofs"),
+            ("C: /mnt/c 9p rw 0 0", "9p"),
+        ] {
+            let why = mounts_are_local(&format!("{local}{mount}\n")).unwrap_err();
+            assert!(why.contains(kind), "{why}");
+        }
     }
-}
-
-/// Elsewhere, no filesystem is known to be local: always the threads.
-#[cfg(not(target_os = "linux"))]
-fn local(path: &Path) -> Result<(), String> {
-    Err(format!(
-        "{}: filesystem types are only known on Linux",
-        path.display()
-    ))
 }
