@@ -574,3 +574,29 @@ fn gathers_run_inline_only_when_no_read_can_block() {
     assert_eq!(fifo.0, "threads");
     assert!(fifo.1.contains("HEAD is not a regular file"), "{fifo:?}");
 }
+
+#[test]
+fn a_fifo_ref_never_hangs_explain() {
+    let w = World::new();
+    let repo = w.repo("r", "main");
+    let head_ref = repo.join(".git/refs/heads/main");
+    std::fs::remove_file(&head_ref).unwrap();
+    assert!(Command::new("mkfifo")
+        .arg(&head_ref)
+        .status()
+        .unwrap()
+        .success());
+    let mut cmd = w.awesh();
+    cmd.args(["explain", "--json"]).current_dir(&repo);
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(cmd.output());
+    });
+    let out = rx
+        .recv_timeout(std::time::Duration::from_secs(20))
+        .expect("explain hung on a FIFO ref")
+        .unwrap();
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["git"]["branch"], "main");
+    assert_eq!(json["git"]["head"], Value::Null);
+}

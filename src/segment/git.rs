@@ -417,8 +417,19 @@ pub fn resolve_head(raw: &Raw) -> Option<String> {
         )
     };
     let mut name = target;
+    // gix opens the loose ref and packed-refs: anything there but a regular file (a FIFO)
+    // would block `explain` for ever, so such a ref is left unresolved.
+    let openable = |p: PathBuf| std::fs::metadata(p).map_or(true, |m| m.is_file());
     // Follow symbolic refs a few levels, as git does (it stops at five).
     for _ in 0..5 {
+        let files = [
+            raw.git_dir.join(&name),
+            raw.common_dir.join(&name),
+            raw.common_dir.join("packed-refs"),
+        ];
+        if !files.into_iter().all(openable) {
+            return None;
+        }
         let reference = store.try_find(name.as_str()).ok()??;
         match reference.target {
             gix::refs::Target::Object(id) => return Some(id.to_string()),
