@@ -45,6 +45,9 @@ def make_world(root):
     env = world_env(root)
     for args in (["init", "-q", "-b", "main"], ["commit", "-q", "--allow-empty", "-m", "x"]):
         subprocess.run(["git", *args], cwd=repo, env=env, check=True)
+    # Let the kubeconfig age past the kube cache's racy window (2 s): a file changed just now
+    # is parsed again on every prompt, which is a cache miss, not what a user's prompt costs.
+    time.sleep(2.2)
     return repo
 
 
