@@ -6,9 +6,9 @@
 //! from `/proc/self/mounts`, which touches no other filesystem, so a hung mount cannot hang
 //! the check itself), and nothing that git discovery or awesh will open is anything but a
 //! regular file. Only then do the gathers run inline; in every other case (any network, FUSE
-//! or automounted filesystem, a FIFO, a `.git` file pointing elsewhere, discovery across
-//! filesystems, kubeconfigs so big that a cache miss could outlast the deadline, a platform
-//! without `/proc`) they run on their threads under the deadline.
+//! or automounted filesystem, a FIFO, a `.git` file pointing elsewhere, kubeconfigs so big
+//! that a cache miss could outlast the deadline, a platform without `/proc`) they run on
+//! their threads under the deadline.
 
 use std::path::Path;
 use std::sync::OnceLock;
@@ -136,18 +136,12 @@ pub fn check(env: &Env, want: Want) -> Result<(), String> {
 pub const INLINE_KUBECONFIG_BYTES: u64 = 4 << 20;
 
 fn check_git(env: &Env, cwd: &Path) -> Result<(), String> {
-    if env
-        .var("GIT_DISCOVERY_ACROSS_FILESYSTEM")
-        .is_some_and(|v| !v.is_empty())
-    {
-        return Err("GIT_DISCOVERY_ACROSS_FILESYSTEM is set".into());
-    }
     if let Some(dir) = env.non_empty("GIT_DIR") {
         return plain_git_dir(&env.absolute(Path::new(dir)));
     }
-    // Discovery stays on the working directory's filesystem (GIT_DISCOVERY_ACROSS_FILESYSTEM
-    // is unset), and probes each ancestor: `D/.git` (a folder, or a file naming one) and `D`
-    // itself as a bare repository. Walked to the root, whatever discovery will find first.
+    // Discovery probes each ancestor: `D/.git` (a folder, or a file naming one) and `D` itself
+    // as a bare repository. Walked to the root, whatever discovery will find first (every
+    // filesystem on the way is local: `machine_is_local` said so).
     for dir in cwd.ancestors() {
         let dot_git = dir.join(".git");
         match std::fs::symlink_metadata(&dot_git) {
