@@ -136,13 +136,22 @@ fn benches(c: &mut Criterion) {
     hit.finish();
 
     c.bench_function("render/default_format", |b| {
+        // What `awesh prompt` runs with no config file: the rules' view, then the template.
         let env = fx.env(&repo, "small.yaml");
         let g = git::compute(&git::gather(&env).unwrap());
         let k = kube::compute(&kube::gather(&env));
+        let config = awesh::config::Config::default();
         let mut buf = Buf::new();
         b.iter(|| {
             buf.clear();
-            render::prompt(&mut buf, Shell::Bash, g.as_ref(), k.as_ref());
+            let view = k.as_ref().map(|k| awesh::config::rules::view(&config, k));
+            render::format::prompt_with(
+                &mut buf,
+                Shell::Bash,
+                &config.format,
+                g.as_ref(),
+                view.as_ref(),
+            );
             black_box(&buf);
         });
     });

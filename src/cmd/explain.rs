@@ -284,7 +284,6 @@ fn git_reason(r: &Report) -> Option<String> {
         Slot::TimedOut => Some(format!("not finished within {} ms", r.timeout_ms)),
         Slot::Done(t) => match &t.value {
             Err(missing) => Some(missing.to_string()),
-            Ok(raw) if r.git_info.is_none() => raw.head.as_ref().err().cloned(),
             Ok(raw) => raw.head.as_ref().err().cloned(),
         },
     }

@@ -8,7 +8,6 @@ pub mod parse;
 pub mod rules;
 pub mod show;
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use crate::env::Env;
@@ -196,30 +195,10 @@ pub fn load_path(path: &Path) -> Loaded {
 }
 
 fn read(path: &Path) -> Result<Option<String>, String> {
-    // The config is read on the prompt's main thread, outside the gather deadline: opening a
-    // FIFO (or a device) would block it, so anything but a regular file is refused unopened.
-    match std::fs::metadata(path) {
-        Ok(meta) if !meta.is_file() => {
-            return Err(format!("{} is not a regular file", path.display()));
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        _ => {}
-    }
-    let file = match std::fs::File::open(path) {
-        Ok(f) => f,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
+    // Read on the prompt's main thread, outside the gather deadline: never a FIFO (`files`).
+    let Some(bytes) = crate::files::read_regular(path, MAX_FILE_BYTES)? else {
+        return Ok(None);
     };
-    let mut bytes = Vec::new();
-    file.take(MAX_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(format!(
-            "{} is over the {MAX_FILE_BYTES} byte limit",
-            path.display()
-        ));
-    }
     String::from_utf8(bytes).map(Some).map_err(|e| {
         format!(
             "{} is not UTF-8 (byte {})",

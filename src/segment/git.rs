@@ -302,7 +302,8 @@ fn read_head(git_dir: &Path) -> Result<Head, String> {
     if !meta.is_file() {
         return Err(format!("{} is not a regular file", path.display()));
     }
-    let line = read_first_line(&path).ok_or_else(|| format!("cannot read {}", path.display()))?;
+    let line =
+        first_line_of_regular(&path).ok_or_else(|| format!("cannot read {}", path.display()))?;
     parse_head(line.as_bytes()).ok_or_else(|| {
         format!(
             "{} holds neither a ref nor a commit id: {:?}",
@@ -372,10 +373,14 @@ fn read_op(g: &Path) -> RawOp {
 /// The first line of a small regular file (like `__git_eread`), without its line ending.
 /// Refuses anything that is not a regular file, so a FIFO never blocks the prompt.
 fn read_first_line(path: &Path) -> Option<Name> {
-    let meta = std::fs::metadata(path).ok()?;
-    if !meta.is_file() {
+    if !std::fs::metadata(path).ok()?.is_file() {
         return None;
     }
+    first_line_of_regular(path)
+}
+
+/// [`read_first_line`] for a path already known to be a regular file.
+fn first_line_of_regular(path: &Path) -> Option<Name> {
     let mut buf = [0u8; 512];
     let mut file = std::fs::File::open(path).ok()?;
     let mut len = 0;

@@ -257,28 +257,13 @@ fn read_consistent(path: &Path, before: Option<Stamp>, now: i128) -> SourceOutco
 /// Reads and parses one file.
 #[must_use]
 pub fn read(path: &Path) -> SourceOutcome {
-    let meta = match std::fs::metadata(path) {
-        Ok(meta) => meta,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return SourceOutcome::Missing,
-        Err(e) => return SourceOutcome::Failed(format!("cannot read {}: {e}", path.display())),
-    };
-    if !meta.is_file() {
-        return SourceOutcome::Failed(format!("{} is not a regular file", path.display()));
-    }
-    if meta.len() > MAX_FILE_BYTES {
-        return SourceOutcome::Failed(format!(
-            "{} is {} bytes, over the {} byte limit",
-            path.display(),
-            meta.len(),
-            MAX_FILE_BYTES
-        ));
-    }
-    match std::fs::read(path) {
-        Ok(bytes) => match parse(&bytes) {
+    match crate::files::read_regular(path, MAX_FILE_BYTES) {
+        Ok(None) => SourceOutcome::Missing,
+        Ok(Some(bytes)) => match parse(&bytes) {
             Ok(parsed) => SourceOutcome::Parsed(parsed),
             Err(why) => SourceOutcome::Failed(format!("{}: {why}", path.display())),
         },
-        Err(e) => SourceOutcome::Failed(format!("cannot read {}: {e}", path.display())),
+        Err(why) => SourceOutcome::Failed(why),
     }
 }
 

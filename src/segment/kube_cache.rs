@@ -10,6 +10,7 @@
 //! foreign files can never produce a wrong answer: a bad entry is just a miss. Only the names
 //! shown are stored, never credentials.
 
+use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::{DirBuilderExt, MetadataExt};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -98,16 +99,12 @@ pub fn entry_path(cache_dir: &Path, paths: &[PathBuf]) -> PathBuf {
 /// # Errors
 /// Why the entry cannot be used.
 pub fn load(path: &Path) -> Result<Entry, String> {
-    if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
-        return Err(format!("{} is not a regular file; ignored", path.display()));
-    }
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err("no entry yet".into()),
-        Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
-    };
+    let bytes = crate::files::read_regular(path, MAX_ENTRY_BYTES)?.ok_or("no entry yet")?;
     decode(&bytes).ok_or_else(|| format!("{} is corrupt or foreign; ignored", path.display()))
 }
+
+/// No entry is anywhere near this big; a bigger file is not one of ours.
+const MAX_ENTRY_BYTES: u64 = 1 << 20;
 
 /// Writes an entry atomically (temp file + rename). Failures are returned, never fatal.
 ///
@@ -193,7 +190,7 @@ fn decode(bytes: &[u8]) -> Option<Entry> {
     let n = r.u32()?;
     let mut key = Vec::with_capacity(n.min(1024));
     for _ in 0..n {
-        let path = PathBuf::from(std::ffi::OsStr::from_bytes_checked(r.bytes()?)?);
+        let path = PathBuf::from(std::ffi::OsStr::from_bytes(r.bytes()?));
         let stamp = match r.u8()? {
             0 => None,
             _ => Some(Stamp {
@@ -229,18 +226,6 @@ fn decode(bytes: &[u8]) -> Option<Entry> {
         trusted,
         value,
     })
-}
-
-/// `OsStr::from_encoded_bytes_unchecked` is unsafe; on Unix any bytes are a valid path, so go
-/// through `OsStrExt`.
-trait FromBytesChecked {
-    fn from_bytes_checked(b: &[u8]) -> Option<&std::ffi::OsStr>;
-}
-impl FromBytesChecked for std::ffi::OsStr {
-    fn from_bytes_checked(b: &[u8]) -> Option<&std::ffi::OsStr> {
-        use std::os::unix::ffi::OsStrExt;
-        Some(std::ffi::OsStr::from_bytes(b))
-    }
 }
 
 fn put_u32(out: &mut Vec<u8>, v: usize) {

@@ -63,15 +63,10 @@ fn lookup(dir: &Path, name: &[u8]) -> Result<Option<Value>, String> {
     Ok(None)
 }
 
-/// Reads a whole file, refusing anything but a regular file without opening it (a FIFO would
-/// block the read for ever).
+/// A table or the table list, read whole (never a FIFO; see `files`); missing is an error.
 fn read_regular(path: &Path) -> Result<Vec<u8>, String> {
-    let meta =
-        std::fs::metadata(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    if !meta.is_file() {
-        return Err(format!("{} is not a regular file", path.display()));
-    }
-    std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+    crate::files::read_regular(path, u64::MAX)?
+        .ok_or_else(|| format!("cannot read {}: no such file", path.display()))
 }
 
 /// Scans the ref blocks of one table for `name`. Returns `None` when absent or malformed.
