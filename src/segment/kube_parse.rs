@@ -156,10 +156,13 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed, String> {
         },
     };
     let doc = doc.unwrap_or_default();
-    let mut contexts: Vec<(Name, Option<Name>)> = Vec::new();
-    for c in doc.contexts.unwrap_or_default() {
+    let listed = doc.contexts.unwrap_or_default();
+    let mut contexts: Vec<(Name, Option<Name>)> = Vec::with_capacity(listed.len());
+    // A set, not a scan of `contexts`: that was quadratic, and 20,000 contexts took 0.2 s.
+    let mut seen = std::collections::HashSet::with_capacity(listed.len());
+    for c in listed {
         let name = Name::from(c.name.0.unwrap_or_default().as_str());
-        if contexts.iter().any(|(n, _)| *n == name) {
+        if !seen.insert(name.clone()) {
             return Err(format!(
                 "context name {:?} is defined twice (kubectl refuses this file)",
                 name.to_string()
