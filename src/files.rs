@@ -2,8 +2,25 @@
 //! device) for reading waits for a writer that may never come, and a prompt must not: every
 //! whole-file read of awesh's own (kubeconfigs, the cache, the config, reftables) goes through
 //! here, which refuses anything but a regular file before opening it, and anything too big.
+//! Files are opened non-blocking besides, so a FIFO swapped in between the check and the
+//! open still cannot block.
 
+use std::fs::File;
+use std::io::Read;
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
+
+/// Opens `path` for reading without waiting: opening a FIFO returns at once instead of
+/// waiting for a writer (reads from regular files are unaffected).
+///
+/// # Errors
+/// As [`std::fs::File::open`].
+pub fn open(path: &Path) -> std::io::Result<File> {
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+}
 
 /// Reads `path` whole. `Ok(None)` when it does not exist; `Err` (with a message naming the
 /// file) when it is not a regular file, is over `limit` bytes, or cannot be read.
@@ -26,7 +43,16 @@ pub fn read_regular(path: &Path, limit: u64) -> Result<Option<Vec<u8>>, String> 
             meta.len()
         ));
     }
-    std::fs::read(path)
+    let read = |mut file: File| {
+        // Sized from the `stat` above: one read for the bytes, one to see the end.
+        let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0) + 1);
+        file.by_ref()
+            .take(limit)
+            .read_to_end(&mut bytes)
+            .map(|_| bytes)
+    };
+    open(path)
+        .and_then(read)
         .map(Some)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))
 }

@@ -360,3 +360,64 @@ fn concurrent_prompts_during_context_switches_show_only_valid_values() {
     }
     assert_eq!(outputs.len(), 16 * 25);
 }
+
+/// A flow-style kubeconfig of `contexts` entries: kubectl reads it, awesh cannot cut it to
+/// its needed sections, so a cache miss parses it whole.
+fn flow_kubeconfig(contexts: usize) -> String {
+    let list: Vec<String> = (0..contexts)
+        .map(|i| format!("{{name: c{i}, context: {{cluster: k{i}, user: u{i}, namespace: n{i}}}}}"))
+        .collect();
+    format!(
+        "{{apiVersion: v1, current-context: c7, contexts: [{}]}}\n",
+        list.join(", ")
+    )
+}
+
+/// On a machine with only local filesystems the prompt gathers on its main thread, except a
+/// cache miss on a kubeconfig too big to parse surely within the deadline: that parse gets a
+/// thread and the deadline, so the rest of the prompt still prints on time.
+#[test]
+fn a_big_parse_on_a_cache_miss_keeps_the_deadline() {
+    if awesh::segment::inline::machine_is_local().is_err() {
+        eprintln!("*** a network or FUSE filesystem is mounted: every gather has its threads ***");
+        return;
+    }
+    let w = World::new();
+    let file = w.write("big", flow_kubeconfig(130_000)); // ~9 MB: seconds in a debug build
+    let gathered = |env: &[(&str, String)], timeout: &str| {
+        let mut cmd = w.awesh();
+        cmd.args(["explain", "--json", "--timeout-ms", timeout])
+            .envs(env.iter().map(|(k, v)| (k, v)));
+        let json: Value = serde_json::from_str(&common::stdout(cmd)).unwrap();
+        (json["gathered"].clone(), json["kube"].clone())
+    };
+    let start = std::time::Instant::now();
+    let mut cmd = w.awesh();
+    cmd.args(["prompt", "--timeout-ms", "100"])
+        .env("KUBECONFIG", &file);
+    assert_eq!(common::stdout(cmd), "");
+    assert!(
+        start.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        start.elapsed()
+    );
+    let (how, kube) = gathered(&[kc(&[&file])], "100");
+    assert_eq!(how["on"], "threads", "{how}");
+    assert!(how["why"].as_str().unwrap().contains("cache miss"), "{how}");
+    assert_eq!(kube, Value::Null);
+    // Given the time, the same parse answers, and the next prompt is a cache hit, inline.
+    let (_, kube) = gathered(&[kc(&[&file])], "60000");
+    assert_eq!(kube["context"], "c7");
+    std::thread::sleep(SETTLE);
+    // (The entry made above may predate the racy window's end: one more parse makes a trusted one.)
+    gathered(&[kc(&[&file])], "60000");
+    let (how, kube) = gathered(&[kc(&[&file])], "60000");
+    assert_eq!(how["on"], "main-thread", "{how}");
+    assert_eq!(kube["namespace"], "n7");
+    assert_eq!(cache_status(&w, &[kc(&[&file])]), "hit");
+    // A small file of the same layout is parsed inline even on a miss.
+    let small = w.write("small", flow_kubeconfig(100));
+    let (how, kube) = gathered(&[kc(&[&small])], "5000");
+    assert_eq!(how["on"], "main-thread", "{how}");
+    assert_eq!(kube["context"], "c7");
+}

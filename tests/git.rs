@@ -499,11 +499,8 @@ fn fifo_head_never_hangs_the_prompt() {
     let reason = json["segments"]["git"]["reason"]
         .as_str()
         .unwrap_or_default();
-    // gix's discovery reads HEAD to recognise a repository, so the FIFO costs the deadline.
-    assert!(
-        reason.contains("regular") || reason.contains("not finished"),
-        "{reason}"
-    );
+    // Discovery never opens it: the reason is given at once, not at the deadline.
+    assert!(reason.contains("not a regular file"), "{reason}");
 }
 
 #[test]
@@ -511,17 +508,133 @@ fn garbage_head_is_explained() {
     let w = World::new();
     let repo = w.repo("r", "main");
     std::fs::write(repo.join(".git/HEAD"), "this is not a ref\n").unwrap();
-    let shown = prompt(&w, &repo, &[]);
-    assert!(!shown.contains("this is"), "{shown}");
-    let json = explain(&w, &repo, &[]);
-    assert!(
-        json["git"].is_object(),
-        "inside a repository, git is an object: {json}"
-    );
-    assert_eq!(json["git"]["branch"], Value::Null);
-    assert_eq!(json["git"]["head"], Value::Null);
+    // git does not take a folder whose HEAD is not a ref for a repository, and looks further up.
+    let ceiling = [("GIT_CEILING_DIRECTORIES", w.root().to_str().unwrap())];
+    let mut git = w.command("git");
+    git.args(["rev-parse", "--git-dir"])
+        .current_dir(&repo)
+        .envs(ceiling);
+    assert!(!git.output().unwrap().status.success());
+    let shown = prompt(&w, &repo, &ceiling);
+    assert_eq!(shown, "");
+    let json = explain(&w, &repo, &ceiling);
+    assert_eq!(json["git"], Value::Null);
     let reason = json["segments"]["git"]["reason"].as_str().unwrap();
+    assert!(reason.contains("not a git repository"), "{reason}");
     assert!(reason.contains("neither a ref nor a commit id"), "{reason}");
+    assert!(reason.contains("this is not a ref"), "{reason}");
+}
+
+/// Folders that look like repositories but are not, and `.git` files of every kind: awesh
+/// finds the git directory `git rev-parse --absolute-git-dir` finds, or, like git, none.
+#[test]
+fn discovery_matches_git_rev_parse() {
+    let w = World::new();
+    let outer = w.repo("outer", "outer-branch");
+    let inner = |name: &str| {
+        let dir = outer.join(name);
+        std::fs::create_dir_all(dir.join(".git")).unwrap();
+        dir
+    };
+    let put = |path: PathBuf, text: &str| {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    let mkdirs = |dir: &Path, subs: &[&str]| {
+        for sub in subs {
+            std::fs::create_dir_all(dir.join(sub)).unwrap();
+        }
+    };
+    let mut cases: Vec<(&str, PathBuf)> = Vec::new();
+
+    // A .git folder without objects, without refs, or with a HEAD git refuses: git passes
+    // over it to the outer repository.
+    let d = inner("no-objects");
+    put(d.join(".git/HEAD"), "ref: refs/heads/x\n");
+    mkdirs(&d.join(".git"), &["refs"]);
+    cases.push(("no objects folder", d));
+    let d = inner("no-refs");
+    put(d.join(".git/HEAD"), "ref: refs/heads/x\n");
+    mkdirs(&d.join(".git"), &["objects"]);
+    cases.push(("no refs folder", d));
+    for (name, head) in [
+        ("head-not-under-refs", "ref: heads/x\n"),
+        ("head-short-id", "0123456789abcdef\n"),
+        ("head-empty", ""),
+        ("head-tab", "ref:\trefs/heads/tabbed\n"),
+        ("head-no-space", "ref:refs/heads/nospace\n"),
+        ("head-crlf", "ref: refs/heads/crlf\r\n"),
+        ("head-id", "0123456789abcdef0123456789abcdef01234567\n"),
+    ] {
+        let d = inner(name);
+        put(d.join(".git/HEAD"), head);
+        mkdirs(&d.join(".git"), &["objects", "refs"]);
+        cases.push((name, d));
+    }
+    let d = inner("head-link-outside-refs");
+    mkdirs(&d.join(".git"), &["objects", "refs"]);
+    std::os::unix::fs::symlink("heads/x", d.join(".git/HEAD")).unwrap();
+    cases.push(("HEAD links outside refs/", d));
+    let d = inner("head-is-a-folder");
+    mkdirs(&d.join(".git"), &["objects", "refs", "HEAD"]);
+    cases.push(("HEAD is a folder", d));
+
+    // .git files: a good one (relative and absolute), and the broken kinds, which stop git
+    // with an error instead of passing over them.
+    w.git("outer", &["init", "-q", "--bare", "../elsewhere.git"]);
+    let gitfile = |name: &str, text: String| {
+        let dir = outer.join(name);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join(".git"), text).unwrap();
+        dir
+    };
+    let rel = gitfile("gitfile-relative", "gitdir: ../../elsewhere.git\n".into());
+    cases.push(("relative gitdir", rel));
+    let abs = w.path("elsewhere.git").to_str().unwrap().to_string();
+    cases.push((
+        "absolute gitdir",
+        gitfile("gitfile-absolute", format!("gitdir: {abs}\r\n")),
+    ));
+    cases.push((
+        "gitfile format",
+        gitfile("gitfile-bad", "not a gitfile\n".into()),
+    ));
+    cases.push((
+        "gitfile no path",
+        gitfile("gitfile-empty", "gitdir: \n".into()),
+    ));
+    cases.push((
+        "gitfile not a repo",
+        gitfile("gitfile-nowhere", "gitdir: /nonexistent\n".into()),
+    ));
+
+    // A bare repository as the working directory and above it; the inside of .git.
+    let bare = w.path("elsewhere.git");
+    cases.push(("bare", bare.clone()));
+    cases.push(("inside bare/refs", bare.join("refs/heads")));
+    cases.push(("inside .git/objects", outer.join(".git/objects")));
+    cases.push(("plain subfolder", outer.join("no-refs")));
+
+    let ceiling = [("GIT_CEILING_DIRECTORIES", w.root().to_str().unwrap())];
+    for (what, dir) in cases {
+        let mut git = w.command("git");
+        git.args(["rev-parse", "--absolute-git-dir"])
+            .current_dir(&dir)
+            .envs(ceiling);
+        let out = git.output().unwrap();
+        let want = out
+            .status
+            .success()
+            .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string());
+        let json = explain(&w, &dir, &ceiling);
+        let got = json["git"]["git_dir"].as_str().map(|p| {
+            std::fs::canonicalize(p)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned()
+        });
+        assert_eq!(got, want, "{what}: {}", json["segments"]["git"]);
+    }
 }
 
 #[test]
@@ -565,20 +678,21 @@ fn gathers_run_inline_only_when_no_read_can_block() {
         on(&repo, &[("GIT_DISCOVERY_ACROSS_FILESYSTEM", "1")]).0,
         "main-thread"
     );
-    // A linked worktree's `.git` file, a FIFO HEAD: the threads and their deadline.
+    // A linked worktree's `.git` file, a FIFO HEAD: still inline, for discovery opens only
+    // regular files, and the FIFO is explained instead of waited on.
     w.git("r", &["worktree", "add", "-q", "-b", "wt", "../wt"]);
-    let linked = on(&w.path("wt"), &[]);
-    assert_eq!(linked.0, "threads");
-    assert!(linked.1.contains("gitdir file"), "{linked:?}");
+    assert_eq!(on(&w.path("wt"), &[]).0, "main-thread");
     std::fs::remove_file(repo.join(".git/HEAD")).unwrap();
     assert!(Command::new("mkfifo")
         .arg(repo.join(".git/HEAD"))
         .status()
         .unwrap()
         .success());
-    let fifo = on(&repo, &[("AWESH_TIMEOUT_MS", "300")]);
-    assert_eq!(fifo.0, "threads");
-    assert!(fifo.1.contains("HEAD is not a regular file"), "{fifo:?}");
+    assert_eq!(on(&repo, &[]).0, "main-thread");
+    let json = explain(&w, &repo, &[]);
+    assert_eq!(json["git"], Value::Null);
+    let reason = json["segments"]["git"]["reason"].as_str().unwrap();
+    assert!(reason.contains("HEAD is a FIFO"), "{reason}");
 }
 
 #[test]

@@ -470,7 +470,7 @@ fn to_text(r: &Report) -> String {
         ),
         segment::How::Threads(why) => writeln!(
             s,
-            "gather on two threads under the {} ms deadline: {why}",
+            "gather on threads under the {} ms deadline: {why}",
             r.timeout_ms
         ),
     };

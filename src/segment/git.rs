@@ -156,9 +156,11 @@ impl std::fmt::Display for Missing {
 /// # Errors
 /// [`Missing`] when there is no repository, or HEAD cannot be read.
 pub fn gather(env: &Env) -> Result<Raw, Missing> {
-    let git_dir = discover::git_dir(env)?;
-    let common_dir = common_dir(&git_dir);
-    let mut head = read_head(&git_dir);
+    let discover::Found {
+        git_dir,
+        common_dir,
+        mut head,
+    } = discover::find(env)?;
     let mut reftable = false;
     // A reftable repository keeps a placeholder HEAD for older gits; the real one is in the table.
     if matches!(&head, Ok(Head::Symbolic(r)) if r.as_bytes() == b"refs/heads/.invalid")
@@ -272,47 +274,6 @@ fn parse_u32(text: &[u8]) -> Option<u32> {
     std::str::from_utf8(text).ok()?.trim().parse().ok()
 }
 
-/// The `commondir` file of a linked worktree names the shared git directory.
-fn common_dir(git_dir: &Path) -> PathBuf {
-    match read_first_line(&git_dir.join("commondir")) {
-        Some(line) => {
-            let path = Path::new(line.to_str_lossy().as_ref()).to_path_buf();
-            if path.is_absolute() {
-                path
-            } else {
-                git_dir.join(path)
-            }
-        }
-        None => git_dir.to_path_buf(),
-    }
-}
-
-/// Reads HEAD: a symlink (very old repositories), `ref: <target>`, or a commit id.
-/// Anything that is not a regular file (a FIFO, a device) is refused without opening it.
-fn read_head(git_dir: &Path) -> Result<Head, String> {
-    let path = git_dir.join("HEAD");
-    let meta = std::fs::symlink_metadata(&path)
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    if meta.file_type().is_symlink() {
-        let target = std::fs::read_link(&path)
-            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        let target = target.to_string_lossy();
-        return Ok(Head::Symbolic(Name::from(target.as_ref())));
-    }
-    if !meta.is_file() {
-        return Err(format!("{} is not a regular file", path.display()));
-    }
-    let line =
-        first_line_of_regular(&path).ok_or_else(|| format!("cannot read {}", path.display()))?;
-    parse_head(line.as_bytes()).ok_or_else(|| {
-        format!(
-            "{} holds neither a ref nor a commit id: {:?}",
-            path.display(),
-            line.to_str_lossy()
-        )
-    })
-}
-
 /// Parses the first line of a HEAD file.
 #[must_use]
 pub fn parse_head(line: &[u8]) -> Option<Head> {
@@ -382,7 +343,7 @@ fn read_first_line(path: &Path) -> Option<Name> {
 /// [`read_first_line`] for a path already known to be a regular file.
 fn first_line_of_regular(path: &Path) -> Option<Name> {
     let mut buf = [0u8; 512];
-    let mut file = std::fs::File::open(path).ok()?;
+    let mut file = crate::files::open(path).ok()?;
     let mut len = 0;
     while len < buf.len() {
         match file.read(&mut buf[len..]) {

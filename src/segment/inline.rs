@@ -4,17 +4,13 @@
 //! costs a quarter of a millisecond, twenty times the gathers themselves. So before gathering,
 //! awesh checks that no read can block: the machine has only local filesystems mounted (read
 //! from `/proc/self/mounts`, which touches no other filesystem, so a hung mount cannot hang
-//! the check itself), and nothing that git discovery or awesh will open is anything but a
-//! regular file. Only then do the gathers run inline; in every other case (any network, FUSE
-//! or automounted filesystem, a FIFO, a `.git` file pointing elsewhere, kubeconfigs so big
-//! that a cache miss could outlast the deadline, a platform without `/proc`) they run on
-//! their threads under the deadline.
+//! the check itself). Every file the gathers open is checked to be a regular file first and
+//! opened non-blocking (`files`), so a FIFO cannot block them anywhere. Only then do the
+//! gathers run inline; in every other case (any network, FUSE or automounted filesystem, a
+//! platform without `/proc`) they run on their threads under the deadline. A kubeconfig parse
+//! that could outlast the deadline (a cache miss on a big file) gets a thread of its own.
 
-use std::path::Path;
 use std::sync::OnceLock;
-
-use crate::env::Env;
-use crate::segment::{kube, Want};
 
 /// Filesystem types whose reads cannot wait on another machine or process: disks, memory,
 /// and the kernel's own pseudo-filesystems. Anything else mounted (nfs, cifs, 9p, fuse.*,
@@ -69,27 +65,51 @@ const LOCAL_TYPES: &[&str] = &[
 pub fn machine_is_local() -> Result<(), String> {
     static LOCAL: OnceLock<Result<(), String>> = OnceLock::new();
     LOCAL
-        .get_or_init(|| match std::fs::read_to_string("/proc/self/mounts") {
+        .get_or_init(|| match read_mount_table() {
             Ok(table) => mounts_are_local(&table),
             Err(e) => Err(format!("cannot read /proc/self/mounts: {e}")),
         })
         .clone()
 }
 
+/// `/proc/self/mounts` in as few calls as can be: the kernel writes the table as it is read
+/// and reports its size as 0, so `read_to_string` would `stat` and `lseek` first and then
+/// read 32 bytes, 64, 128... (eleven calls for this machine's twenty mounts; three here).
+fn read_mount_table() -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut file = std::fs::File::open("/proc/self/mounts")?;
+    let mut table = vec![0; 16 << 10];
+    let mut len = 0;
+    loop {
+        if len == table.len() {
+            table.resize(len * 2, 0);
+        }
+        match file.read(&mut table[len..]) {
+            Ok(0) => break,
+            Ok(n) => len += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    table.truncate(len);
+    Ok(table)
+}
+
 /// The check of [`machine_is_local`] on a mount table's text (`dev mountpoint type ...`).
 ///
 /// # Errors
 /// The first mount whose type is not known to be local.
-pub fn mounts_are_local(table: &str) -> Result<(), String> {
-    for line in table.lines() {
-        let mut fields = line.split(' ');
+pub fn mounts_are_local(table: &[u8]) -> Result<(), String> {
+    for line in table.split(|&b| b == b'\n') {
+        let mut fields = line.split(|&b| b == b' ');
         let (_, point, kind) = (fields.next(), fields.next(), fields.next());
         match kind {
-            Some(kind) if LOCAL_TYPES.contains(&kind) => {}
+            Some(kind) if LOCAL_TYPES.iter().any(|t| t.as_bytes() == kind) => {}
             Some(kind) => {
                 return Err(format!(
-                    "{} is a {kind} mount, not known to be local",
-                    point.unwrap_or("?")
+                    "{} is a {} mount, not known to be local",
+                    String::from_utf8_lossy(point.unwrap_or(b"?")),
+                    String::from_utf8_lossy(kind)
                 ));
             }
             None => {}
@@ -98,97 +118,12 @@ pub fn mounts_are_local(table: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Whether the gathers for `env` may run inline; `Err` says why not.
-///
-/// # Errors
-/// The first reason a read could block.
-pub fn check(env: &Env, want: Want) -> Result<(), String> {
-    machine_is_local()?;
-    let cwd = env.cwd().ok_or("the working directory cannot be read")?;
-    if want.git {
-        check_git(env, cwd)?;
-    }
-    if want.kube {
-        let mut total = 0u64;
-        for path in kube::paths(env) {
-            let path = env.absolute(&path);
-            match std::fs::metadata(&path) {
-                // kube::read refuses anything but a regular file without opening it.
-                Ok(meta) => total = total.saturating_add(meta.len()),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                Err(e) => return Err(format!("cannot stat {}: {e}", path.display())),
-            }
-        }
-        // Not blocking, but slow: should the cache miss, parsing this much could outlast the
-        // deadline, which only the threads enforce.
-        if total > INLINE_KUBECONFIG_BYTES {
-            return Err(format!(
-                "the kubeconfig files hold {total} bytes; a parse could outlast the deadline"
-            ));
-        }
-    }
-    Ok(())
-}
-
-/// Above this many kubeconfig bytes the gathers keep their threads: a miss on a 4 MB file
-/// costs about 4 ms (cut to the needed sections) and 40 ms in the worst layout, well inside
-/// the default 200 ms deadline; far bigger files are not.
-pub const INLINE_KUBECONFIG_BYTES: u64 = 4 << 20;
-
-fn check_git(env: &Env, cwd: &Path) -> Result<(), String> {
-    if let Some(dir) = env.non_empty("GIT_DIR") {
-        return plain_git_dir(&env.absolute(Path::new(dir)));
-    }
-    // Discovery probes each ancestor: `D/.git` (a folder, or a file naming one) and `D` itself
-    // as a bare repository. Walked to the root, whatever discovery will find first (every
-    // filesystem on the way is local: `machine_is_local` said so).
-    for dir in cwd.ancestors() {
-        let dot_git = dir.join(".git");
-        match std::fs::symlink_metadata(&dot_git) {
-            Err(_) => {}
-            Ok(meta) if meta.is_dir() => plain_git_dir(&dot_git)?,
-            Ok(meta) if meta.is_symlink() => match std::fs::metadata(&dot_git) {
-                Ok(target) if target.is_dir() => plain_git_dir(&dot_git)?,
-                Ok(_) => return Err(format!("{} is a link to a file", dot_git.display())),
-                Err(_) => {}
-            },
-            // A `.git` file (linked worktree, submodule) names a folder elsewhere: leave it
-            // to the threads rather than follow it here.
-            Ok(meta) if meta.is_file() => {
-                return Err(format!("{} is a gitdir file", dot_git.display()));
-            }
-            Ok(_) => return Err(format!("{} is not a file or folder", dot_git.display())),
-        }
-        plain_git_dir(dir)?;
-    }
-    Ok(())
-}
-
-/// The files discovery and the git segment open in a candidate git directory must be
-/// regular files or absent (state files are checked as they are read). Discovery opens
-/// nothing in a folder without a `HEAD`, so one `stat` settles most folders.
-fn plain_git_dir(dir: &Path) -> Result<(), String> {
-    match std::fs::metadata(dir.join("HEAD")) {
-        Err(_) => return Ok(()),
-        Ok(meta) if !meta.is_file() => {
-            return Err(format!(
-                "{} is not a regular file",
-                dir.join("HEAD").display()
-            ));
-        }
-        Ok(_) => {}
-    }
-    for name in ["commondir", "gitdir"] {
-        let path = dir.join(name);
-        match std::fs::metadata(&path) {
-            Ok(meta) if !meta.is_file() => {
-                return Err(format!("{} is not a regular file", path.display()));
-            }
-            _ => {}
-        }
-    }
-    Ok(())
-}
+/// A kubeconfig parse over this many bytes (a cache miss) runs on a thread under the
+/// deadline even when the rest of the prompt is gathered inline. Block-style files (what
+/// kubectl writes) parse at about 1 ms a megabyte, cut to the sections awesh needs; flow-style
+/// ones, which cannot be cut, at about 40 ms a megabyte here: 512 KiB stays near 20 ms in the
+/// worst layout, far inside the default 200 ms deadline.
+pub const INLINE_PARSE_BYTES: u64 = 512 << 10;
 
 #[cfg(test)]
 mod tests {
@@ -198,7 +133,7 @@ mod tests {
     fn only_local_mount_tables_allow_inline_gathers() {
         let local = "proc /proc proc rw 0 0\n/dev/vda / ext4 rw 0 0\ntmpfs /tmp tmpfs rw 0 0\n\
                      overlay /var/lib/x overlay rw 0 0\ncgroup2 /sys/fs/cgroup cgroup2 rw 0 0\n";
-        assert_eq!(mounts_are_local(local), Ok(()));
+        assert_eq!(mounts_are_local(local.as_bytes()), Ok(()));
         for (mount, kind) in [
             ("srv:/home /home nfs4 rw 0 0", "nfs4"),
             ("//srv/s /mnt/s cifs rw 0 0", "cifs"),
@@ -209,7 +144,7 @@ mod tests {
             ("systemd-1 /mnt/auto autofs rw 0 0", "autofs"),
             ("C: /mnt/c 9p rw 0 0", "9p"),
         ] {
-            let why = mounts_are_local(&format!("{local}{mount}\n")).unwrap_err();
+            let why = mounts_are_local(format!("{local}{mount}\n").as_bytes()).unwrap_err();
             assert!(why.contains(kind), "{why}");
         }
     }

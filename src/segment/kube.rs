@@ -124,25 +124,58 @@ pub fn paths(env: &Env) -> Vec<PathBuf> {
 /// reading and parsing the files (in parallel when there are several) and refreshing the cache.
 #[must_use]
 pub fn gather(env: &Env) -> Raw {
+    match lookup(env) {
+        Lookup::Hit(raw) => raw,
+        Lookup::Miss(pending) => pending.finish(),
+    }
+}
+
+/// The first half of [`gather`]: the files' `stat`s and the cache's verdict on them.
+#[derive(Debug)]
+pub enum Lookup {
+    /// The cache answered: nothing to read.
+    Hit(Raw),
+    /// The files must be read and parsed.
+    Miss(Pending),
+}
+
+/// A cache miss still to be read and parsed ([`Pending::finish`]). It owns everything it
+/// needs, so it can be finished on another thread, under a deadline.
+#[derive(Debug)]
+pub struct Pending {
+    paths: Vec<PathBuf>,
+    absolute: Vec<PathBuf>,
+    stamps: Vec<Option<Stamp>>,
+    entry_file: Option<PathBuf>,
+    prior: Option<Result<kube_cache::Entry, String>>,
+    miss_reason: Option<String>,
+}
+
+/// Stats the kubeconfig files and asks the cache: a [`Lookup::Hit`] when it holds an answer
+/// for exactly these files, unchanged.
+#[must_use]
+pub fn lookup(env: &Env) -> Lookup {
     let paths = paths(env);
     let absolute: Vec<PathBuf> = paths.iter().map(|p| env.absolute(p)).collect();
     let stamps: Vec<Option<Stamp>> = absolute
         .iter()
         .map(|p| std::fs::metadata(p).ok().map(|m| Stamp::of(&m)))
         .collect();
-    let key: Vec<(PathBuf, Option<Stamp>)> = absolute
-        .iter()
-        .cloned()
-        .zip(stamps.iter().copied())
-        .collect();
     let entry_file = env
         .cache_dir()
         .map(|dir| kube_cache::entry_path(&dir, &absolute));
     let prior = entry_file.as_deref().map(kube_cache::load);
-
+    let same_key = |entry: &kube_cache::Entry| {
+        entry.key.len() == absolute.len()
+            && entry
+                .key
+                .iter()
+                .zip(absolute.iter().zip(&stamps))
+                .all(|((kp, ks), (p, s))| kp == p && ks == s)
+    };
     let miss_reason = match &prior {
         None => None,
-        Some(Ok(entry)) if entry.key == key && entry.trusted => {
+        Some(Ok(entry)) if same_key(entry) && entry.trusted => {
             let sources = paths
                 .into_iter()
                 .zip(&stamps)
@@ -155,76 +188,110 @@ pub fn gather(env: &Env) -> Raw {
                     },
                 })
                 .collect();
-            return Raw {
+            return Lookup::Hit(Raw {
                 sources,
                 cache: CacheUse::Hit,
                 cached: Some(entry.value.clone()),
                 cache_note: None,
-            };
+            });
         }
-        Some(Ok(entry)) if entry.key == key => {
+        Some(Ok(entry)) if same_key(entry) => {
             Some("the entry was made while a file was changing".to_string())
         }
         Some(Ok(_)) => Some("a kubeconfig file, or the list of files, changed".to_string()),
         Some(Err(why)) => Some(why.clone()),
     };
+    Lookup::Miss(Pending {
+        paths,
+        absolute,
+        stamps,
+        entry_file,
+        prior,
+        miss_reason,
+    })
+}
 
-    let now = kube_cache::now_ns();
-    let outcomes: Vec<SourceOutcome> = if absolute.len() > 1 {
-        use rayon::prelude::*;
-        absolute
-            .par_iter()
-            .zip(stamps.par_iter())
-            .map(|(path, stamp)| read_consistent(path, *stamp, now))
-            .collect()
-    } else {
-        absolute
+impl Pending {
+    /// The bytes a parse would read: what decides whether it may run on the prompt's thread.
+    #[must_use]
+    pub fn bytes(&self) -> u64 {
+        self.stamps.iter().flatten().map(|s| s.size).sum()
+    }
+
+    /// Reads and parses the files and refreshes the cache: the second half of [`gather`].
+    #[must_use]
+    pub fn finish(self) -> Raw {
+        let Pending {
+            paths,
+            absolute,
+            stamps,
+            entry_file,
+            prior,
+            miss_reason,
+        } = self;
+        let key: Vec<(PathBuf, Option<Stamp>)> = absolute
             .iter()
-            .zip(&stamps)
-            .map(|(path, stamp)| read_consistent(path, *stamp, now))
-            .collect()
-    };
-    let sources: Vec<Source> = paths
-        .into_iter()
-        .zip(outcomes)
-        .map(|(path, outcome)| Source { path, outcome })
-        .collect();
-    let in_flux = sources
-        .iter()
-        .any(|s| matches!(s.outcome, SourceOutcome::InFlux(_)));
-
-    let Some(entry_file) = entry_file else {
-        let mut raw = Raw::parsed(sources);
-        raw.cache =
-            CacheUse::Off("no cache folder (set AWESH_CACHE_DIR, XDG_CACHE_HOME or HOME)".into());
-        return raw;
-    };
-    if in_flux {
-        if let Some(Ok(entry)) = prior
-            .as_ref()
-            .filter(|p| matches!(p, Ok(e) if e.value.is_some()))
-        {
-            return Raw {
-                sources,
-                cache: CacheUse::LastGood("a kubeconfig file is being rewritten".into()),
-                cached: Some(entry.value.clone()),
-                cache_note: None,
-            };
-        }
-    }
-    let mut raw = Raw::parsed(sources);
-    raw.cache = CacheUse::Miss(miss_reason.unwrap_or_default());
-    if !in_flux {
-        let entry = kube_cache::Entry {
-            trusted: stamps.iter().flatten().all(|s| !s.is_recent(now)),
-            value: compute(&raw),
-            key,
+            .cloned()
+            .zip(stamps.iter().copied())
+            .collect();
+        let now = kube_cache::now_ns();
+        let outcomes: Vec<SourceOutcome> = if absolute.len() > 1 {
+            use rayon::prelude::*;
+            absolute
+                .par_iter()
+                .zip(stamps.par_iter())
+                .map(|(path, stamp)| read_consistent(path, *stamp, now))
+                .collect()
+        } else {
+            absolute
+                .iter()
+                .zip(&stamps)
+                .map(|(path, stamp)| read_consistent(path, *stamp, now))
+                .collect()
         };
-        if let Err(why) = kube_cache::store(&entry_file, &entry) {
-            raw.cache_note = Some(why);
+        let sources: Vec<Source> = paths
+            .into_iter()
+            .zip(outcomes)
+            .map(|(path, outcome)| Source { path, outcome })
+            .collect();
+        let in_flux = sources
+            .iter()
+            .any(|s| matches!(s.outcome, SourceOutcome::InFlux(_)));
+
+        let Some(entry_file) = entry_file else {
+            let mut raw = Raw::parsed(sources);
+            raw.cache = CacheUse::Off(
+                "no cache folder (set AWESH_CACHE_DIR, XDG_CACHE_HOME or HOME)".into(),
+            );
+            return raw;
+        };
+        if in_flux {
+            if let Some(Ok(entry)) = prior
+                .as_ref()
+                .filter(|p| matches!(p, Ok(e) if e.value.is_some()))
+            {
+                return Raw {
+                    sources,
+                    cache: CacheUse::LastGood("a kubeconfig file is being rewritten".into()),
+                    cached: Some(entry.value.clone()),
+                    cache_note: None,
+                };
+            }
         }
+        let mut raw = Raw::parsed(sources);
+        raw.cache = CacheUse::Miss(miss_reason.unwrap_or_default());
+        if !in_flux {
+            let entry = kube_cache::Entry {
+                trusted: stamps.iter().flatten().all(|s| !s.is_recent(now)),
+                value: compute(&raw),
+                key,
+            };
+            if let Err(why) = kube_cache::store(&entry_file, &entry) {
+                raw.cache_note = Some(why);
+            }
+        }
+        raw
     }
-    raw
 }
 
 /// Reads one file, making sure what was read is one whole version of it: the file must not

@@ -1,9 +1,11 @@
 //! The segments and the one place they run in parallel: git and Kubernetes are gathered on
 //! two threads under a single deadline for the whole prompt. A segment that misses the
 //! deadline (a FIFO in place of `.git/HEAD`, a hung network filesystem) is left out; the
-//! caller prints what it has and exits, and the stuck thread dies with the process. When a
-//! few `stat`s show that no read can block (all local, no FIFOs: `inline`), the gathers run
-//! on the main thread instead, which saves the threads' start-up: most of a prompt's cost.
+//! caller prints what it has and exits, and the stuck thread dies with the process. When the
+//! mount table shows that no read can block (every filesystem is local, and the gathers open
+//! nothing but regular files, non-blocking: `inline`), the gathers run on the main thread
+//! instead, which saves the threads' start-up: most of a prompt's cost. Only a kubeconfig
+//! parse too big to be sure of the deadline (a cache miss on a big file) still gets a thread.
 
 pub mod discover;
 pub mod git;
@@ -99,8 +101,8 @@ enum Msg {
 #[must_use]
 pub fn gather(env: &Arc<Env>, want: Want, timeout: Duration) -> Snapshot {
     let start = Instant::now();
-    let why_threads = match inline::check(env, want) {
-        Ok(()) => return gather_inline(env, want, start),
+    let why_threads = match inline::machine_is_local() {
+        Ok(()) => return gather_inline(env, want, start, timeout),
         Err(why) => why,
     };
     let (tx, rx) = mpsc::sync_channel(2);
@@ -146,11 +148,13 @@ pub fn gather(env: &Arc<Env>, want: Want, timeout: Duration) -> Snapshot {
     snapshot
 }
 
-/// Runs the gathers one after the other on this thread: only when [`inline::check`] showed
-/// that none of their reads can block, so the deadline cannot be missed by more than the
-/// gathers' own few microseconds.
-fn gather_inline(env: &Env, want: Want, start: Instant) -> Snapshot {
-    // Each segment's own time (the checks before them count towards git's).
+/// Runs the gathers one after the other on this thread: only when [`inline::machine_is_local`]
+/// showed that none of their reads can block. Their cost is then a few `stat`s and reads,
+/// except for a kubeconfig parse on a cache miss: one over [`inline::INLINE_PARSE_BYTES`] is
+/// handed to a thread and waited for until the deadline, like the threaded gathers.
+fn gather_inline(env: &Env, want: Want, start: Instant, timeout: Duration) -> Snapshot {
+    let mut how = How::Inline;
+    // Each segment's own time (the mount check before them counts towards git's).
     let git = if want.git {
         let value = git::gather(env);
         Slot::Done(Timed {
@@ -162,19 +166,38 @@ fn gather_inline(env: &Env, want: Want, start: Instant) -> Snapshot {
     };
     let kube = if want.kube {
         let kube_start = Instant::now();
-        let value = kube::gather(env);
-        Slot::Done(Timed {
-            value,
-            micros: micros_since(kube_start),
-        })
+        let timed = |value| {
+            Slot::Done(Timed {
+                value,
+                micros: micros_since(kube_start),
+            })
+        };
+        match kube::lookup(env) {
+            kube::Lookup::Hit(raw) => timed(raw),
+            kube::Lookup::Miss(pending) if pending.bytes() <= inline::INLINE_PARSE_BYTES => {
+                timed(pending.finish())
+            }
+            kube::Lookup::Miss(pending) => {
+                how = How::Threads(format!(
+                    "git on the main thread; a cache miss on {} bytes of kubeconfig, parsed on a \
+                     thread (a parse that size could outlast the deadline)",
+                    pending.bytes()
+                ));
+                let (tx, rx) = mpsc::sync_channel(1);
+                spawn(move || {
+                    let _ = tx.send(pending.finish());
+                });
+                let left = (start + timeout).saturating_duration_since(Instant::now());
+                match rx.recv_timeout(left) {
+                    Ok(raw) => timed(raw),
+                    Err(_) => Slot::TimedOut,
+                }
+            }
+        }
     } else {
         Slot::Off
     };
-    Snapshot {
-        how: How::Inline,
-        git,
-        kube,
-    }
+    Snapshot { how, git, kube }
 }
 
 /// Starts one detached gather thread. Plain threads, not rayon's pool: starting the pool
