@@ -2,15 +2,17 @@
 //! read that never returns (a FIFO where git or awesh expects a file, a hung network mount)
 //! must not hang the prompt. On this project's machine, starting them and waiting for them
 //! costs a quarter of a millisecond, twenty times the gathers themselves. So before gathering,
-//! awesh checks that no read can block: the machine has only local filesystems mounted (read
-//! from `/proc/self/mounts`, which touches no other filesystem, so a hung mount cannot hang
-//! the check itself). Every file the gathers open is checked to be a regular file first and
+//! awesh checks that no read can block: the machine has only local filesystems mounted (asked
+//! of the kernel, `mounts`, or read from `/proc/self/mounts`: neither touches another
+//! filesystem, so a hung mount cannot hang the check itself). Every file the gathers open is checked to be a regular file first and
 //! opened non-blocking (`files`), so a FIFO cannot block them anywhere. Only then do the
 //! gathers run inline; in every other case (any network, FUSE or automounted filesystem, a
 //! platform without `/proc`) they run on their threads under the deadline. A kubeconfig parse
 //! that could outlast the deadline (a cache miss on a big file) gets a thread of its own.
 
 use std::sync::OnceLock;
+
+use crate::segment::mounts;
 
 /// Filesystem types whose reads cannot wait on another machine or process: disks, memory,
 /// and the kernel's own pseudo-filesystems. Anything else mounted (nfs, cifs, 9p, fuse.*,
@@ -65,11 +67,33 @@ const LOCAL_TYPES: &[&str] = &[
 pub fn machine_is_local() -> Result<(), String> {
     static LOCAL: OnceLock<Result<(), String>> = OnceLock::new();
     LOCAL
-        .get_or_init(|| match read_mount_table() {
-            Ok(table) => mounts_are_local(&table),
-            Err(e) => Err(format!("cannot read /proc/self/mounts: {e}")),
+        .get_or_init(|| match mounts::types() {
+            Some(list) => types_are_local(&list),
+            None => match read_mount_table() {
+                Ok(table) => mounts_are_local(&table),
+                Err(e) => Err(format!("cannot read /proc/self/mounts: {e}")),
+            },
         })
         .clone()
+}
+
+fn is_local_type(kind: &[u8]) -> bool {
+    LOCAL_TYPES.iter().any(|t| t.as_bytes() == kind)
+}
+
+/// The check of [`machine_is_local`] on the kernel's list of mounts (`mounts::types`).
+///
+/// # Errors
+/// The first mount whose type is not known to be local.
+pub fn types_are_local(list: &[mounts::Mount]) -> Result<(), String> {
+    match list.iter().find(|m| !is_local_type(&m.kind)) {
+        None => Ok(()),
+        Some(m) => Err(format!(
+            "{} is a {} mount, not known to be local",
+            mounts::point(m.id).as_deref().unwrap_or("?"),
+            String::from_utf8_lossy(&m.kind)
+        )),
+    }
 }
 
 /// `/proc/self/mounts` in as few calls as can be: the kernel writes the table as it is read
@@ -104,7 +128,7 @@ pub fn mounts_are_local(table: &[u8]) -> Result<(), String> {
         let mut fields = line.split(|&b| b == b' ');
         let (_, point, kind) = (fields.next(), fields.next(), fields.next());
         match kind {
-            Some(kind) if LOCAL_TYPES.iter().any(|t| t.as_bytes() == kind) => {}
+            Some(kind) if is_local_type(kind) => {}
             Some(kind) => {
                 return Err(format!(
                     "{} is a {} mount, not known to be local",
@@ -128,6 +152,42 @@ pub const INLINE_PARSE_BYTES: u64 = 512 << 10;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The kernel's list (Linux 6.8+) and the mount table agree, type for type and point for
+    /// point, and so give the same verdict.
+    #[test]
+    fn the_kernels_list_matches_the_mount_table() {
+        let Some(list) = mounts::types() else {
+            eprintln!("SKIPPED: listmount/statmount are not available here");
+            return;
+        };
+        let table = read_mount_table().unwrap();
+        let mut from_table: Vec<(String, String)> = Vec::new();
+        for line in String::from_utf8_lossy(&table).lines() {
+            let f: Vec<&str> = line.split(' ').collect();
+            from_table.push((f[1].replace("\\040", " "), f[2].to_string()));
+        }
+        let mut from_kernel: Vec<(String, String)> = list
+            .iter()
+            .map(|m| {
+                let kind = String::from_utf8_lossy(&m.kind).into_owned();
+                (mounts::point(m.id).unwrap(), kind)
+            })
+            .collect();
+        from_table.sort();
+        from_kernel.sort();
+        assert_eq!(from_kernel, from_table);
+        assert_eq!(
+            types_are_local(&list).is_ok(),
+            mounts_are_local(&table).is_ok()
+        );
+        let nfs = mounts::Mount {
+            id: list[0].id,
+            kind: b"nfs4"[..].into(),
+        };
+        let why = types_are_local(&[nfs]).unwrap_err();
+        assert!(why.contains("is a nfs4 mount"), "{why}");
+    }
 
     #[test]
     fn only_local_mount_tables_allow_inline_gathers() {

@@ -13,6 +13,7 @@ pub mod inline;
 pub mod kube;
 pub mod kube_cache;
 pub mod kube_parse;
+pub mod mounts;
 pub mod reftable;
 
 use std::sync::mpsc;
