@@ -18,9 +18,9 @@ cargo build --release --quiet
 awesh="$root/target/release/awesh"
 
 # The floor: the cheapest Rust process there is, built with awesh's own release settings and
-# its build script (so linked the same way: position-dependent on Linux, see build.rs).
+# its build script (so linked the same way: position-dependent and stripped, see src/build.rs).
 mkdir -p "$work/hello/src"
-cp "$root/build.rs" "$work/hello/build.rs"
+cp "$root/src/build.rs" "$work/hello/build.rs"
 cat >"$work/hello/Cargo.toml" <<'TOML'
 [package]
 name = "hello"

@@ -1,4 +1,4 @@
-//! The built `awesh` binary itself: build.rs links it position-dependent on Linux (no
+//! The built `awesh` binary itself: src/build.rs links it position-dependent on Linux (no
 //! relocations for the loader to apply at each prompt) unless the build asked for PIE.
 
 mod common;
