@@ -6,22 +6,26 @@
 # cache). Prints medians, ratios to the floor, and peak RSS.
 #
 #   benches/compare.sh            # needs hyperfine (apt-get install hyperfine); kubectl optional
-#   RUNS=2000 benches/compare.sh  # more runs for steadier numbers
+#   RUNS=2000 benches/compare.sh  # more runs for steadier numbers (ROUNDS=10, SEED_RUNS=30)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
-runs=${RUNS:-1000}
+runs=${RUNS:-1000}     # per command and scenario, split over the rounds
+rounds=${ROUNDS:-10}
+seed_runs=${SEED_RUNS:-30}
 work=$(mktemp -d "${TMPDIR:-/tmp}/awesh-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
 cargo build --release --quiet
 awesh="$root/target/release/awesh"
 
-# The floor: the cheapest Rust process there is, built with awesh's own release settings and
-# its build script (so linked the same way: position-dependent and stripped, see src/build.rs).
-mkdir -p "$work/hello/src"
-cp "$root/src/build.rs" "$work/hello/build.rs"
-cat >"$work/hello/Cargo.toml" <<'TOML'
+# The floors, built in this run. "hello-world floor" is the issue's: the cheapest Rust process
+# there is, with awesh's release profile and nothing else. "hello world, linked as awesh" adds
+# awesh's build script (src/build.rs: unwinder linked in, position-dependent, stripped), which
+# makes any Rust process start sooner; against it the ratio is awesh's own work alone.
+make_hello() { # folder, then "linked" to give it awesh's build script
+  mkdir -p "$1/src"
+  cat >"$1/Cargo.toml" <<'TOML'
 [package]
 name = "hello"
 version = "0.1.0"
@@ -33,8 +37,13 @@ codegen-units = 1
 panic = "abort"
 strip = true
 TOML
-echo 'fn main() { println!("hello"); }' >"$work/hello/src/main.rs"
-cargo build --release --quiet --manifest-path "$work/hello/Cargo.toml" --target-dir "$work/hello/target"
+  echo 'fn main() { println!("hello"); }' >"$1/src/main.rs"
+  if [[ ${2:-} == linked ]]; then cp "$root/src/build.rs" "$1/build.rs"; fi
+  cargo build --release --quiet --manifest-path "$1/Cargo.toml" --target-dir "$1/target"
+}
+make_hello "$work/hello"
+make_hello "$work/hello-linked" linked
+hello_linked="$work/hello-linked/target/release/hello"
 hello="$work/hello/target/release/hello"
 
 # The two scenarios (benches/scenarios.sh): small, and big (20k packed tags, 2k loose
@@ -59,37 +68,60 @@ big_env=(env "HOME=$work/bighome")
 sleep 2.2 # past the cache's racy window, so the cache entry is trusted
 (cd "$work/big" && "${big_env[@]}" "$awesh" prompt >/dev/null && "${big_env[@]}" "$awesh" explain | grep cache)
 
-bench() { # scenario name, its directory, its HOME, then hyperfine's -n NAME COMMAND pairs
-  local scenario=$1 dir=$2 home=$3
-  shift 3
+# Timing: hyperfine runs one command's runs after another's, so a machine whose speed drifts
+# (shared, thermal) tilts the ratio. So the two floors and awesh are timed in ROUNDS rounds
+# that rotate which goes first, the rounds' runs are pooled, and the medians and ratios come
+# from the pool (the spread of the per-round ratios is printed too). The seed script, 100x
+# slower, is timed once with fewer runs.
+bench() { # scenario name, its directory, its HOME, the awesh command's display name
+  local scenario=$1 dir=$2 home=$3 name=$4 round
   (
     cd "$dir"
     # shellcheck disable=SC2030 # meant: this scenario's HOME, for this subshell only
     export HOME="$home" # not `env HOME=... cmd`: that would time a second exec
-    hyperfine -N --warmup 50 --runs "$runs" --export-json "$work/$scenario.json" "$@" >/dev/null
+    local all=(-n "hello-world floor" "$hello" -n "hello world, linked as awesh" "$hello_linked"
+      -n "$name" "$awesh prompt")
+    for round in $(seq "$rounds"); do
+      local first=$((round % 3 * 3))
+      local order=("${all[@]:first}" "${all[@]:0:first}")
+      hyperfine -N --warmup 30 --runs "$((runs / rounds))" \
+        --export-json "$work/$scenario-$round.json" "${order[@]}" >/dev/null
+    done
+    if command -v kubectl >/dev/null; then
+      hyperfine -N --warmup 3 --runs "$seed_runs" --export-json "$work/$scenario-seed.json" \
+        -n "seed git+kubectl script" "$work/seed.sh" >/dev/null
+    fi
   )
-  python3 - "$work/$scenario.json" "$scenario" <<'PY'
-import json, sys
-results = json.load(open(sys.argv[1]))["results"]
-floor = results[0]["median"]
-print(f"\n{sys.argv[2]} scenario")
-print(f"{'command':<34}{'median':>11}{'mean':>11}{'ratio':>8}")
-for r in results:
-    print(f"{r['command']:<34}{r['median']*1e3:>9.3f}ms{r['mean']*1e3:>9.3f}ms{r['median']/floor:>7.2f}x")
+  python3 - "$scenario" "$work" "$rounds" "$name" <<'PY'
+import glob, json, statistics, sys
+scenario, work, rounds, name = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+floor_names = ["hello-world floor", "hello world, linked as awesh"]
+pooled, ratios = {n: [] for n in floor_names + [name]}, {n: [] for n in floor_names}
+for i in range(1, rounds + 1):
+    results = {r["command"]: r for r in json.load(open(f"{work}/{scenario}-{i}.json"))["results"]}
+    for n, r in results.items():
+        pooled[n].extend(r["times"])
+    for f in floor_names:
+        ratios[f].append(results[name]["median"] / results[f]["median"])
+for path in glob.glob(f"{work}/{scenario}-seed.json"):
+    for r in json.load(open(path))["results"]:
+        pooled[r["command"]] = r["times"]
+floor, linked = (statistics.median(pooled[f]) for f in floor_names)
+print(f"\n{scenario} scenario ({rounds} rotating rounds)")
+print(f"{'command':<34}{'median':>11}{'mean':>11}{'ratio':>8}{'vs linked':>11}")
+for n, times in pooled.items():
+    median, mean = statistics.median(times), statistics.mean(times)
+    print(f"{n:<34}{median*1e3:>9.3f}ms{mean*1e3:>9.3f}ms{median/floor:>7.2f}x{median/linked:>10.2f}x")
+for f in floor_names:
+    print(f"per-round ratio of awesh to {f}: {min(ratios[f]):.3f}x to {max(ratios[f]):.3f}x")
 PY
 }
 
 echo "small: $(cd "$work/repo" && "$awesh" prompt)"
 echo "big:   $(cd "$work/big" && "${big_env[@]}" "$awesh" prompt)"
-small=(-n "hello-world floor" "$hello" -n "awesh prompt" "$awesh prompt")
-big=(-n "hello-world floor" "$hello" -n "awesh prompt (cache hit)" "$awesh prompt")
-if command -v kubectl >/dev/null; then
-  small+=(-n "seed git+kubectl script" "$work/seed.sh")
-  big+=(-n "seed git+kubectl script" "$work/seed.sh")
-fi
 # shellcheck disable=SC2031 # the outer HOME, the small scenario's
-bench small "$work/repo" "$HOME" "${small[@]}"
-bench big "$work/big" "$work/bighome" "${big[@]}"
+bench small "$work/repo" "$HOME" "awesh prompt"
+bench big "$work/big" "$work/bighome" "awesh prompt (cache hit)"
 
 rss() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1; }
 echo

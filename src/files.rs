@@ -28,33 +28,59 @@ pub fn open(path: &Path) -> std::io::Result<File> {
 /// # Errors
 /// The message, in awesh's `what: why` style.
 pub fn read_regular(path: &Path, limit: u64) -> Result<Option<Vec<u8>>, String> {
-    let meta = match std::fs::metadata(path) {
-        Ok(meta) => meta,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
-    };
-    if !meta.is_file() {
-        return Err(format!("{} is not a regular file", path.display()));
+    match std::fs::metadata(path) {
+        Ok(meta) => read_known(path, &meta, limit).map(Some),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(format!("cannot read {}: {e}", path.display())),
     }
-    if meta.len() > limit {
-        return Err(format!(
-            "{} is {} bytes, over the {limit} byte limit",
-            path.display(),
-            meta.len()
-        ));
-    }
-    let read = |mut file: File| {
-        // Sized from the `stat` above: one read for the bytes, one to see the end.
-        let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0) + 1);
-        file.by_ref()
-            .take(limit)
-            .read_to_end(&mut bytes)
-            .map(|_| bytes)
+}
+
+/// [`read_regular`] for a file already `stat`ed (`meta`, links followed), so not opened
+/// unless regular. The bytes read are those of the file as opened: its size is taken again
+/// from the open file, for the path may have been replaced since (git writes HEAD, and awesh
+/// its cache entries, by renaming a new file into place), and exactly that many are read,
+/// with no further call to see the end. Files that say they are empty, as kernel
+/// pseudo-files do, are read to their end.
+///
+/// # Errors
+/// As [`read_regular`].
+pub fn read_known(path: &Path, meta: &std::fs::Metadata, limit: u64) -> Result<Vec<u8>, String> {
+    let check = |meta: &std::fs::Metadata| {
+        if !meta.is_file() {
+            return Err(format!("{} is not a regular file", path.display()));
+        }
+        if meta.len() > limit {
+            return Err(format!(
+                "{} is {} bytes, over the {limit} byte limit",
+                path.display(),
+                meta.len()
+            ));
+        }
+        Ok(())
     };
-    open(path)
-        .and_then(read)
-        .map(Some)
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))
+    check(meta)?;
+    let cannot = |e: std::io::Error| format!("cannot read {}: {e}", path.display());
+    let mut file = open(path).map_err(cannot)?;
+    let meta = file.metadata().map_err(cannot)?;
+    check(&meta)?;
+    let size = usize::try_from(meta.len()).unwrap_or(usize::MAX);
+    if size == 0 {
+        let mut bytes = Vec::new();
+        file.take(limit).read_to_end(&mut bytes).map_err(cannot)?;
+        return Ok(bytes);
+    }
+    let mut bytes = vec![0; size];
+    let mut len = 0;
+    while len < size {
+        match file.read(&mut bytes[len..]) {
+            Ok(0) => break,
+            Ok(n) => len += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(cannot(e)),
+        }
+    }
+    bytes.truncate(len);
+    Ok(bytes)
 }
 
 #[cfg(test)]
@@ -83,5 +109,22 @@ mod tests {
         assert!(read_regular(&fifo, 9)
             .unwrap_err()
             .contains("not a regular file"));
+    }
+
+    /// A path replaced by rename between the caller's `stat` and the read (git's HEAD.lock,
+    /// awesh's cache entries) is read whole as the new file, never cut to the old size.
+    #[test]
+    fn a_file_renamed_into_place_is_read_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("HEAD");
+        std::fs::write(&path, "ref: refs/heads/a\n").unwrap();
+        let old = std::fs::metadata(&path).unwrap();
+        let new = dir.path().join("HEAD.lock");
+        std::fs::write(&new, "ref: refs/heads/a-much-longer-name\n").unwrap();
+        std::fs::rename(&new, &path).unwrap();
+        assert_eq!(
+            read_known(&path, &old, 100).unwrap(),
+            b"ref: refs/heads/a-much-longer-name\n"
+        );
     }
 }

@@ -239,9 +239,9 @@ fn read_head(path: &Path) -> Result<HeadFile, Missing> {
             path.display()
         )));
     }
-    let text = match files::read_regular(path, LINE_LIMIT) {
-        Ok(Some(text)) => text,
-        Ok(None) => return Ok(HeadFile::Absent),
+    // (lstat said it is a regular file, not a link: its size is the file's own.)
+    let text = match files::read_known(path, &meta, LINE_LIMIT) {
+        Ok(text) => text,
         Err(why) => return Ok(HeadFile::Invalid(why)),
     };
     let is_space = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r');
