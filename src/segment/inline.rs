@@ -10,9 +10,12 @@
 //! platform without `/proc`) they run on their threads under the deadline. A kubeconfig parse
 //! that could outlast the deadline (a cache miss on a big file) gets a thread of its own.
 
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use crate::segment::mounts;
+use crate::segment::{kube_cache, mounts};
 
 /// Filesystem types whose reads cannot wait on another machine or process: disks, memory,
 /// and the kernel's own pseudo-filesystems. Anything else mounted (nfs, cifs, 9p, fuse.*,
@@ -60,21 +63,94 @@ const LOCAL_TYPES: &[&str] = &[
     "selinuxfs",
 ];
 
-/// Whether every filesystem mounted here is local (see [`LOCAL_TYPES`]); read once a process.
+/// Whether every filesystem mounted here is local (see [`LOCAL_TYPES`]); found once a process
+/// (see [`check`]).
 ///
 /// # Errors
 /// The first filesystem that is not, or why the mount table cannot be read.
 pub fn machine_is_local() -> Result<(), String> {
     static LOCAL: OnceLock<Result<(), String>> = OnceLock::new();
     LOCAL
-        .get_or_init(|| match mounts::types() {
-            Some(list) => types_are_local(&list),
-            None => match read_mount_table() {
-                Ok(table) => mounts_are_local(&table),
-                Err(e) => Err(format!("cannot read /proc/self/mounts: {e}")),
-            },
+        .get_or_init(|| {
+            let runtime_dir = std::env::var_os("XDG_RUNTIME_DIR").map(PathBuf::from);
+            check(runtime_dir.as_deref(), &mounts::types_of)
         })
         .clone()
+}
+
+/// The mount check, remembering an all-local verdict between prompts. With the kernel's mount
+/// list (`mounts::ids`, one call) the verdict is asked of `types_of` (a `statmount` per mount:
+/// 18 µs of a prompt here) only when no marker in `runtime_dir` says this very list was found
+/// all local before. Mount ids are never reused and a mount's type never changes, so the same
+/// list means the same verdict; any mount or unmount makes a new list. The marker lives in
+/// `$XDG_RUNTIME_DIR`, which must be local by its specification and private (0700: checked,
+/// so no one else can plant a marker). Without the list, or without such a folder, the check
+/// is made in full, from the kernel or from `/proc/self/mounts`.
+///
+/// # Errors
+/// As [`machine_is_local`].
+pub fn check(
+    runtime_dir: Option<&Path>,
+    types_of: &dyn Fn(&[u64]) -> Option<Vec<mounts::Mount>>,
+) -> Result<(), String> {
+    let Some(ids) = mounts::ids() else {
+        return table_is_local();
+    };
+    let marker = runtime_dir.and_then(|dir| marker_for(dir, &ids));
+    if marker
+        .as_deref()
+        .is_some_and(|m| std::fs::symlink_metadata(m).is_ok_and(|meta| meta.is_file()))
+    {
+        return Ok(());
+    }
+    let verdict = match types_of(&ids) {
+        Some(list) => types_are_local(&list),
+        None => table_is_local(),
+    };
+    if let (Ok(()), Some(marker)) = (&verdict, marker) {
+        remember(&marker);
+    }
+    verdict
+}
+
+/// Where the marker for `ids` goes: in `dir` if it is an absolute, private folder.
+fn marker_for(dir: &Path, ids: &[u64]) -> Option<PathBuf> {
+    let meta = std::fs::symlink_metadata(dir).ok()?;
+    if !dir.is_absolute() || !meta.is_dir() || meta.permissions().mode() & 0o077 != 0 {
+        return None;
+    }
+    let mut hash = kube_cache::Fnv::default();
+    for id in ids {
+        hash.write(&id.to_le_bytes());
+    }
+    Some(dir.join(format!("{MARKER_PREFIX}{:016x}", hash.0)))
+}
+
+const MARKER_PREFIX: &str = "awesh-mounts-";
+
+/// Writes `marker`, removing the markers of earlier mount lists (best effort: a marker that
+/// cannot be written only means the next prompt checks in full again).
+fn remember(marker: &Path) {
+    let Some(dir) = marker.parent() else { return };
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for entry in entries.flatten() {
+            if entry
+                .file_name()
+                .as_bytes()
+                .starts_with(MARKER_PREFIX.as_bytes())
+            {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+    }
+    let _ = std::fs::write(marker, b"");
+}
+
+fn table_is_local() -> Result<(), String> {
+    match read_mount_table() {
+        Ok(table) => mounts_are_local(&table),
+        Err(e) => Err(format!("cannot read /proc/self/mounts: {e}")),
+    }
 }
 
 fn is_local_type(kind: &[u8]) -> bool {
@@ -187,6 +263,61 @@ mod tests {
         };
         let why = types_are_local(&[nfs]).unwrap_err();
         assert!(why.contains("is a nfs4 mount"), "{why}");
+    }
+
+    /// A verdict of all-local is remembered in a private runtime folder for this very mount
+    /// list, and asked of the kernel again only when there is no marker for it.
+    #[test]
+    fn an_all_local_verdict_is_remembered_for_the_same_mounts() {
+        if mounts::ids().is_none() || machine_is_local().is_err() {
+            eprintln!("SKIPPED: needs listmount and an all-local machine");
+            return;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o700)).unwrap();
+        let asked = std::cell::Cell::new(0);
+        let types_of = |ids: &[u64]| {
+            asked.set(asked.get() + 1);
+            mounts::types_of(ids)
+        };
+        let stale = dir.path().join(format!("{MARKER_PREFIX}0000000000000000"));
+        std::fs::write(&stale, b"").unwrap();
+        assert_eq!(check(Some(dir.path()), &types_of), Ok(()));
+        assert_eq!(asked.get(), 1);
+        assert!(!stale.exists(), "markers of other mount lists are removed");
+        let markers = || {
+            std::fs::read_dir(dir.path())
+                .unwrap()
+                .filter(|e| {
+                    e.as_ref()
+                        .unwrap()
+                        .file_name()
+                        .to_string_lossy()
+                        .starts_with(MARKER_PREFIX)
+                })
+                .count()
+        };
+        assert_eq!(markers(), 1);
+        assert_eq!(check(Some(dir.path()), &types_of), Ok(()));
+        assert_eq!(asked.get(), 1, "the marker answered");
+        // A folder others can write to is not trusted with markers.
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o777)).unwrap();
+        assert_eq!(check(Some(dir.path()), &types_of), Ok(()));
+        assert_eq!(asked.get(), 2);
+        // A verdict that is not all-local is never remembered.
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o700)).unwrap();
+        for entry in std::fs::read_dir(dir.path()).unwrap() {
+            std::fs::remove_file(entry.unwrap().path()).unwrap();
+        }
+        let nfs = |ids: &[u64]| {
+            Some(vec![mounts::Mount {
+                id: ids[0],
+                kind: b"nfs4"[..].into(),
+            }])
+        };
+        assert!(check(Some(dir.path()), &nfs).is_err());
+        assert_eq!(markers(), 0);
+        assert!(check(Some(dir.path()), &nfs).is_err());
     }
 
     #[test]

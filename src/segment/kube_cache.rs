@@ -268,7 +268,7 @@ impl<'a> Reader<'a> {
 
 /// FNV-1a, 64 bit: a checksum against torn or foreign files, not a defence against forgery
 /// (anyone who can write the cache folder can write anything the prompt shows anyway).
-struct Fnv(u64);
+pub(crate) struct Fnv(pub(crate) u64);
 
 impl Default for Fnv {
     fn default() -> Self {
@@ -277,7 +277,7 @@ impl Default for Fnv {
 }
 
 impl Fnv {
-    fn write(&mut self, bytes: &[u8]) {
+    pub(crate) fn write(&mut self, bytes: &[u8]) {
         for &b in bytes {
             self.0 ^= u64::from(b);
             self.0 = self.0.wrapping_mul(0x0100_0000_01b3);

@@ -25,10 +25,12 @@ pub struct Mount {
     pub kind: Kind,
 }
 
-/// Every mount in this process's mount namespace (those reachable from its root, as in
-/// `/proc/self/mounts`), or `None` when the kernel cannot say this way.
+/// The unique ids of every mount in this process's mount namespace (those reachable from its
+/// root, as in `/proc/self/mounts`), in the kernel's order, or `None` when the kernel cannot
+/// say this way. Ids are never reused (Linux 6.8+), and a mount's type never changes: the
+/// same list means the same filesystems.
 #[must_use]
-pub fn types() -> Option<Vec<Mount>> {
+pub fn ids() -> Option<Vec<u64>> {
     let mut ids = vec![0u64; 256];
     let mut len = 0;
     loop {
@@ -41,12 +43,22 @@ pub fn types() -> Option<Vec<Mount>> {
         ids.resize(ids.len() * 2, 0);
     }
     ids.truncate(len);
-    if ids.is_empty() {
-        return None; // not believable: let the mount table say
-    }
+    // An empty list is not believable: let the mount table say.
+    (!ids.is_empty()).then_some(ids)
+}
+
+/// Every mount of [`ids`] with its filesystem type, or `None` when the kernel cannot say.
+#[must_use]
+pub fn types() -> Option<Vec<Mount>> {
+    types_of(&ids()?)
+}
+
+/// The filesystem type of each mount of `ids` (one `statmount` each).
+#[must_use]
+pub fn types_of(ids: &[u64]) -> Option<Vec<Mount>> {
     let mut answer = Answer::new();
     let mut mounts = Vec::with_capacity(ids.len());
-    for id in ids {
+    for &id in ids {
         match sys::statmount(id, STATMOUNT_FS_TYPE, &mut answer.0) {
             Ok(()) => mounts.push(Mount {
                 id,
