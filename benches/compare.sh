@@ -49,6 +49,10 @@ hello="$work/hello/target/release/hello"
 # The two scenarios (benches/scenarios.sh): small, and big (20k packed tags, 2k loose
 # branches, a 2.6 MB kubeconfig of 400 contexts).
 export HOME="$work/home" GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null
+# A login session's private runtime folder (systemd-logind makes one, 0700): awesh remembers
+# its all-local mount verdict there (src/segment/inline.rs). Unset, every prompt checks in full.
+export XDG_RUNTIME_DIR="$work/run"
+mkdir -m 700 "$XDG_RUNTIME_DIR"
 # shellcheck source=benches/scenarios.sh
 . "$root/benches/scenarios.sh"
 make_small_scenario "$work/repo" "$HOME"
@@ -68,24 +72,29 @@ big_env=(env "HOME=$work/bighome")
 sleep 2.2 # past the cache's racy window, so the cache entry is trusted
 (cd "$work/big" && "${big_env[@]}" "$awesh" prompt >/dev/null && "${big_env[@]}" "$awesh" explain | grep cache)
 
-# Timing: hyperfine runs one command's runs after another's, so a machine whose speed drifts
-# (shared, thermal) tilts the ratio. So the two floors and awesh are timed in ROUNDS rounds
-# that rotate which goes first, the rounds' runs are pooled, and the medians and ratios come
-# from the pool (the spread of the per-round ratios is printed too). The seed script, 100x
-# slower, is timed once with fewer runs.
+# Timing: hyperfine runs one command's runs one after another, so a machine whose speed drifts
+# (shared, thermal) tilts the ratio, and a binary run back to back runs warmer than a prompt
+# ever does (a prompt follows the user's commands). So every timed run is prepared by a run of
+# another of the three (hyperfine --prepare), the floors and awesh are timed in ROUNDS rounds
+# that rotate which goes first, and the medians and ratios come from the rounds' runs pooled
+# (the spread of the per-round ratios is printed too). The seed script, 100x slower, is timed
+# once with fewer runs.
 bench() { # scenario name, its directory, its HOME, the awesh command's display name
   local scenario=$1 dir=$2 home=$3 name=$4 round
   (
     cd "$dir"
     # shellcheck disable=SC2030 # meant: this scenario's HOME, for this subshell only
     export HOME="$home" # not `env HOME=... cmd`: that would time a second exec
-    local all=(-n "hello-world floor" "$hello" -n "hello world, linked as awesh" "$hello_linked"
-      -n "$name" "$awesh prompt")
+    local names=("hello-world floor" "hello world, linked as awesh" "$name")
+    local cmds=("$hello" "$hello_linked" "$awesh prompt")
     for round in $(seq "$rounds"); do
-      local first=$((round % 3 * 3))
-      local order=("${all[@]:first}" "${all[@]:0:first}")
+      local args=() i k
+      for k in 0 1 2; do
+        i=$(((round + k) % 3))
+        args+=(--prepare "${cmds[(i + 2) % 3]}" -n "${names[i]}" "${cmds[i]}")
+      done
       hyperfine -N --warmup 30 --runs "$((runs / rounds))" \
-        --export-json "$work/$scenario-$round.json" "${order[@]}" >/dev/null
+        --export-json "$work/$scenario-$round.json" "${args[@]}" >/dev/null
     done
     if command -v kubectl >/dev/null; then
       hyperfine -N --warmup 3 --runs "$seed_runs" --export-json "$work/$scenario-seed.json" \
@@ -107,7 +116,7 @@ for path in glob.glob(f"{work}/{scenario}-seed.json"):
     for r in json.load(open(path))["results"]:
         pooled[r["command"]] = r["times"]
 floor, linked = (statistics.median(pooled[f]) for f in floor_names)
-print(f"\n{scenario} scenario ({rounds} rotating rounds)")
+print(f"\n{scenario} scenario ({rounds} rotating rounds, each run prepared by another)")
 print(f"{'command':<34}{'median':>11}{'mean':>11}{'ratio':>8}{'vs linked':>11}")
 for n, times in pooled.items():
     median, mean = statistics.median(times), statistics.mean(times)
