@@ -147,17 +147,8 @@ fn gitfile(path: &Path) -> Result<Found, Missing> {
     let Some(rest) = text.strip_prefix(b"gitdir: ") else {
         return Err(not("invalid gitfile format".into()));
     };
-    let mut end = rest.len();
-    while end > 0 && matches!(rest[end - 1], b'\n' | b'\r') {
-        end -= 1;
-    }
-    if end == 0 {
+    let Some(target) = named_path(rest, path.parent().unwrap_or(Path::new("/"))) else {
         return Err(not("no path in gitfile".into()));
-    }
-    let named = Path::new(OsStr::from_bytes(&rest[..end]));
-    let target = match path.parent() {
-        Some(parent) if named.is_relative() => parent.join(named),
-        _ => named.to_path_buf(),
     };
     match probe(&target)? {
         Probe::Repository(found) => Ok(found),
@@ -227,10 +218,7 @@ fn read_head(path: &Path) -> Result<HeadFile, Missing> {
         });
     }
     if kind.is_fifo() {
-        return Err(Missing::Unreadable(format!(
-            "{} is a FIFO, not a regular file: git would wait on it for ever, so awesh does not open it",
-            path.display()
-        )));
+        return Err(fifo(path));
     }
     if !kind.is_file() {
         // git opens it and finds no ref: not a repository (awesh does not open devices).
@@ -286,29 +274,40 @@ fn common_dir(git_dir: &Path) -> Result<PathBuf, Missing> {
         return Ok(git_dir.to_path_buf());
     };
     if meta.file_type().is_fifo() {
-        return Err(Missing::Unreadable(format!(
-            "{} is a FIFO, not a regular file: git would wait on it for ever, so awesh does not open it",
-            path.display()
-        )));
+        return Err(fifo(&path));
     }
     let unreadable =
         |why: String| Missing::Unreadable(format!("cannot read {}: {why}", path.display()));
     let text = files::read_regular(&path, LINE_LIMIT)
         .map_err(unreadable)?
         .unwrap_or_default();
+    named_path(&text, git_dir).ok_or_else(|| unreadable("it is empty".into()))
+}
+
+/// The path a `.git` or `commondir` file names (git strips the line endings, nothing else),
+/// taken relative to `base` unless absolute; `None` when it names nothing.
+fn named_path(text: &[u8], base: &Path) -> Option<PathBuf> {
     let mut end = text.len();
     while end > 0 && matches!(text[end - 1], b'\n' | b'\r') {
         end -= 1;
     }
     if end == 0 {
-        return Err(unreadable("it is empty".into()));
+        return None;
     }
     let named = Path::new(OsStr::from_bytes(&text[..end]));
-    Ok(if named.is_relative() {
-        git_dir.join(named)
+    Some(if named.is_relative() {
+        base.join(named)
     } else {
         named.to_path_buf()
     })
+}
+
+/// A FIFO where git would read a file: git would wait on it for ever; awesh stops there.
+fn fifo(path: &Path) -> Missing {
+    Missing::Unreadable(format!(
+        "{} is a FIFO, not a regular file: git would wait on it for ever, so awesh does not open it",
+        path.display()
+    ))
 }
 
 /// Parses `GIT_CEILING_DIRECTORIES` as git does: absolute entries only, symlinks resolved
