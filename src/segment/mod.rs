@@ -1,6 +1,6 @@
 //! The segments and the one place they run in parallel: git and Kubernetes are gathered on
 //! two threads under a single deadline for the whole prompt. A segment that misses the
-//! deadline (a FIFO in place of `.git/HEAD`, a hung network filesystem) is left out; the
+//! deadline (a hung network filesystem, a huge kubeconfig to parse) is left out; the
 //! caller prints what it has and exits, and the stuck thread dies with the process. When the
 //! mount table shows that no read can block (every filesystem is local, and the gathers open
 //! nothing but regular files, non-blocking: `inline`), the gathers run on the main thread

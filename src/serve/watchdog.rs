@@ -1,8 +1,9 @@
 //! The server's one guard thread. Requests are gathered on the main thread, one after the
 //! other: handing each to a worker thread and back cost more than the gather itself on a busy
-//! machine (two wake-ups per segment). A read that never returns (a FIFO in place of
-//! `.git/HEAD`, a hung network filesystem) cannot be interrupted, and a server stuck in one
-//! serves no one; so when a request overruns its deadline, this thread ends the process. The
+//! machine (two wake-ups per segment). A read that never returns (a hung network filesystem;
+//! FIFOs are never opened) or a request that runs too long (a huge kubeconfig to parse)
+//! cannot be interrupted, and a server stuck in one serves no one; so when a request overruns
+//! its deadline, this thread ends the process. The
 //! shell then sees the end of its pipe at once, answers that prompt with `awesh prompt` (which
 //! leaves out just the stuck part, as always) and starts a new server. The same thread ends the
 //! server when the shell that started it is gone.
