@@ -53,7 +53,8 @@ fn main() {
 }
 
 /// True when the link is surely lld's: x86_64 Linux (glibc) with Rust 1.90 or later, whose
-/// default there is its own rust-lld, and nothing configured to change the linker.
+/// default there is its own rust-lld (and the toolchain has it), and nothing configured to
+/// change the linker.
 fn links_with_lld() -> bool {
     let target = std::env::var("TARGET").unwrap_or_default();
     if target != "x86_64-unknown-linux-gnu" || std::env::var_os("RUSTC_LINKER").is_some() {
@@ -66,8 +67,7 @@ fn links_with_lld() -> bool {
     {
         return false;
     }
-    let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
-    let Ok(out) = std::process::Command::new(rustc).arg("-V").output() else {
+    let Ok(out) = std::process::Command::new(rustc_path()).arg("-V").output() else {
         return false;
     };
     // "rustc 1.95.0 (59807616e 2026-04-14)"
@@ -79,5 +79,24 @@ fn links_with_lld() -> bool {
         .split(['.', '-'])
         .map(|n| n.parse::<u32>().unwrap_or(0));
     let (major, minor) = (numbers.next().unwrap_or(0), numbers.next().unwrap_or(0));
-    (major, minor) >= (1, 90)
+    if (major, minor) < (1, 90) {
+        return false;
+    }
+    // And the toolchain ships the lld it would use (a distribution's rustc may not).
+    let Ok(out) = std::process::Command::new(rustc_path())
+        .args(["--print", "sysroot"])
+        .output()
+    else {
+        return false;
+    };
+    let sysroot = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    Path::new(&sysroot)
+        .join("lib/rustlib")
+        .join(&target)
+        .join("bin/gcc-ld/ld.lld")
+        .is_file()
+}
+
+fn rustc_path() -> std::ffi::OsString {
+    std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into())
 }
