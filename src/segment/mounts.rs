@@ -5,7 +5,7 @@
 //! text), and the prompt is a fresh process every time; the two calls give each mount's type
 //! for 10 µs. Neither way touches any filesystem but the kernel's own, so a hung network
 //! mount cannot hang the check. Where the calls do not exist or are refused (older kernels,
-//! container seccomp profiles that predate them, other architectures), [`types`] says so and
+//! container seccomp profiles that predate them, other architectures), [`ids`] says so and
 //! the caller reads the file.
 //!
 //! glibc has no wrappers for these calls, so they are made with `libc::syscall`: the only
@@ -45,12 +45,6 @@ pub fn ids() -> Option<Vec<u64>> {
     ids.truncate(len);
     // An empty list is not believable: let the mount table say.
     (!ids.is_empty()).then_some(ids)
-}
-
-/// Every mount of [`ids`] with its filesystem type, or `None` when the kernel cannot say.
-#[must_use]
-pub fn types() -> Option<Vec<Mount>> {
-    types_of(&ids()?)
 }
 
 /// The filesystem type of each mount of `ids` (one `statmount` each).
