@@ -32,6 +32,10 @@ __awesh_base=${__awesh_base-}        # PS1 as you (or your theme) last set it
 __awesh_made=${__awesh_made-}        # PS1 as the hook last set it
 __awesh_ps1_key=${__awesh_ps1_key-}  # what it was made from: toggle, shell options, segment
 AWESH_SEGMENT=${AWESH_SEGMENT-}      # the segment, for you to place; empty outside repos
+export AWESH_SEGMENT
+__awesh_placed=${__awesh_placed-}    # you placed ${AWESH_SEGMENT} in PS1 yourself
+__awesh_base_at=${__awesh_base_at-0} # where in __awesh_base the segment goes...
+__awesh_base_sp=${__awesh_base_sp-0} # ...and whether a space follows it
 __awesh_serve_w=${__awesh_serve_w-}         # fd the requests go to (empty: no server)
 __awesh_serve_r=${__awesh_serve_r-}         # fd the replies come from
 __awesh_serve_pid=${__awesh_serve_pid-}     # the server's process id
@@ -54,9 +58,10 @@ __awesh_warn() {
     fi
 }
 
-# The PROMPT_COMMAND hook. bash itself restores $?, PIPESTATUS and $_ after PROMPT_COMMAND;
-# returning the status we found keeps it right for any hook placed after this one in the same
-# string, and for bash-preexec's precmd_functions.
+# The compute hook, first in PROMPT_COMMAND (or bash-preexec's precmd_functions), so a theme's
+# hook that reads $AWESH_SEGMENT (exported, for starship and others that run a process) sees
+# this prompt's value. bash itself restores $?, PIPESTATUS and $_ after PROMPT_COMMAND;
+# returning the status we found keeps it right for every hook after this one.
 __awesh_hook() {
     local __awesh_status=$?
     AWESH_SEGMENT=
@@ -80,9 +85,15 @@ __awesh_hook() {
             __awesh_warn "\`awesh prompt\` failed (exit $__awesh_rc)"
         fi
     fi
-    # (The first test is __awesh_ps1's own shortcut, saving a call on most prompts.)
-    if [[ $__awesh_mode != var && (${PS1-} != "$__awesh_made" || $__awesh_ps1_key != "$__awesh_off:$BASHOPTS:$AWESH_SEGMENT") ]]; then
-        __awesh_ps1
+    # Another tool installed after awesh (or `source`d again) may have put its hook outside
+    # awesh's two: put them back first and last, for the next prompt (bash runs a copy of the
+    # list it started with).
+    if [[ -n ${bash_preexec_imported-}${__bp_imported-} ]]; then
+        if [[ ${precmd_functions[0]-} != __awesh_hook || ${precmd_functions[${#precmd_functions[@]}-1]} != __awesh_insert ]]; then
+            __awesh_install
+        fi
+    elif [[ ${PROMPT_COMMAND[0]-} != __awesh_hook* || ${PROMPT_COMMAND[${#PROMPT_COMMAND[@]}-1]-} != *__awesh_insert ]]; then
+        __awesh_install
     fi
     return "$__awesh_status"
 }
@@ -196,8 +207,115 @@ __awesh_serve_wait_set() {
     printf -v __awesh_serve_wait '%d.%03d' $((__awesh_ms / 1000)) $((__awesh_ms % 1000))
 }
 
-# Keeps `${AWESH_SEGMENT}` in PS1. When PS1 is not what the hook last made, you or a theme set
-# it: that becomes the new base, so later changes to PS1 are kept, not overwritten.
+# ---- Placing the segment ----
+# The insert hook runs after every other prompt hook, so a theme or framework that rebuilds PS1
+# each prompt (starship, liquidprompt, bash-it) has already done so. When PS1 is not what the
+# hook last made, you or a theme set it: that becomes the new base, and the segment is placed in
+# it afresh; when it is, nothing is done (the common case costs two string compares).
+
+# The insert hook, last in PROMPT_COMMAND (or bash-preexec's precmd_functions).
+__awesh_insert() {
+    local __awesh_status=$?
+    if [[ $__awesh_mode != var && (${PS1-} != "$__awesh_made" || $__awesh_ps1_key != "$__awesh_off:$BASHOPTS:$AWESH_SEGMENT") ]]; then
+        __awesh_ps1
+    fi
+    return "$__awesh_status"
+}
+
+# Raw or written-out (`\e`, `\033`, `\E`) escape sequences at the end of a string: CSI (colours,
+# cursor moves) and OSC (titles, links) ended by BEL or ST. None of them takes a column.
+__awesh_re_esc='('$'\e''|\\e|\\033|\\E)(\[[0-9;:?<=>!]*[ -/]*[@-~]|][^'$'\a\e'']*('$'\a''|'$'\e''\\|\\a|\\007))$'
+# A variable at the end of a string, whose value may be the prompt character.
+__awesh_re_var='\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?$'
+# Characters that end prompts (one, or a run of the same one, as in `>>>`).
+__awesh_chars=('\$' '$' '#' '%' '>' '❯' '➜' 'λ' '»' '›' '➤' '▶' '❱' '→' '⟩' '❭' '⮞' '✗' '✘' '⚡' '♪' '◆' '▸' '⇒' '⋊' '∴' '❮')
+
+# Steps back from offset __awesh_i of __awesh_s over what takes no column: `\[...\]`, \001...\002,
+# escape sequences, and (unless $1 is "zero") blanks. __awesh_ws: the offset of the leftmost
+# blank passed (-1: none).
+__awesh_skip() {
+    local __awesh_h __awesh_p
+    while ((__awesh_i > 0)); do
+        __awesh_h=${__awesh_s:0:__awesh_i}
+        case $__awesh_h in
+            *' ' | *$'\t')
+                if [[ ${1-} == zero ]]; then break; fi
+                __awesh_i=$((__awesh_i - 1))
+                __awesh_ws=$__awesh_i
+                continue
+                ;;
+            *'\]') __awesh_p=${__awesh_h%'\['*} ;;
+            *$'\002') __awesh_p=${__awesh_h%$'\001'*} ;;
+            *)
+                if [[ $__awesh_h =~ $__awesh_re_esc ]]; then
+                    __awesh_p=${__awesh_h%"${BASH_REMATCH[0]}"}
+                else
+                    break
+                fi
+                ;;
+        esac
+        if [[ $__awesh_p == "$__awesh_h" ]]; then break; fi # no opening: visible text
+        __awesh_i=${#__awesh_p}
+    done
+}
+
+# True when a prompt character (or a run of one, or a variable holding one) ends at offset
+# __awesh_i of __awesh_s; __awesh_i then moves to its start.
+__awesh_char() {
+    local __awesh_h=${__awesh_s:0:__awesh_i} __awesh_c __awesh_v __awesh_found=
+    for __awesh_c in "${__awesh_chars[@]}"; do
+        if [[ $__awesh_h == *"$__awesh_c" ]]; then __awesh_found=$__awesh_c && break; fi
+    done
+    if [[ -z $__awesh_found && $__awesh_h =~ $__awesh_re_var ]]; then
+        # `${prompt_char}`: a prompt character when its value is one.
+        __awesh_v=${!BASH_REMATCH[1]-}
+        for __awesh_c in "${__awesh_chars[@]}"; do
+            if [[ $__awesh_v == "$__awesh_c" ]]; then
+                __awesh_h=${__awesh_h%"${BASH_REMATCH[0]}"}
+                __awesh_i=${#__awesh_h}
+                return 0
+            fi
+        done
+        return 1
+    fi
+    if [[ -z $__awesh_found ]]; then return 1; fi
+    while [[ $__awesh_h == *"$__awesh_found" ]]; do __awesh_h=${__awesh_h%"$__awesh_found"}; done
+    __awesh_i=${#__awesh_h}
+}
+
+# Where the segment goes in the prompt string $1: sets __awesh_at (an offset) and __awesh_sp (1
+# when a space must follow the segment). Before the final prompt character, keeping the blank
+# in front of it on the far side (`~/src ❯ ` becomes `~/src:☸️x ❯ `); at the start of the input
+# line (with a space) when the character begins a line; when no character is recognised, before
+# the trailing blanks, or at the very end with a space, so typed text never touches it.
+__awesh_where() {
+    local __awesh_s=$1 __awesh_i=${#1} __awesh_ws=-1 __awesh_h
+    __awesh_sp=0
+    __awesh_skip
+    if __awesh_char; then
+        __awesh_ws=-1
+        __awesh_skip zero
+        __awesh_at=$__awesh_i
+        __awesh_skip
+        if ((__awesh_ws >= 0)); then
+            __awesh_at=$__awesh_ws
+            return 0
+        fi
+        __awesh_h=${__awesh_s:0:__awesh_at}
+        # Nothing, a line break, or an expansion (which may come out empty) before the character.
+        case $__awesh_h in
+            '' | *'\n' | *$'\n' | *')' | *'}' | *'`') __awesh_sp=1 ;;
+        esac
+        return 0
+    fi
+    if ((__awesh_ws >= 0)); then
+        __awesh_at=$__awesh_ws
+    else
+        __awesh_at=${#__awesh_s} __awesh_sp=1
+    fi
+}
+
+# Keeps the segment in PS1, placed by __awesh_where in the prompt you or your theme set.
 # shellcheck disable=SC2016 # '${AWESH_SEGMENT}' is meant literally: PS1 expands it later.
 __awesh_ps1() {
     # Nothing to do when PS1 is still what we made, from the same segment and options.
@@ -205,32 +323,38 @@ __awesh_ps1() {
         return 0
     fi
     __awesh_ps1_key=$__awesh_off:$BASHOPTS:$AWESH_SEGMENT
-    local __awesh_piece='${AWESH_SEGMENT}' __awesh_tail __awesh_rest
+    local __awesh_piece __awesh_rest __awesh_at __awesh_sp
     if [[ ${PS1-} != "$__awesh_made" ]]; then
         __awesh_base=${PS1-}
-        # Text we put in (without promptvars) sits between two empty `\[\]` (zero width; never
-        # in the segment, whose control bytes are made visible). A copy of an old prompt (a
-        # virtualenv's `PS1="(venv) $PS1"`, and its `deactivate`) brings old text: take it out.
-        if [[ $__awesh_base == *'\[\]'*'\[\]'* ]]; then
+        # Text we put in sits between two empty `\[\]` (zero width; never in the segment, whose
+        # control bytes are made visible). A copy of an old prompt (a virtualenv's
+        # `PS1="(venv) $PS1"`, and its `deactivate`) brings old text: take it out.
+        while [[ $__awesh_base == *'\[\]'*'\[\]'* ]]; do
             __awesh_rest=${__awesh_base#*'\[\]'}
             __awesh_base=${__awesh_base%%'\[\]'*}${__awesh_rest#*'\[\]'}
+        done
+        __awesh_placed=
+        if [[ $__awesh_base == *'${AWESH_SEGMENT}'* || $__awesh_base == *'${AWESH_SEGMENT:'* || $__awesh_base == *'$AWESH_SEGMENT'* ]]; then
+            __awesh_placed=1 # placed by you
+        else
+            __awesh_where "$__awesh_base"
+            __awesh_base_at=$__awesh_at __awesh_base_sp=$__awesh_sp
         fi
     fi
-    if [[ -n $__awesh_off ]]; then
-        __awesh_piece=
-    elif [[ $__awesh_base == *'${AWESH_SEGMENT}'* || $__awesh_base == *'$AWESH_SEGMENT'* ]]; then
-        __awesh_piece= # placed by you
-    elif ! shopt -q promptvars; then
+    if [[ -n $__awesh_off || -n $__awesh_placed ]]; then
+        __awesh_made=$__awesh_base
+        PS1=$__awesh_made
+        return 0
+    fi
+    if shopt -q promptvars; then
+        __awesh_piece='${AWESH_SEGMENT}'
+        if ((__awesh_base_sp)); then __awesh_piece='${AWESH_SEGMENT:+$AWESH_SEGMENT }'; fi
+    else
         # Without promptvars PS1 is only backslash-decoded: put the text itself in, `\` doubled.
-        __awesh_piece='\[\]'${AWESH_SEGMENT//\\/\\\\}'\[\]'
+        __awesh_piece=${AWESH_SEGMENT//\\/\\\\}
+        if ((__awesh_base_sp)) && [[ -n $AWESH_SEGMENT ]]; then __awesh_piece+=' '; fi
     fi
-    __awesh_made=$__awesh_base$__awesh_piece
-    for __awesh_tail in '\$ ' '\$' '$ ' '# ' '> '; do
-        if [[ $__awesh_base == *"$__awesh_tail" ]]; then
-            __awesh_made=${__awesh_base%"$__awesh_tail"}$__awesh_piece$__awesh_tail
-            break
-        fi
-    done
+    __awesh_made=${__awesh_base:0:__awesh_base_at}'\[\]'$__awesh_piece'\[\]'${__awesh_base:__awesh_base_at}
     PS1=$__awesh_made
 }
 
@@ -263,31 +387,67 @@ awesh_on() {
     __awesh_off='' __awesh_warned=''
 }
 
-# Installs the hook once, after every hook already there, so they keep their order and see $?.
+# Removes awesh's own hooks from PROMPT_COMMAND (lines of the string, or elements of the array;
+# `;`-joined uses such as `other;__awesh_hook` too) and from precmd_functions, and nothing else.
+__awesh_unhook() {
+    local __awesh_k __awesh_e __awesh_line __awesh_out
+    for __awesh_k in ${precmd_functions[@]+"${!precmd_functions[@]}"}; do
+        case ${precmd_functions[__awesh_k]} in __awesh_hook | __awesh_insert) unset "precmd_functions[__awesh_k]" ;; esac
+    done
+    if [[ -n ${precmd_functions[*]+set} ]]; then precmd_functions=("${precmd_functions[@]}"); fi
+    for __awesh_k in ${PROMPT_COMMAND[@]+"${!PROMPT_COMMAND[@]}"}; do
+        __awesh_e=${PROMPT_COMMAND[__awesh_k]}
+        if [[ $__awesh_e != *__awesh_* ]]; then continue; fi
+        __awesh_out=
+        while IFS= read -r __awesh_line || [[ -n $__awesh_line ]]; do
+            __awesh_line=${__awesh_line//;__awesh_hook/}
+            __awesh_line=${__awesh_line//;__awesh_insert/}
+            __awesh_line=${__awesh_line//__awesh_hook;/}
+            __awesh_line=${__awesh_line//__awesh_insert;/}
+            case $__awesh_line in __awesh_hook | __awesh_insert | '') continue ;; esac
+            __awesh_out+=${__awesh_out:+$'\n'}$__awesh_line
+        done <<<"$__awesh_e"
+        if ! __awesh_pc_array; then
+            # A string stays one (assigning to element 0 would make it an array).
+            # shellcheck disable=SC2178
+            PROMPT_COMMAND=$__awesh_out
+        elif [[ -n $__awesh_out ]]; then
+            PROMPT_COMMAND[__awesh_k]=$__awesh_out
+        else
+            unset "PROMPT_COMMAND[__awesh_k]"
+        fi
+    done
+    # Elements renumbered from 0, as an array that lost its first element needs.
+    if __awesh_pc_array; then PROMPT_COMMAND=(${PROMPT_COMMAND[@]+"${PROMPT_COMMAND[@]}"}); fi
+}
+
+# True when PROMPT_COMMAND is an array that bash runs element by element (bash 5.1+).
+__awesh_pc_array() {
+    ((BASH_VERSINFO[0] > 5 || (BASH_VERSINFO[0] == 5 && BASH_VERSINFO[1] >= 1))) &&
+        [[ -n ${PROMPT_COMMAND[*]+set} && ${PROMPT_COMMAND@a} == *a* ]]
+}
+
+# Installs the two hooks, compute first and insert last, around every hook already there (which
+# keep their order and see $?). Evaluated again, it first removes its own, so it never adds
+# them twice, whichever tool was (re)loaded in between.
 __awesh_install() {
-    local __awesh_cmd
-    # Evaluated again without --serve: the server of the earlier init is no longer wanted.
-    if [[ -z $__awesh_serve && -n $__awesh_serve_w ]]; then __awesh_serve_stop; fi
-    if [[ $__awesh_mode == replace ]]; then PS1='\w\$ '; fi
+    __awesh_unhook
     # bash-preexec owns PROMPT_COMMAND and must stay its last entry: use its hook list.
     if [[ -n ${bash_preexec_imported-}${__bp_imported-} ]]; then
-        for __awesh_cmd in ${precmd_functions[@]+"${precmd_functions[@]}"}; do
-            if [[ $__awesh_cmd == __awesh_hook ]]; then return 0; fi
-        done
-        precmd_functions+=(__awesh_hook)
-        return 0
-    fi
-    for __awesh_cmd in ${PROMPT_COMMAND[@]+"${PROMPT_COMMAND[@]}"}; do
-        if [[ $__awesh_cmd == *__awesh_hook* ]]; then return 0; fi
-    done
-    if [[ -n ${PROMPT_COMMAND[*]+set} ]] && ((${#PROMPT_COMMAND[@]} > 1)); then
-        # The array form (bash 5.1+): one more element.
-        PROMPT_COMMAND+=(__awesh_hook)
+        precmd_functions=(__awesh_hook ${precmd_functions[@]+"${precmd_functions[@]}"} __awesh_insert)
+    elif __awesh_pc_array; then
+        # The array form (bash 5.1+), even of one element: elements of their own, so a tool
+        # that looks for its own element (liquidprompt) still finds it as it left it.
+        PROMPT_COMMAND=(__awesh_hook "${PROMPT_COMMAND[@]}" __awesh_insert)
     else
-        # A string (or one-element array): a new line, so a trailing comment or `;` in the
-        # existing command cannot swallow or break ours. Element 0 is the string in both forms.
+        # A string (or one-element array): lines of their own, so a trailing comment or `;` in
+        # the existing command cannot swallow or break ours. Element 0 is the string in both.
         # shellcheck disable=SC2128,SC2178
-        PROMPT_COMMAND="${PROMPT_COMMAND:+$PROMPT_COMMAND$'\n'}__awesh_hook"
+        PROMPT_COMMAND=__awesh_hook$'\n'"${PROMPT_COMMAND:+$PROMPT_COMMAND$'\n'}"__awesh_insert
     fi
 }
+
+# Evaluated again without --serve: the server of the earlier init is no longer wanted.
+if [[ -z $__awesh_serve && -n $__awesh_serve_w ]]; then __awesh_serve_stop; fi
+if [[ $__awesh_mode == replace ]]; then PS1='\w\$ '; fi
 __awesh_install

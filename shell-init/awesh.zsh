@@ -32,7 +32,12 @@ typeset -g __awesh_warned=${__awesh_warned-}    # the one warning has been print
 typeset -g __awesh_base=${__awesh_base-}        # PROMPT as you (or your theme) last set it
 typeset -g __awesh_made=${__awesh_made-}        # PROMPT as the hook last set it
 typeset -g __awesh_prompt_key=${__awesh_prompt_key-} # what it was made from: toggle, options, segment
-typeset -g AWESH_SEGMENT=${AWESH_SEGMENT-}      # the segment, for you to place
+typeset -gx AWESH_SEGMENT=${AWESH_SEGMENT-}     # the segment, for you to place
+typeset -g __awesh_placed=${__awesh_placed-}    # you placed ${AWESH_SEGMENT} yourself
+typeset -gi __awesh_base_at=${__awesh_base_at-0} # where in __awesh_base the segment goes...
+typeset -gi __awesh_base_sp=${__awesh_base_sp-0} # ...and whether a space follows it
+typeset -gi __awesh_sched=0                       # zsh/sched is there: insert after all hooks
+typeset -gi __awesh_status=0                      # the last command's status, for `sched`
 typeset -g __awesh_serve_w=${__awesh_serve_w-}          # fd the requests go to (empty: none)
 typeset -g __awesh_serve_r=${__awesh_serve_r-}          # fd the replies come from
 typeset -g __awesh_serve_pid=${__awesh_serve_pid-}      # the server's process id
@@ -50,9 +55,12 @@ __awesh_warn() {
     fi
 }
 
-# The precmd hook. zsh restores $? and $pipestatus after precmd hooks itself.
+# The compute hook, first in precmd_functions, so a theme's hook that reads $AWESH_SEGMENT
+# (exported, for starship and others that run a process) sees this prompt's value. zsh
+# restores $? and $pipestatus after precmd hooks itself.
 __awesh_precmd() {
     # The user's options decide how PROMPT is read, so look at them before `emulate`.
+    __awesh_status=$?
     local subst=0 bang=0
     [[ -o prompt_subst ]] && subst=1
     [[ -o prompt_bang ]] && bang=1
@@ -80,7 +88,27 @@ __awesh_precmd() {
             __awesh_warn "\`awesh prompt\` failed (exit $rc)"
         fi
     fi
-    [[ $__awesh_mode == var ]] || __awesh_prompt $subst
+    # Put the hooks back in order should another tool have gone in front (for the next prompt:
+    # zsh runs a copy of the list), and insert last: after every precmd hook, when zsh runs
+    # what `sched` holds, just before it draws the prompt.
+    [[ $precmd_functions[1] == __awesh_precmd ]] || __awesh_install
+    if [[ $__awesh_mode != var ]]; then
+        if (( __awesh_sched )); then
+            sched +0 __awesh_insert
+        else
+            __awesh_insert
+        fi
+    fi
+}
+
+# The insert step: keeps the segment in PROMPT. Run by `sched` after every precmd hook, and by
+# the `zle` wrapper below when a theme redraws its prompt asynchronously.
+# It returns the status the last command left, which `sched` makes what the prompt's `%?` sees.
+__awesh_insert() {
+    local subst=0
+    [[ -o prompt_subst ]] && subst=1
+    __awesh_prompt $subst
+    return $__awesh_status
 }
 
 # ---- Serve mode ----
@@ -191,43 +219,246 @@ __awesh_serve_ask() {
     return 0
 }
 
-# Keeps the segment in PROMPT. When PROMPT is not what the hook last made, you or a theme set
-# it: that becomes the new base, so later changes to PROMPT are kept, not overwritten.
+# ---- Placing the segment ----
+# When PROMPT is not what the hook last made, you or a theme set it: that becomes the new base,
+# and the segment is placed in it afresh (themes such as powerlevel10k rebuild PROMPT each
+# prompt); when it is, nothing is done.
+
+# Characters that end prompts (one, or a run of the same one, as in `>>>`); `%#` is zsh's own.
+typeset -ga __awesh_chars=('%#' '%%' '$' '#' '>' '❯' '➜' 'λ' '»' '›' '➤' '▶' '❱' '→' '⟩' '❭' '⮞' '✗' '✘' '⚡' '♪' '◆' '▸' '⇒' '⋊' '∴' '❮')
+# Raw escape sequences at the end of a string: CSI (colours, cursor moves) and OSC (titles,
+# links), ended by BEL or ST. None takes a column.
+typeset -g __awesh_re_esc=$'\e(\\[[0-9;:?<=>!]*[ -/]*[@-~]|][^\a\e]*(\a|\e\\\\))$'
+
+# Steps back from offset i of s (both the caller's) over what takes no column: `%{...%}`,
+# `%F{...}`, `%f`, `%K{...}`, `%k`, `%B`, `%b`, `%U`, `%u`, `%S`, `%s`, escape sequences, a
+# `%(x.a.b)` whose branches take none, and (unless $1 is "zero") blanks; ws becomes the offset
+# of the leftmost blank passed.
+__awesh_zskip() {
+    local h p
+    while (( i > 0 )); do
+        h=$s[1,i]
+        case $h in
+            (*[' '$'\t'])
+                [[ $1 == zero ]] && break
+                (( i-- , ws = i ))
+                continue
+                ;;
+            (*'%}')
+                p=${h%'{'*}
+                [[ $p == *'%' ]] || break          # `%1{x%}` shows x: visible
+                p=$p[1,-2]
+                ;;
+            (*'%'[FK]'{'*'}')
+                p=${h%'{'*}
+                [[ $p == *'%'[FK] ]] || break
+                p=$p[1,-3]
+                ;;
+            (*'%'[fkbBuUsS])
+                [[ $h == *'%%'[fkbBuUsS] ]] && break
+                p=$h[1,-3]
+                ;;
+            (*')')
+                __awesh_zcond $h || break
+                [[ $kind == zero ]] || break
+                p=$h[1,start-1]
+                ;;
+            (*)
+                if [[ $h =~ $__awesh_re_esc ]]; then
+                    p=${h%$MATCH}
+                else
+                    break
+                fi
+                ;;
+        esac
+        i=$#p
+    done
+}
+
+# When $1 ends with a `%(x.a.b)` prompt conditional: start becomes the offset of its `%`, and
+# kind "zero" (neither branch takes a column), "char" (each branch is a prompt character, as
+# in `%(!.#.$)`) or "text".
+__awesh_zcond() {
+    local h=$1 body sep c a b
+    integer depth=0 k n=$#1
+    # Back to the matching `(`; `%)` and `%(` inside are literal parentheses.
+    for (( k = n; k > 0; k-- )); do
+        c=$h[k]
+        [[ $h[k-1] == '%' && $c == [\(\)] && $h[k-2] != '%' && ( $c == ')' || $h[k+1] != [0-9!?#a-zA-Z] ) ]] && { (( k-- )); continue }
+        if [[ $c == ')' ]]; then
+            (( depth++ ))
+        elif [[ $c == '(' ]] && (( --depth == 0 )); then
+            break
+        fi
+    done
+    (( k > 0 )) || return 1
+    body=$h[k+1,-2]
+    # `%(` or `%3(`: a conditional; anything else (`$(...)`, text) is not.
+    [[ $h[1,k-1] =~ '%-?[0-9]*$' ]] || return 1
+    start=$(( k - $#MATCH ))
+    # The condition (digits and a letter), then the separator, then the two branches.
+    [[ $body =~ '^-?[0-9]*.' ]] || return 1
+    body=${body#$MATCH}
+    sep=$body[1]
+    body=$body[2,-1]
+    __awesh_zsplit $body $sep || return 1
+    __awesh_zkind $a
+    local ka=$kind
+    __awesh_zkind $b
+    if [[ $ka == zero && $kind == zero ]]; then
+        kind=zero
+    elif [[ $ka == char && $kind == char ]]; then
+        kind=char
+    else
+        kind=text
+    fi
+}
+
+# Splits $1 at the first $2 outside parentheses and braces, into a and b (the caller's).
+__awesh_zsplit() {
+    local body=$1 c
+    integer depth=0 k
+    for (( k = 1; k <= $#body; k++ )); do
+        c=$body[k]
+        if [[ $c == '%' ]]; then
+            (( k++ ))
+            continue
+        fi
+        case $c in
+            ([\({]) (( depth++ )) ;;
+            ([\)}]) (( depth-- )) ;;
+        esac
+        if [[ $c == "$2" ]] && (( depth == 0 )); then
+            a=$body[1,k-1] b=$body[k+1,-1]
+            return 0
+        fi
+    done
+    return 1
+}
+
+# What a conditional's branch $1 is: "zero", "char" (blanks around one prompt char) or "text".
+__awesh_zkind() {
+    local s=$1
+    integer i=$#1 ws=-1
+    __awesh_zskip
+    if (( i == 0 )); then
+        kind=zero
+    elif __awesh_zchar && { __awesh_zskip; (( i == 0 )) }; then
+        kind=char
+    else
+        kind=text
+    fi
+}
+
+# True when a prompt character (a run of one, `%1{x%}`, a `%(!.#.$)`, or a parameter holding
+# one, such as pure's `${prompt_pure_state[prompt]}`) ends at offset i of s; i moves to its
+# start.
+__awesh_zchar() {
+    local h=$s[1,i] c found= v start kind
+    if [[ $h == *'%}' && ${h%'{'*} == *'%'<1-9> ]]; then
+        # `%1{➜%}`: the character inside.
+        v=${${h##*'{'}%'%}'}
+        (( ${__awesh_chars[(Ie)$v]} )) || return 1
+        h=${h%'%'<1-9>'{'*}
+        i=$#h
+        return 0
+    fi
+    if [[ $h == *')' ]] && __awesh_zcond $h; then
+        [[ $kind == char ]] || return 1
+        i=$(( start - 1 ))
+        return 0
+    fi
+    if [[ $h =~ '\$\{?([A-Za-z_][A-Za-z0-9_]*(\[[^]]*\])?)\}?$' ]]; then
+        v=${(P)match[1]}
+        (( ${__awesh_chars[(Ie)$v]} )) || return 1
+        h=${h%$MATCH}
+        i=$#h
+        return 0
+    fi
+    for c in $__awesh_chars; do
+        if [[ $h == *$c ]]; then
+            found=$c
+            break
+        fi
+    done
+    [[ -n $found ]] || return 1
+    [[ $found == '%%' || $h != *'%%'$found ]] || [[ $found != ('#'|'%') ]] || return 1
+    while [[ $h == *$found ]]; do
+        h=${h%$found}
+    done
+    i=$#h
+}
+
+# Where the segment goes in the prompt string $1: sets at (an offset) and sp (1 when a space
+# must follow it), both the caller's. Before the final prompt character, with the blank in
+# front of it kept on the far side (`~/src ❯ ` becomes `~/src:☸️x ❯ `); at the start of the
+# input line (with a space) when the character begins a line; when no character is
+# recognised, before the trailing blanks, or at the very end with a space, so typed text never
+# touches it.
+__awesh_where() {
+    local s=$1 h
+    integer i=$#1 ws=-1
+    sp=0
+    __awesh_zskip
+    if __awesh_zchar; then
+        __awesh_zskip zero
+        at=$i ws=-1
+        __awesh_zskip
+        if (( ws >= 0 )); then
+            at=$(( ws ))
+            return 0
+        fi
+        h=$s[1,at]
+        # Nothing, a line break, or an expansion (which may come out empty) before the character.
+        [[ -z $h || $h == *($'\n'|')'|'}'|'`') ]] && sp=1
+        return 0
+    fi
+    if (( ws >= 0 )); then
+        at=$ws
+    else
+        at=$#s sp=1
+    fi
+}
+
+# Keeps the segment in PROMPT, placed by __awesh_where in the prompt you or your theme set.
+# $1 is 1 when PROMPT_SUBST is on.
 __awesh_prompt() {
     emulate -L zsh
     # Nothing to do when PROMPT is still what we made, from the same segment and options.
     [[ $PROMPT == "$__awesh_made" && $__awesh_prompt_key == "$__awesh_off:$1:$AWESH_SEGMENT:$RPROMPT" ]] &&
         return 0
     __awesh_prompt_key=$__awesh_off:$1:$AWESH_SEGMENT:$RPROMPT
-    local piece tail
+    local piece at sp
     if [[ $PROMPT != "$__awesh_made" ]]; then
         __awesh_base=$PROMPT
         # Text we put in sits between two empty `%{%}` (zero width; never in the segment, whose
         # `%` are doubled). A copy of an old prompt (a virtualenv's `PROMPT="(venv) $PROMPT"`,
         # and its `deactivate`) brings old text along: take it out.
-        if [[ $__awesh_base == *'%{%}'*'%{%}'* ]]; then
+        while [[ $__awesh_base == *'%{%}'*'%{%}'* ]]; do
             __awesh_base=${__awesh_base%%'%{%}'*}${${__awesh_base#*'%{%}'}#*'%{%}'}
+        done
+        __awesh_placed=
+        if (( $1 )) && [[ $__awesh_base$RPROMPT == *('${AWESH_SEGMENT}'|'${AWESH_SEGMENT:'|'$AWESH_SEGMENT')* ]]; then
+            __awesh_placed=1 # placed by you
+        else
+            __awesh_where $__awesh_base
+            __awesh_base_at=$at __awesh_base_sp=$sp
         fi
     fi
-    if [[ -n $__awesh_off ]]; then
-        piece=
-    elif (( $1 )); then
-        if [[ $__awesh_base$RPROMPT == *('${AWESH_SEGMENT}'|'$AWESH_SEGMENT')* ]]; then
-            piece= # placed by you
-        else
-            piece='${AWESH_SEGMENT}'
-        fi
+    if [[ -n $__awesh_off || -n $__awesh_placed ]]; then
+        __awesh_made=$__awesh_base
+        PROMPT=$__awesh_made
+        return 0
+    fi
+    if (( $1 )); then
+        piece='${AWESH_SEGMENT}'
+        (( __awesh_base_sp )) && piece='${AWESH_SEGMENT:+$AWESH_SEGMENT }'
     else
         # Without PROMPT_SUBST only `%` escapes are read, and the segment has those doubled.
-        piece="%{%}$AWESH_SEGMENT%{%}"
+        piece=$AWESH_SEGMENT
+        (( __awesh_base_sp )) && [[ -n $AWESH_SEGMENT ]] && piece+=' '
     fi
-    __awesh_made=$__awesh_base$piece
-    for tail in '%(!.#.$) ' '%# ' '%#' '%% ' '❯ ' '$ ' '# ' '> '; do
-        if [[ $__awesh_base == *"$tail" ]]; then
-            __awesh_made=${__awesh_base%"$tail"}$piece$tail
-            break
-        fi
-    done
+    __awesh_made=$__awesh_base[1,__awesh_base_at]'%{%}'$piece'%{%}'$__awesh_base[__awesh_base_at+1,-1]
     PROMPT=$__awesh_made
 }
 
@@ -260,9 +491,22 @@ awesh_on() {
     __awesh_off='' __awesh_warned=''
 }
 
+# Puts the compute hook first in precmd_functions, whatever was added since (and never twice).
+__awesh_install() {
+    precmd_functions=(__awesh_precmd ${precmd_functions:#__awesh_precmd})
+}
+
 # Evaluated again without --serve: the server of the earlier init is no longer wanted.
 [[ -z $__awesh_serve && -n $__awesh_serve_w ]] && __awesh_serve_stop
 [[ $__awesh_mode == replace ]] && PROMPT='%~%# '
-# add-zsh-hook appends after the hooks already there and never adds the same function twice.
-autoload -Uz add-zsh-hook
-add-zsh-hook precmd __awesh_precmd
+zmodload zsh/sched 2>/dev/null && __awesh_sched=1
+# Themes that draw asynchronously (spaceship, pure, powerlevel10k) set PROMPT again and call
+# `zle reset-prompt` outside any hook: put the segment back just before zle redraws. Only when
+# no other `zle` function is there; the builtin does the rest, with its status.
+if (( ! $+functions[zle] )) || [[ $functions[zle] == *__awesh_insert* ]]; then
+    zle() {
+        [[ $1 == (|.)reset-prompt && $__awesh_mode != var ]] && __awesh_insert
+        builtin zle "$@"
+    }
+fi
+__awesh_install

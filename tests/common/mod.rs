@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 pub mod chat;
+pub mod screen;
 
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};

@@ -1,0 +1,428 @@
+//! awesh inside the prompt frameworks people run, each the real one in a real terminal (a tmux
+//! pane, read back as the rendered screen): the segment shows exactly once, follows `git
+//! checkout -b` and `kubectl config use-context` at once, survives later prompts, asynchronous
+//! redraws and re-sourcing the rc, never touches typed text, and leaves the framework's own
+//! layout, prompt character and error indicator as they are without awesh.
+//!
+//! Registry frameworks (Debian liquidprompt and zsh-theme-powerlevel9k, npm pure-prompt and
+//! spaceship-prompt, crates.io starship) are used where installed (`.ci/run` installs them; a
+//! missing one fails under CI). Git-only ones come from `$AWESH_FRAMEWORKS`, pinned in
+//! tests/frameworks/pins.txt; where that folder is absent the test says what it skipped.
+
+mod common;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use common::screen::{Screen, Shot};
+use common::{awesh_bin, have, Sh, World};
+
+/// Where a framework comes from.
+#[derive(Clone, Copy)]
+enum From {
+    /// A checkout in `$AWESH_FRAMEWORKS/<name>`.
+    Git(&'static str),
+    /// A file installed by a package manager.
+    Installed(&'static str),
+    /// A package in npm's global folder.
+    Npm(&'static str),
+    /// A program on PATH.
+    Program(&'static str),
+}
+
+/// One setup as a user has it: a shell, an rc that loads the framework, awesh's init last.
+struct Setup {
+    name: &'static str,
+    shell: Sh,
+    needs: &'static [From],
+    /// The framework's part of the rc; `{fw}` is the frameworks folder, `{npm}` npm's root.
+    rc: &'static str,
+    /// How long the screen must stay unchanged before it counts as drawn.
+    quiet_ms: u64,
+    /// awesh's init line goes before the framework's (the README says last; some do not).
+    awesh_first: bool,
+    /// The framework shows the branch itself: a prompt counts as drawn once it does (pure,
+    /// spaceship and p10k add it asynchronously).
+    branch: bool,
+    /// What the framework shows while an asynchronous part is still pending.
+    busy: &'static str,
+}
+
+fn frameworks_dir() -> Option<PathBuf> {
+    std::env::var_os("AWESH_FRAMEWORKS").map(PathBuf::from)
+}
+
+fn npm_root() -> Option<PathBuf> {
+    let out = std::process::Command::new("npm").args(["root", "-g"]).output().ok()?;
+    Some(PathBuf::from(String::from_utf8(out.stdout).ok()?.trim()))
+}
+
+/// The pinned commit of a git-only framework.
+fn pin(name: &str) -> String {
+    let pins = include_str!("frameworks/pins.txt");
+    pins.lines()
+        .filter(|l| !l.starts_with('#'))
+        .find_map(|l| {
+            let mut w = l.split_whitespace();
+            (w.next() == Some(name)).then(|| w.next().unwrap_or_default().to_string())
+        })
+        .unwrap_or_else(|| panic!("{name} is not pinned in tests/frameworks/pins.txt"))
+}
+
+/// Whether everything `setup` needs is here; says loudly what is missing (and fails under CI
+/// for what CI installs).
+fn available(setup: &Setup) -> bool {
+    if !have("tmux") || !have(setup.shell.name()) {
+        return false;
+    }
+    for need in setup.needs {
+        let (ok, what) = match *need {
+            From::Git(name) => match frameworks_dir() {
+                Some(dir) if dir.join(name).is_dir() => {
+                    let head = std::process::Command::new("git")
+                        .arg("-C")
+                        .arg(dir.join(name))
+                        .args(["rev-parse", "HEAD"])
+                        .output()
+                        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+                        .unwrap_or_default();
+                    if head != pin(name) {
+                        eprintln!(
+                            "*** {}: {name} is at {head}, not at the pinned {} ***",
+                            setup.name,
+                            pin(name)
+                        );
+                    }
+                    (true, String::new())
+                }
+                _ => (false, format!("{name} (a git checkout in $AWESH_FRAMEWORKS)")),
+            },
+            From::Installed(path) => {
+                let ok = std::path::Path::new(path).exists();
+                assert!(
+                    ok || std::env::var_os("CI").is_none(),
+                    "{path} is missing, and CI is set: .ci/run must install it"
+                );
+                (ok, path.to_string())
+            }
+            From::Npm(pkg) => {
+                let ok = npm_root().is_some_and(|r| r.join(pkg).is_dir());
+                assert!(
+                    ok || std::env::var_os("CI").is_none(),
+                    "npm package {pkg} is missing, and CI is set: .ci/run must install it"
+                );
+                (ok, format!("npm package {pkg}"))
+            }
+            From::Program(p) => (have(p), p.to_string()),
+        };
+        if !ok {
+            use std::io::Write;
+            let _ = writeln!(
+                std::io::stderr(),
+                "\n*** SKIPPED framework setup {}: {what} is not here ***\n",
+                setup.name
+            );
+            return false;
+        }
+    }
+    true
+}
+
+/// What awesh shows for the world's kubeconfig and repository at each stage.
+const FIRST: &str = ":☸️dev:☸️team:🌿main";
+const BRANCHED: &str = ":☸️dev:☸️team:🌿feat";
+const SWITCHED: &str = ":☸️prod:🌿feat";
+
+const KUBECONFIG: &str = "apiVersion: v1
+kind: Config
+current-context: dev
+contexts:
+- name: dev
+  context: {cluster: c, user: u, namespace: team}
+- name: prod
+  context: {cluster: c, user: u}
+clusters: [{name: c, cluster: {server: 'https://127.0.0.1:1'}}]
+users: [{name: u, user: {}}]
+";
+
+/// How awesh is set up in one run.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Mode {
+    /// The framework alone: what its prompts look like without awesh.
+    Without,
+    Plain,
+    Serve,
+}
+
+/// What one run saw: the prompt (lines) after each step, with and without colours, the hook
+/// lists before and after re-sourcing, and the final screen with text typed but not entered.
+struct Run {
+    prompts: Vec<Vec<String>>,
+    coloured: Vec<Vec<String>>,
+    hooks: (String, String),
+    typed: Shot,
+    first: Shot,
+    /// The world's root folder, which shows in prompts.
+    root: String,
+}
+
+/// The commands run one after the other; each prints `@@N@@` (typed as `@@$((0+N))@@`, so the
+/// echoed command line never matches) for the prompt after it to be found.
+fn steps(shell: Sh) -> Vec<String> {
+    let (hooks, rc) = match shell {
+        Sh::Bash => ("declare -p PROMPT_COMMAND precmd_functions", ".bashrc"),
+        Sh::Zsh => ("typeset -p precmd_functions", ".zshrc"),
+    };
+    vec![
+        "git checkout -q -b feat && echo @@$((0+1))@@".into(),
+        "kubectl config use-context prod >/dev/null && echo @@$((0+2))@@".into(),
+        "echo @@$((0+3))@@; false".into(),
+        "echo @@$((0+4))@@; true".into(),
+        format!("{hooks} >~/hooks-1 2>&1; echo @@$((0+5))@@"),
+        format!(". ~/{rc}; echo @@$((0+6))@@"),
+        format!("{hooks} >~/hooks-2 2>&1; echo @@$((0+7))@@"),
+    ]
+}
+
+fn run(setup: &Setup, mode: Mode) -> Run {
+    let world = World::new();
+    world.repo("repo", "main");
+    world.commit("repo", "one");
+    let kube = world.write("kube/config", KUBECONFIG);
+    let fw = frameworks_dir().unwrap_or_default().display().to_string();
+    let npm = npm_root().unwrap_or_default().display().to_string();
+    let framework = setup.rc.replace("{fw}", &fw).replace("{npm}", &npm);
+    let init = match mode {
+        Mode::Without => String::new(),
+        Mode::Plain => setup.shell.init(awesh_bin(), ""),
+        Mode::Serve => setup.shell.init(awesh_bin(), "--serve"),
+    };
+    let rc = if setup.awesh_first {
+        format!("{init}{framework}\n")
+    } else {
+        format!("{framework}\n{init}")
+    };
+    let (file, argv): (&str, &[&str]) = match setup.shell {
+        Sh::Bash => (".bashrc", &["bash", "-i"]),
+        Sh::Zsh => (".zshrc", &["zsh", "-i"]),
+    };
+    world.write(&format!("home/{file}"), rc);
+    let kube = kube.display().to_string();
+    let cache = world.path("cache").display().to_string();
+    let ceiling = world.root().parent().unwrap().display().to_string();
+    let env = [
+        ("KUBECONFIG", kube.as_str()),
+        ("XDG_CACHE_HOME", cache.as_str()),
+        ("GIT_CEILING_DIRECTORIES", ceiling.as_str()),
+        ("GIT_CONFIG_NOSYSTEM", "1"),
+        ("GIT_CONFIG_GLOBAL", "/dev/null"),
+        ("AWESH_TIMEOUT_MS", "5000"),
+    ];
+    let name = format!("{}-{mode:?}", setup.name);
+    let screen: Screen = world.screen(&name, argv, &env, &world.path("repo"));
+    let quiet = Duration::from_millis(setup.quiet_ms);
+    // Drawn: the cursor is on a prompt, and the framework shows the branch and nothing pending.
+    let drawn = |s: &Shot, mark: &str, branch: &str| {
+        let prompt = s.after(mark).join("\n");
+        let own = prompt.replace(FIRST, "").replace(BRANCHED, "").replace(SWITCHED, "");
+        !s.cursor_line().trim().is_empty()
+            && (!setup.branch || own.contains(branch))
+            && (setup.busy.is_empty() || !own.contains(setup.busy))
+    };
+    let first = screen.settle(quiet, &format!("{name}: the first prompt"), |s| {
+        drawn(s, "\u{0}", "main")
+    });
+    let mut prompts = vec![first.after("\u{0}")];
+    let mut coloured = vec![Vec::new()];
+    for (i, step) in steps(setup.shell).iter().enumerate() {
+        let mark = format!("@@{}@@", i + 1);
+        screen.enter(step);
+        let shot = screen.settle(quiet, &format!("{name}: the prompt after {step:?}"), |s| {
+            s.lines.iter().any(|l| l.contains(&mark)) && drawn(s, &mark, "feat")
+        });
+        prompts.push(shot.after(&mark));
+        coloured.push(screen.shot_with(true).after(&mark));
+    }
+    screen.type_text("echo typed");
+    let typed = screen.settle(quiet, &format!("{name}: the typed text"), |s| {
+        s.cursor_line().contains("echo typed")
+    });
+    let read = |f: &str| std::fs::read_to_string(world.home().join(f)).unwrap_or_default();
+    Run {
+        prompts,
+        coloured,
+        hooks: (read("hooks-1"), read("hooks-2")),
+        typed,
+        first,
+        root: world.root().display().to_string(),
+    }
+}
+
+/// A prompt as it looks with the segment taken out: digits masked (clocks, load) and runs of
+/// blanks made one, so padding a framework adds to fit the segment does not count.
+fn layout(lines: &[String], segment: &str, root: &str) -> String {
+    let text = lines.join("\n").replace(segment, "").replace(root, "ROOT");
+    // Themes shorten long paths their own way: keep only the last folder's name.
+    let text = text.replace(&format!("{}/repo", std::path::Path::new(root).file_name().unwrap().to_string_lossy()), "ROOT/repo");
+    let masked: String = text
+        .chars()
+        .map(|c| if c.is_ascii_digit() { '0' } else { c })
+        .collect();
+    masked
+        .lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn check(setup: &Setup) {
+    if !available(setup) {
+        return;
+    }
+    let runs: Vec<(Mode, Run)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = [Mode::Without, Mode::Plain, Mode::Serve]
+            .into_iter()
+            .map(|mode| scope.spawn(move || (mode, run(setup, mode))))
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let without = &runs[0].1;
+    let name = setup.name;
+    // The segment expected in the prompt after each step (0 is the first prompt).
+    let expected = [FIRST, BRANCHED, SWITCHED, SWITCHED, SWITCHED, SWITCHED, SWITCHED, SWITCHED];
+    for (mode, run) in &runs[1..] {
+        let ctx = |i: usize| format!("{name} ({mode:?}), prompt {i}:\n{}", run.prompts[i].join("\n"));
+        for (i, prompt) in run.prompts.iter().enumerate() {
+            let text = prompt.join("\n");
+            let segment = expected[i];
+            // Exactly once, current, and no other segment of ours (a stale one) anywhere.
+            assert_eq!(text.matches(segment).count(), 1, "{}", ctx(i));
+            assert_eq!(text.matches('🌿').count(), 1, "{}", ctx(i));
+            if i > 0 {
+                // The framework's own layout and prompt character, exactly as without awesh.
+                assert_eq!(
+                    layout(prompt, segment, &run.root),
+                    layout(&without.prompts[i], segment, &without.root),
+                    "{} -- without awesh it was:\n{}",
+                    ctx(i),
+                    without.prompts[i].join("\n")
+                );
+            }
+        }
+        if run.first.lines.iter().all(|l| !l.contains("awesh:")) {
+            assert_eq!(run.first.text().matches(FIRST).count(), 1, "{}", run.first.text());
+        }
+        // The error indicator: where the framework shows `false` differently from `true`,
+        // it still does.
+        if without.coloured[3] != without.coloured[4] {
+            assert_ne!(
+                run.coloured[3], run.coloured[4],
+                "{name} ({mode:?}): the prompt after `false` looks like the one after `true`"
+            );
+        }
+        // Re-sourcing the rc adds no hook (where the framework itself adds none).
+        if without.hooks.0 == without.hooks.1 {
+            assert_eq!(run.hooks.0, run.hooks.1, "{name} ({mode:?}): re-sourcing changed the hooks");
+        }
+        for hook in ["__awesh_hook", "__awesh_insert", "__awesh_precmd"] {
+            assert!(run.hooks.1.matches(hook).count() <= 1, "{name} ({mode:?}): {hook} twice:\n{}", run.hooks.1);
+        }
+        // Typed text: after the segment, with a blank between them; the segment never after
+        // the cursor.
+        let line = run.typed.cursor_line();
+        let typed_at = line.find("echo typed").expect("typed text on the cursor line");
+        assert!(
+            line[..typed_at].ends_with(' ') && !line[..typed_at].trim_end().ends_with("echo"),
+            "{name} ({mode:?}): typed text glued to the prompt: {line:?}"
+        );
+        if let Some(at) = line.find(SWITCHED) {
+            assert!(at < typed_at, "{name} ({mode:?}): segment after the cursor: {line:?}");
+        } else {
+            // Not on the input line: then on the line above it (the info line).
+            let above = run.typed.lines[..run.typed.cursor.0].join("\n");
+            assert!(above.contains(SWITCHED), "{name} ({mode:?}):\n{}", run.typed.text());
+        }
+    }
+}
+
+/// oh-my-zsh's set-up, then `$theme_and_plugins` (which sources oh-my-zsh.sh).
+macro_rules! omz {
+    ($rest:literal) => {
+        concat!(
+            "export ZSH={fw}/ohmyzsh\nDISABLE_AUTO_UPDATE=true\nZSH_DISABLE_COMPFIX=true\n",
+            "ZSH_CACHE_DIR=$HOME/.cache/omz\nZSH_COMPDUMP=$HOME/.zcompdump\n",
+            $rest
+        )
+    };
+}
+
+/// powerlevel10k and powerlevel9k, non-interactive: no wizard, no gitstatusd download.
+macro_rules! p9k_vars {
+    ($left:literal) => {
+        concat!(
+            "POWERLEVEL9K_DISABLE_GITSTATUS=true\nPOWERLEVEL9K_DISABLE_CONFIGURATION_WIZARD=true\n",
+            "POWERLEVEL9K_INSTANT_PROMPT=off\n",
+            "POWERLEVEL9K_LEFT_PROMPT_ELEMENTS=(", $left, ")\n",
+            "POWERLEVEL9K_RIGHT_PROMPT_ELEMENTS=(status)\n"
+        )
+    };
+}
+
+macro_rules! setup_test {
+    ($test:ident, $name:literal, $shell:expr, $needs:expr, $rc:expr, $quiet:literal, $first:literal) => {
+        setup_test!($test, $name, $shell, $needs, $rc, $quiet, $first, true, "");
+    };
+    ($test:ident, $name:literal, $shell:expr, $needs:expr, $rc:expr, $quiet:literal, $first:literal,
+     $branch:literal, $busy:literal) => {
+        #[test]
+        fn $test() {
+            check(&Setup {
+                name: $name,
+                shell: $shell,
+                needs: $needs,
+                rc: $rc,
+                quiet_ms: $quiet,
+                awesh_first: $first,
+                branch: $branch,
+                busy: $busy,
+            });
+        }
+    };
+}
+
+setup_test!(ohmyzsh_robbyrussell, "oh-my-zsh robbyrussell", Sh::Zsh, &[From::Git("ohmyzsh")],
+    omz!("ZSH_THEME=robbyrussell\nplugins=(git)\nsource $ZSH/oh-my-zsh.sh"), 800, false);
+setup_test!(ohmyzsh_agnoster, "oh-my-zsh agnoster", Sh::Zsh, &[From::Git("ohmyzsh")],
+    omz!("ZSH_THEME=agnoster\nplugins=(git)\nsource $ZSH/oh-my-zsh.sh"), 800, false);
+setup_test!(ohmyzsh_kube_ps1, "oh-my-zsh kube-ps1 plugin", Sh::Zsh, &[From::Git("ohmyzsh")],
+    omz!("ZSH_THEME=robbyrussell\nplugins=(git kube-ps1)\nsource $ZSH/oh-my-zsh.sh\n\
+          PROMPT='$(kube_ps1) '$PROMPT"), 800, false);
+setup_test!(pure, "pure", Sh::Zsh, &[From::Npm("pure-prompt")],
+    "fpath+=({npm}/pure-prompt)\nautoload -U promptinit\npromptinit\nprompt pure", 2000, false);
+setup_test!(spaceship, "spaceship", Sh::Zsh, &[From::Npm("spaceship-prompt")],
+    "source {npm}/spaceship-prompt/spaceship.zsh", 1500, false, true, "…");
+setup_test!(starship_zsh, "starship (zsh)", Sh::Zsh, &[From::Program("starship")],
+    "eval \"$(starship init zsh)\"", 800, false);
+setup_test!(starship_bash, "starship (bash)", Sh::Bash, &[From::Program("starship")],
+    "eval \"$(starship init bash)\"", 800, false);
+setup_test!(powerlevel10k, "powerlevel10k", Sh::Zsh, &[From::Git("powerlevel10k")],
+    concat!(p9k_vars!("dir vcs newline prompt_char"), "source {fw}/powerlevel10k/powerlevel10k.zsh-theme"), 1500, false);
+setup_test!(powerlevel9k, "powerlevel9k (Debian)", Sh::Zsh,
+    &[From::Installed("/usr/share/powerlevel9k/powerlevel9k.zsh-theme")],
+    concat!(p9k_vars!("dir vcs"), "source /usr/share/powerlevel9k/powerlevel9k.zsh-theme"), 800, false);
+setup_test!(liquidprompt, "liquidprompt", Sh::Bash,
+    &[From::Installed("/usr/share/liquidprompt/liquidprompt")],
+    "LP_ENABLE_LOAD=0\nLP_ENABLE_BATT=0\nLP_ENABLE_RUNTIME=0\nLP_ENABLE_TEMP=0\n\
+     source /usr/share/liquidprompt/liquidprompt", 800, false);
+setup_test!(bash_it_bobby, "bash-it bobby", Sh::Bash, &[From::Git("bash-it")],
+    "export BASH_IT={fw}/bash-it\nexport BASH_IT_THEME=bobby\nsource \"$BASH_IT\"/bash_it.sh",
+    800, false);
+setup_test!(bash_it_powerline, "bash-it powerline", Sh::Bash, &[From::Git("bash-it")],
+    "export BASH_IT={fw}/bash-it\nexport BASH_IT_THEME=powerline\nsource \"$BASH_IT\"/bash_it.sh",
+    800, false);
+setup_test!(bash_preexec_after_awesh, "bash-preexec loaded after awesh", Sh::Bash,
+    &[From::Git("bash-preexec")],
+    "PS1='\\u@\\h:\\w\\$ '\nsource {fw}/bash-preexec/bash-preexec.sh\n\
+     precmd() { PS1='\\u@\\h:\\w\\$ '; }", 800, true, false, "");
+setup_test!(kube_ps1_bash, "kube-ps1 (bash)", Sh::Bash, &[From::Git("kube-ps1")],
+    "source {fw}/kube-ps1/kube-ps1.sh\nPS1='[\\u@\\h \\W $(kube_ps1)]\\$ '", 800, false, false, "");
