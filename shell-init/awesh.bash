@@ -88,10 +88,12 @@ __awesh_hook() {
     # Another tool installed after awesh (or `source`d again) may have put its hook outside
     # awesh's two: put them back first and last, for the next prompt (bash runs a copy of the
     # list it started with).
-    if [[ -n ${bash_preexec_imported-}${__bp_imported-} ]]; then
+    if __awesh_bp; then
         if [[ ${precmd_functions[0]-} != __awesh_hook || ${precmd_functions[${#precmd_functions[@]}-1]} != __awesh_insert ]]; then
             __awesh_install
         fi
+    elif [[ -n ${bash_preexec_imported-}${__bp_imported-} ]]; then
+        : # bash-preexec installs itself at the first prompt; __awesh_install put us after that
     elif [[ ${PROMPT_COMMAND[0]-} != __awesh_hook* || ${PROMPT_COMMAND[${#PROMPT_COMMAND[@]}-1]-} != *__awesh_insert ]]; then
         __awesh_install
     fi
@@ -421,6 +423,11 @@ __awesh_unhook() {
     if __awesh_pc_array; then PROMPT_COMMAND=(${PROMPT_COMMAND[@]+"${PROMPT_COMMAND[@]}"}); fi
 }
 
+# True when bash-preexec is loaded and installed: it runs precmd_functions from PROMPT_COMMAND.
+__awesh_bp() {
+    [[ -n ${bash_preexec_imported-}${__bp_imported-} && ${PROMPT_COMMAND[*]-} == *__bp_precmd_invoke_cmd* ]]
+}
+
 # True when PROMPT_COMMAND is an array that bash runs element by element (bash 5.1+).
 __awesh_pc_array() {
     ((BASH_VERSINFO[0] > 5 || (BASH_VERSINFO[0] == 5 && BASH_VERSINFO[1] >= 1))) &&
@@ -433,8 +440,14 @@ __awesh_pc_array() {
 __awesh_install() {
     __awesh_unhook
     # bash-preexec owns PROMPT_COMMAND and must stay its last entry: use its hook list.
-    if [[ -n ${bash_preexec_imported-}${__bp_imported-} ]]; then
+    if __awesh_bp; then
         precmd_functions=(__awesh_hook ${precmd_functions[@]+"${precmd_functions[@]}"} __awesh_insert)
+    elif [[ -n ${bash_preexec_imported-}${__bp_imported-} && -n ${__bp_install_string-} ]]; then
+        # Loaded, but it installs itself at the first prompt, adding (and running) the function
+        # `precmd` after every hook already listed. So for now: lines after its install line;
+        # the compute hook moves into its list once it is installed.
+        # shellcheck disable=SC2128,SC2178
+        PROMPT_COMMAND="${PROMPT_COMMAND:+$PROMPT_COMMAND$'\n'}"__awesh_hook$'\n'__awesh_insert
     elif __awesh_pc_array; then
         # The array form (bash 5.1+), even of one element: elements of their own, so a tool
         # that looks for its own element (liquidprompt) still finds it as it left it.

@@ -261,7 +261,9 @@ fn run(setup: &Setup, mode: Mode) -> Run {
 /// A prompt as it looks with the segment taken out: digits masked (clocks, load) and runs of
 /// blanks made one, so padding a framework adds to fit the segment does not count.
 fn layout(lines: &[String], segment: &str, root: &str) -> String {
-    let text = lines.join("\n").replace(segment, "").replace(root, "ROOT");
+    // (`…` is spaceship's mark for a part still pending, which it sometimes never fills in,
+    // with or without awesh.)
+    let text = lines.join("\n").replace(segment, "").replace(root, "ROOT").replace('…', "");
     // Themes shorten long paths their own way: keep only the last folder's name.
     let text = text.replace(&format!("{}/repo", std::path::Path::new(root).file_name().unwrap().to_string_lossy()), "ROOT/repo");
     let masked: String = text
@@ -293,6 +295,12 @@ fn check(setup: &Setup) {
     for (mode, run) in &runs[1..] {
         let ctx = |i: usize| format!("{name} ({mode:?}), prompt {i}:\n{}", run.prompts[i].join("\n"));
         for (i, prompt) in run.prompts.iter().enumerate() {
+            if setup.awesh_first && i == 0 {
+                // bash-preexec loaded after awesh installs itself at the first prompt and runs
+                // the rc's `precmd` after awesh's hooks that once; from the next prompt on
+                // awesh's hooks are in its list, in order.
+                continue;
+            }
             let text = prompt.join("\n");
             let segment = expected[i];
             // Exactly once, current, and no other segment of ours (a stale one) anywhere.
@@ -309,7 +317,7 @@ fn check(setup: &Setup) {
                 );
             }
         }
-        if run.first.lines.iter().all(|l| !l.contains("awesh:")) {
+        if !setup.awesh_first && run.first.lines.iter().all(|l| !l.contains("awesh:")) {
             assert_eq!(run.first.text().matches(FIRST).count(), 1, "{}", run.first.text());
         }
         // The error indicator: where the framework shows `false` differently from `true`,
@@ -400,7 +408,9 @@ setup_test!(ohmyzsh_kube_ps1, "oh-my-zsh kube-ps1 plugin", Sh::Zsh, &[From::Git(
 setup_test!(pure, "pure", Sh::Zsh, &[From::Npm("pure-prompt")],
     "fpath+=({npm}/pure-prompt)\nautoload -U promptinit\npromptinit\nprompt pure", 2000, false);
 setup_test!(spaceship, "spaceship", Sh::Zsh, &[From::Npm("spaceship-prompt")],
-    "source {npm}/spaceship-prompt/spaceship.zsh", 1500, false, true, "…");
+    // (Its docker section would ask a daemon that may not answer, holding up the async worker.)
+    "SPACESHIP_PROMPT_ORDER=(user dir host git exec_time line_sep jobs exit_code char)\n\
+     source {npm}/spaceship-prompt/spaceship.zsh", 2500, false);
 setup_test!(starship_zsh, "starship (zsh)", Sh::Zsh, &[From::Program("starship")],
     "eval \"$(starship init zsh)\"", 800, false);
 setup_test!(starship_bash, "starship (bash)", Sh::Bash, &[From::Program("starship")],
@@ -413,7 +423,7 @@ setup_test!(powerlevel9k, "powerlevel9k (Debian)", Sh::Zsh,
 setup_test!(liquidprompt, "liquidprompt", Sh::Bash,
     &[From::Installed("/usr/share/liquidprompt/liquidprompt")],
     "LP_ENABLE_LOAD=0\nLP_ENABLE_BATT=0\nLP_ENABLE_RUNTIME=0\nLP_ENABLE_TEMP=0\n\
-     source /usr/share/liquidprompt/liquidprompt", 800, false);
+     source /usr/share/liquidprompt/liquidprompt", 800, false, false, "");
 setup_test!(bash_it_bobby, "bash-it bobby", Sh::Bash, &[From::Git("bash-it")],
     "export BASH_IT={fw}/bash-it\nexport BASH_IT_THEME=bobby\nsource \"$BASH_IT\"/bash_it.sh",
     800, false);
@@ -424,5 +434,8 @@ setup_test!(bash_preexec_after_awesh, "bash-preexec loaded after awesh", Sh::Bas
     &[From::Git("bash-preexec")],
     "PS1='\\u@\\h:\\w\\$ '\nsource {fw}/bash-preexec/bash-preexec.sh\n\
      precmd() { PS1='\\u@\\h:\\w\\$ '; }", 800, true, false, "");
+setup_test!(bash_preexec, "bash-preexec", Sh::Bash, &[From::Git("bash-preexec")],
+    "PS1='\\u@\\h:\\w\\$ '\nsource {fw}/bash-preexec/bash-preexec.sh\n\
+     precmd() { PS1='\\u@\\h:\\w\\$ '; }", 800, false, false, "");
 setup_test!(kube_ps1_bash, "kube-ps1 (bash)", Sh::Bash, &[From::Git("kube-ps1")],
     "source {fw}/kube-ps1/kube-ps1.sh\nPS1='[\\u@\\h \\W $(kube_ps1)]\\$ '", 800, false, false, "");
