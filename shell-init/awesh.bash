@@ -89,12 +89,13 @@ __awesh_hook() {
     # awesh's two: put them back first and last, for the next prompt (bash runs a copy of the
     # list it started with).
     if __awesh_bp; then
-        if [[ ${precmd_functions[0]-} != __awesh_hook || ${precmd_functions[${#precmd_functions[@]}-1]} != __awesh_insert ]]; then
+        if ! __awesh_first "${precmd_functions[*]-}" || [[ ${precmd_functions[*]: -1} != __awesh_insert ]]; then
             __awesh_install
         fi
     elif [[ -n ${bash_preexec_imported-}${__bp_imported-} ]]; then
         : # bash-preexec installs itself at the first prompt; __awesh_install put us after that
-    elif [[ ${PROMPT_COMMAND[0]-} != __awesh_hook* || ${PROMPT_COMMAND[${#PROMPT_COMMAND[@]}-1]-} != *__awesh_insert ]]; then
+    elif [[ -z ${PROMPT_COMMAND[*]+set} ]] || ! __awesh_first "${PROMPT_COMMAND[*]}" ||
+        [[ ${PROMPT_COMMAND[*]} != *__awesh_insert ]]; then
         __awesh_install
     fi
     return "$__awesh_status"
@@ -423,6 +424,19 @@ __awesh_unhook() {
     if __awesh_pc_array; then PROMPT_COMMAND=(${PROMPT_COMMAND[@]+"${PROMPT_COMMAND[@]}"}); fi
 }
 
+# Hooks that change the environment awesh reads (direnv's KUBECONFIG for a folder, mise's): they
+# stay in front of the compute hook, so the prompt after a `cd` shows what they exported.
+__awesh_env_hooks=(_direnv_hook _mise_hook __rtx_hook)
+
+# True when in the hook list $1 (words joined by blanks, `;` or lines) the compute hook comes
+# first but for the hooks above.
+__awesh_first() {
+    local __awesh_pre=${1%%__awesh_hook*} __awesh_h
+    if [[ $1 != *__awesh_hook* ]]; then return 1; fi
+    for __awesh_h in "${__awesh_env_hooks[@]}"; do __awesh_pre=${__awesh_pre//"$__awesh_h"/}; done
+    [[ -z ${__awesh_pre//[$'; \n\t']/} ]]
+}
+
 # True when bash-preexec is loaded and installed: it runs precmd_functions from PROMPT_COMMAND.
 __awesh_bp() {
     [[ -n ${bash_preexec_imported-}${__bp_imported-} && ${PROMPT_COMMAND[*]-} == *__bp_precmd_invoke_cmd* ]]
@@ -440,8 +454,18 @@ __awesh_pc_array() {
 __awesh_install() {
     __awesh_unhook
     # bash-preexec owns PROMPT_COMMAND and must stay its last entry: use its hook list.
+    local __awesh_n=0 __awesh_h __awesh_e
     if __awesh_bp; then
-        precmd_functions=(__awesh_hook ${precmd_functions[@]+"${precmd_functions[@]}"} __awesh_insert)
+        while [[ -n ${precmd_functions[__awesh_n]-} ]]; do
+            __awesh_e=${precmd_functions[__awesh_n]}
+            for __awesh_h in "${__awesh_env_hooks[@]}"; do
+                if [[ $__awesh_e == "$__awesh_h" ]]; then break; fi
+            done
+            if [[ $__awesh_e != "$__awesh_h" ]]; then break; fi
+            __awesh_n=$((__awesh_n + 1))
+        done
+        precmd_functions=(${precmd_functions[@]+"${precmd_functions[@]:0:__awesh_n}"} __awesh_hook
+            ${precmd_functions[@]+"${precmd_functions[@]:__awesh_n}"} __awesh_insert)
     elif [[ -n ${bash_preexec_imported-}${__bp_imported-} && -n ${__bp_install_string-} ]]; then
         # Loaded, but it installs itself at the first prompt, adding (and running) the function
         # `precmd` after every hook already listed. So for now: lines after its install line;
@@ -451,7 +475,22 @@ __awesh_install() {
     elif __awesh_pc_array; then
         # The array form (bash 5.1+), even of one element: elements of their own, so a tool
         # that looks for its own element (liquidprompt) still finds it as it left it.
-        PROMPT_COMMAND=(__awesh_hook "${PROMPT_COMMAND[@]}" __awesh_insert)
+        while [[ -n ${PROMPT_COMMAND[__awesh_n]-} ]]; do
+            __awesh_e=${PROMPT_COMMAND[__awesh_n]}
+            for __awesh_h in "${__awesh_env_hooks[@]}"; do
+                if [[ $__awesh_e == "$__awesh_h" ]]; then break; fi
+            done
+            if [[ $__awesh_e != "$__awesh_h" ]]; then break; fi
+            __awesh_n=$((__awesh_n + 1))
+        done
+        PROMPT_COMMAND=("${PROMPT_COMMAND[@]:0:__awesh_n}" __awesh_hook
+            "${PROMPT_COMMAND[@]:__awesh_n}" __awesh_insert)
+    elif [[ ${PROMPT_COMMAND-} == _direnv_hook* || ${PROMPT_COMMAND-} == _mise_hook* ]] &&
+        __awesh_e=${PROMPT_COMMAND%%[$'; \n']*} && [[ " ${__awesh_env_hooks[*]} " == *" $__awesh_e "* ]]; then
+        # A string that starts with an environment hook (direnv puts itself there with `;`):
+        # compute right after it.
+        # shellcheck disable=SC2128,SC2178
+        PROMPT_COMMAND=$__awesh_e\;__awesh_hook${PROMPT_COMMAND#"$__awesh_e"}$'\n'__awesh_insert
     else
         # A string (or one-element array): lines of their own, so a trailing comment or `;` in
         # the existing command cannot swallow or break ours. Element 0 is the string in both.

@@ -88,26 +88,34 @@ __awesh_precmd() {
             __awesh_warn "\`awesh prompt\` failed (exit $rc)"
         fi
     fi
-    # Put the hooks back in order should another tool have gone in front (for the next prompt:
-    # zsh runs a copy of the list), and insert last: after every precmd hook, when zsh runs
-    # what `sched` holds, just before it draws the prompt.
-    [[ $precmd_functions[1] == __awesh_precmd ]] || __awesh_install
-    if [[ $__awesh_mode != var ]]; then
-        if (( __awesh_sched )); then
+    # Put the hooks back in order should another tool have gone in front or behind (for the
+    # next prompt: zsh runs a copy of the list). A theme that puts itself last every prompt
+    # (powerlevel10k) wins that: then insert from `sched`, which zsh runs after every precmd
+    # hook, just before it draws the prompt (at a price: `sched` leaves $pipestatus holding
+    # only the last status; the theme's own segment for awesh avoids both).
+    if [[ $precmd_functions[-1] != __awesh_insert ]] || ! __awesh_first; then
+        __awesh_install
+        if [[ $__awesh_mode != var ]] && (( __awesh_sched )) && ! __awesh_native; then
             sched +0 __awesh_insert
-        else
-            __awesh_insert
         fi
     fi
 }
 
-# The insert step: keeps the segment in PROMPT. Run by `sched` after every precmd hook, and by
-# the `zle` wrapper below when a theme redraws its prompt asynchronously.
-# It returns the status the last command left, which `sched` makes what the prompt's `%?` sees.
+# True when the theme shows the segment itself: awesh is one of powerlevel10k's (or 9k's)
+# prompt elements, or a section of spaceship's.
+__awesh_native() {
+    emulate -L zsh
+    (( ${#${(M)POWERLEVEL9K_LEFT_PROMPT_ELEMENTS:#awesh}} + ${#${(M)POWERLEVEL9K_RIGHT_PROMPT_ELEMENTS:#awesh}} +
+        ${#${(M)SPACESHIP_PROMPT_ORDER:#awesh}} + ${#${(M)SPACESHIP_RPROMPT_ORDER:#awesh}} ))
+}
+
+# The insert hook, last in precmd_functions: keeps the segment in PROMPT. Also run from `sched`
+# (above), and by the `zle` wrapper below when a theme redraws its prompt asynchronously. It
+# returns the status the last command left, which from `sched` is what the prompt's `%?` sees.
 __awesh_insert() {
     local subst=0
     [[ -o prompt_subst ]] && subst=1
-    __awesh_prompt $subst
+    [[ $__awesh_mode == var ]] || __awesh_native || __awesh_prompt $subst
     return $__awesh_status
 }
 
@@ -491,9 +499,31 @@ awesh_on() {
     __awesh_off='' __awesh_warned=''
 }
 
-# Puts the compute hook first in precmd_functions, whatever was added since (and never twice).
+# Hooks that change the environment awesh reads (direnv's KUBECONFIG for a folder, mise's): they
+# stay in front of the compute hook, so the prompt after a `cd` shows what they exported.
+typeset -ga __awesh_env_hooks=(_direnv_hook _mise_hook _rtx_hook)
+
+# Puts the compute hook first in precmd_functions but for the hooks above, and the insert hook
+# last, whatever was added since (and never twice).
 __awesh_install() {
-    precmd_functions=(__awesh_precmd ${precmd_functions:#__awesh_precmd})
+    emulate -L zsh
+    local -a rest=(${precmd_functions:#(__awesh_precmd|__awesh_insert)}) env=()
+    while (( $#rest )) && (( ${__awesh_env_hooks[(Ie)$rest[1]]} )); do
+        env+=($rest[1])
+        shift rest
+    done
+    precmd_functions=($env __awesh_precmd $rest __awesh_insert)
+}
+
+# True when the compute hook is first in precmd_functions but for the hooks above.
+__awesh_first() {
+    emulate -L zsh
+    local f
+    for f in $precmd_functions; do
+        [[ $f == __awesh_precmd ]] && return 0
+        (( ${__awesh_env_hooks[(Ie)$f]} )) || return 1
+    done
+    return 1
 }
 
 # Evaluated again without --serve: the server of the earlier init is no longer wanted.

@@ -118,6 +118,7 @@ fn bash_serve_script_runs_under_strict_flags() {
         PS1='u\$ '
         __awesh_hook
         st=0; (exit 4) || __awesh_hook || st=$?
+        __awesh_insert
         printf 'ps1=%s\nseg=%s\nst=%s\nid=%s\n' "$PS1" "$AWESH_SEGMENT" "$st" "$__awesh_serve_id"
         w1=$__awesh_serve_wait
         export AWESH_TIMEOUT_MS=1200
@@ -128,7 +129,7 @@ fn bash_serve_script_runs_under_strict_flags() {
     let out = run_strict(&world, "bash", &[], test);
     assert!(
         out.starts_with(
-            "ps1=u${AWESH_SEGMENT}\\$ \nseg=:🌿main\nst=4\nid=2\nwait=0.500 then 1.500\npid="
+            "ps1=u\\[\\]${AWESH_SEGMENT}\\[\\]\\$ \nseg=:🌿main\nst=4\nid=2\nwait=0.500 then 1.500\npid="
         ),
         "{out}"
     );
@@ -150,6 +151,7 @@ fn zsh_serve_script_runs_under_strict_flags_and_odd_options() {
         PROMPT='u%# '
         __awesh_precmd
         __awesh_precmd
+        __awesh_insert || :
         printf 'prompt=%s\nseg=%s\nid=%s\n' "$PROMPT" "$AWESH_SEGMENT" "$__awesh_serve_id"
         w1=$__awesh_serve_wait
         export AWESH_TIMEOUT_MS=1200

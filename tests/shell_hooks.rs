@@ -100,7 +100,7 @@ fn bash_uses_the_bash_preexec_hook_list() {
     );
     assert!(
         step.out()
-            .contains("pc=__bp_precmd_invoke_cmd fns=__awesh_hook\r\n"),
+            .contains("pc=__bp_precmd_invoke_cmd fns=__awesh_hook __awesh_insert\r\n"),
         "{}",
         step.out()
     );

@@ -92,6 +92,7 @@ fn bash_script_runs_under_strict_flags() {
         PS1='u\$ '
         __awesh_hook
         st=0; (exit 4) || __awesh_hook || st=$?
+        __awesh_insert
         printf 'ps1=%s\nseg=%s\nst=%s\npc=%s\n' "$PS1" "$AWESH_SEGMENT" "$st" "$PROMPT_COMMAND"
         PROMPT_COMMAND=(a b)
         source "$1"
@@ -109,7 +110,8 @@ fn bash_script_runs_under_strict_flags() {
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert_eq!(
         stdout,
-        "ps1=u${AWESH_SEGMENT}\\$ \nseg=:🌿main\nst=4\npc=__awesh_hook\npcs=a b __awesh_hook\n"
+        "ps1=u\\[\\]${AWESH_SEGMENT}\\[\\]\\$ \nseg=:🌿main\nst=4\npc=__awesh_hook\n__awesh_insert\n\
+         pcs=__awesh_hook a b __awesh_insert\n"
     );
 }
 
@@ -129,6 +131,7 @@ fn zsh_script_runs_under_strict_flags_and_odd_options() {
         source "$1"
         PROMPT='u%# '
         __awesh_precmd
+        __awesh_insert
         printf 'prompt=%s\nseg=%s\nhooks=%s\n' "$PROMPT" "$AWESH_SEGMENT" "${precmd_functions[*]}"
     "#;
     let out = world
@@ -142,7 +145,7 @@ fn zsh_script_runs_under_strict_flags_and_odd_options() {
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert_eq!(
         stdout,
-        "prompt=u%{%}:🌿main%{%}%# \nseg=:🌿main\nhooks=__awesh_precmd\n"
+        "prompt=u%{%}:🌿main%{%}%# \nseg=:🌿main\nhooks=__awesh_precmd __awesh_insert\n"
     );
 }
 
