@@ -32,7 +32,8 @@ __awesh_base=${__awesh_base-}        # PS1 as you (or your theme) last set it
 __awesh_made=${__awesh_made-}        # PS1 as the hook last set it
 __awesh_ps1_key=${__awesh_ps1_key-}  # what it was made from: toggle, shell options, segment
 AWESH_SEGMENT=${AWESH_SEGMENT-}      # the segment, for you to place; empty outside repos
-export AWESH_SEGMENT
+AWESH_SEGMENT_TEXT=${AWESH_SEGMENT_TEXT-} # the same as plain text, exported for other tools
+export AWESH_SEGMENT_TEXT
 __awesh_placed=${__awesh_placed-}    # you placed ${AWESH_SEGMENT} in PS1 yourself
 __awesh_base_at=${__awesh_base_at-0} # where in __awesh_base the segment goes...
 __awesh_base_sp=${__awesh_base_sp-0} # ...and whether a space follows it
@@ -59,8 +60,8 @@ __awesh_warn() {
 }
 
 # The compute hook, first in PROMPT_COMMAND (or bash-preexec's precmd_functions), so a theme's
-# hook that reads $AWESH_SEGMENT (exported, for starship and others that run a process) sees
-# this prompt's value. bash itself restores $?, PIPESTATUS and $_ after PROMPT_COMMAND;
+# hook that reads $AWESH_SEGMENT (or the exported $AWESH_SEGMENT_TEXT, for starship and others
+# that run a process) sees this prompt's value. bash itself restores $?, PIPESTATUS and $_ after PROMPT_COMMAND;
 # returning the status we found keeps it right for every hook after this one.
 __awesh_hook() {
     local __awesh_status=$?
@@ -85,6 +86,9 @@ __awesh_hook() {
             __awesh_warn "\`awesh prompt\` failed (exit $__awesh_rc)"
         fi
     fi
+    # The segment as text, for tools that run a process and escape it themselves (starship's
+    # `env_var` module): without readline's \001/\002.
+    AWESH_SEGMENT_TEXT=${AWESH_SEGMENT//[$'\001\002']/}
     # Another tool installed after awesh (or `source`d again) may have put its hook outside
     # awesh's two: put them back first and last, for the next prompt (bash runs a copy of the
     # list it started with).

@@ -32,7 +32,8 @@ typeset -g __awesh_warned=${__awesh_warned-}    # the one warning has been print
 typeset -g __awesh_base=${__awesh_base-}        # PROMPT as you (or your theme) last set it
 typeset -g __awesh_made=${__awesh_made-}        # PROMPT as the hook last set it
 typeset -g __awesh_prompt_key=${__awesh_prompt_key-} # what it was made from: toggle, options, segment
-typeset -gx AWESH_SEGMENT=${AWESH_SEGMENT-}     # the segment, for you to place
+typeset -g AWESH_SEGMENT=${AWESH_SEGMENT-}      # the segment, for you to place
+typeset -gx AWESH_SEGMENT_TEXT=${AWESH_SEGMENT_TEXT-} # the same as plain text, exported
 typeset -g __awesh_placed=${__awesh_placed-}    # you placed ${AWESH_SEGMENT} yourself
 typeset -gi __awesh_base_at=${__awesh_base_at-0} # where in __awesh_base the segment goes...
 typeset -gi __awesh_base_sp=${__awesh_base_sp-0} # ...and whether a space follows it
@@ -55,9 +56,9 @@ __awesh_warn() {
     fi
 }
 
-# The compute hook, first in precmd_functions, so a theme's hook that reads $AWESH_SEGMENT
-# (exported, for starship and others that run a process) sees this prompt's value. zsh
-# restores $? and $pipestatus after precmd hooks itself.
+# The compute hook, first in precmd_functions, so a theme's hook that reads $AWESH_SEGMENT (or
+# the exported $AWESH_SEGMENT_TEXT, for starship and others that run a process) sees this
+# prompt's value. zsh restores $? and $pipestatus after precmd hooks itself.
 __awesh_precmd() {
     # The user's options decide how PROMPT is read, so look at them before `emulate`.
     __awesh_status=$?
@@ -88,6 +89,9 @@ __awesh_precmd() {
             __awesh_warn "\`awesh prompt\` failed (exit $rc)"
         fi
     fi
+    # The segment as text, for tools that run a process and escape it themselves (starship's
+    # `env_var` module): `%%` and `%{ %}` read.
+    AWESH_SEGMENT_TEXT=${(%)AWESH_SEGMENT}
     # Put the hooks back in order should another tool have gone in front or behind (for the
     # next prompt: zsh runs a copy of the list). A theme that puts itself last every prompt
     # (powerlevel10k) wins that: then insert from `sched`, which zsh runs after every precmd
@@ -105,8 +109,8 @@ __awesh_precmd() {
 # prompt elements, or a section of spaceship's.
 __awesh_native() {
     emulate -L zsh
-    (( ${#${(M)POWERLEVEL9K_LEFT_PROMPT_ELEMENTS:#awesh}} + ${#${(M)POWERLEVEL9K_RIGHT_PROMPT_ELEMENTS:#awesh}} +
-        ${#${(M)SPACESHIP_PROMPT_ORDER:#awesh}} + ${#${(M)SPACESHIP_RPROMPT_ORDER:#awesh}} ))
+    (( ${#${(@M)POWERLEVEL9K_LEFT_PROMPT_ELEMENTS:#awesh}} + ${#${(@M)POWERLEVEL9K_RIGHT_PROMPT_ELEMENTS:#awesh}} +
+        ${#${(@M)SPACESHIP_PROMPT_ORDER:#awesh}} + ${#${(@M)SPACESHIP_RPROMPT_ORDER:#awesh}} ))
 }
 
 # The insert hook, last in precmd_functions: keeps the segment in PROMPT. Also run from `sched`
@@ -526,6 +530,25 @@ __awesh_first() {
     return 1
 }
 
+# ---- Segments for themes that place their own ----
+# powerlevel10k (and 9k): add `awesh` to POWERLEVEL9K_LEFT_PROMPT_ELEMENTS (or RIGHT); awesh
+# then leaves PROMPT alone. Colour: POWERLEVEL9K_AWESH_FOREGROUND. The compute hook runs before
+# p10k's, so the element shows this prompt's value.
+prompt_awesh() {
+    [[ -n $AWESH_SEGMENT ]] && p10k segment -f "${POWERLEVEL9K_AWESH_FOREGROUND:-6}" -t "$AWESH_SEGMENT"
+}
+# Instant prompt replays a recording from an earlier shell, before awesh has looked at anything:
+# a context from then may be wrong now, so it shows no awesh element (the real one follows).
+instant_prompt_awesh() { :; }
+
+# spaceship: add `awesh` to SPACESHIP_PROMPT_ORDER. Drawn with the prompt, not in the async
+# worker (which would see the value of an earlier prompt). Colour: SPACESHIP_AWESH_COLOR.
+typeset -g SPACESHIP_AWESH_ASYNC=${SPACESHIP_AWESH_ASYNC-false}
+spaceship_awesh() {
+    [[ -n $AWESH_SEGMENT ]] || return 0
+    spaceship::section --color "${SPACESHIP_AWESH_COLOR:-cyan}" "$AWESH_SEGMENT"
+}
+
 # Evaluated again without --serve: the server of the earlier init is no longer wanted.
 [[ -z $__awesh_serve && -n $__awesh_serve_w ]] && __awesh_serve_stop
 [[ $__awesh_mode == replace ]] && PROMPT='%~%# '
@@ -540,3 +563,10 @@ if (( ! $+functions[zle] )) || [[ $functions[zle] == *__awesh_insert* ]]; then
     }
 fi
 __awesh_install
+# powerlevel10k without awesh among its elements: say once (per user) how to place it natively.
+if (( $+functions[p10k] )) && ! __awesh_native &&
+    [[ ! -e ${XDG_CACHE_HOME:-$HOME/.cache}/awesh/p10k-hint ]]; then
+    print -ru2 -- "awesh: powerlevel10k found; for a native segment add awesh to POWERLEVEL9K_LEFT_PROMPT_ELEMENTS (this is said once)"
+    command mkdir -p -- ${XDG_CACHE_HOME:-$HOME/.cache}/awesh 2>/dev/null &&
+        : >>| ${XDG_CACHE_HOME:-$HOME/.cache}/awesh/p10k-hint 2>/dev/null
+fi

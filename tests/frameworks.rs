@@ -46,6 +46,8 @@ struct Setup {
     branch: bool,
     /// What the framework shows while an asynchronous part is still pending.
     busy: &'static str,
+    /// Arguments to `awesh init` (`--prompt var` where the framework places the segment).
+    init_args: &'static str,
 }
 
 fn frameworks_dir() -> Option<PathBuf> {
@@ -53,7 +55,10 @@ fn frameworks_dir() -> Option<PathBuf> {
 }
 
 fn npm_root() -> Option<PathBuf> {
-    let out = std::process::Command::new("npm").args(["root", "-g"]).output().ok()?;
+    let out = std::process::Command::new("npm")
+        .args(["root", "-g"])
+        .output()
+        .ok()?;
     Some(PathBuf::from(String::from_utf8(out.stdout).ok()?.trim()))
 }
 
@@ -95,7 +100,10 @@ fn available(setup: &Setup) -> bool {
                     }
                     (true, String::new())
                 }
-                _ => (false, format!("{name} (a git checkout in $AWESH_FRAMEWORKS)")),
+                _ => (
+                    false,
+                    format!("{name} (a git checkout in $AWESH_FRAMEWORKS)"),
+                ),
             },
             From::Installed(path) => {
                 let ok = std::path::Path::new(path).exists();
@@ -194,8 +202,10 @@ fn run(setup: &Setup, mode: Mode) -> Run {
     let framework = setup.rc.replace("{fw}", &fw).replace("{npm}", &npm);
     let init = match mode {
         Mode::Without => String::new(),
-        Mode::Plain => setup.shell.init(awesh_bin(), ""),
-        Mode::Serve => setup.shell.init(awesh_bin(), "--serve"),
+        Mode::Plain => setup.shell.init(awesh_bin(), setup.init_args),
+        Mode::Serve => setup
+            .shell
+            .init(awesh_bin(), &format!("--serve {}", setup.init_args)),
     };
     let rc = if setup.awesh_first {
         format!("{init}{framework}\n")
@@ -207,6 +217,7 @@ fn run(setup: &Setup, mode: Mode) -> Run {
         Sh::Zsh => (".zshrc", &["zsh", "-i"]),
     };
     world.write(&format!("home/{file}"), rc);
+    world.write("home/starship.toml", include_str!("../docs/starship.toml"));
     let kube = kube.display().to_string();
     let cache = world.path("cache").display().to_string();
     let ceiling = world.root().parent().unwrap().display().to_string();
@@ -224,7 +235,10 @@ fn run(setup: &Setup, mode: Mode) -> Run {
     // Drawn: the cursor is on a prompt, and the framework shows the branch and nothing pending.
     let drawn = |s: &Shot, mark: &str, branch: &str| {
         let prompt = s.after(mark).join("\n");
-        let own = prompt.replace(FIRST, "").replace(BRANCHED, "").replace(SWITCHED, "");
+        let own = prompt
+            .replace(FIRST, "")
+            .replace(BRANCHED, "")
+            .replace(SWITCHED, "");
         !s.cursor_line().trim().is_empty()
             && (!setup.branch || own.contains(branch))
             && (setup.busy.is_empty() || !own.contains(setup.busy))
@@ -263,9 +277,22 @@ fn run(setup: &Setup, mode: Mode) -> Run {
 fn layout(lines: &[String], segment: &str, root: &str) -> String {
     // (`…` is spaceship's mark for a part still pending, which it sometimes never fills in,
     // with or without awesh.)
-    let text = lines.join("\n").replace(segment, "").replace(root, "ROOT").replace('…', "");
+    let text = lines
+        .join("\n")
+        .replace(segment, "")
+        .replace(root, "ROOT")
+        .replace('…', "");
     // Themes shorten long paths their own way: keep only the last folder's name.
-    let text = text.replace(&format!("{}/repo", std::path::Path::new(root).file_name().unwrap().to_string_lossy()), "ROOT/repo");
+    let text = text.replace(
+        &format!(
+            "{}/repo",
+            std::path::Path::new(root)
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+        ),
+        "ROOT/repo",
+    );
     let masked: String = text
         .chars()
         .map(|c| if c.is_ascii_digit() { '0' } else { c })
@@ -291,9 +318,16 @@ fn check(setup: &Setup) {
     let without = &runs[0].1;
     let name = setup.name;
     // The segment expected in the prompt after each step (0 is the first prompt).
-    let expected = [FIRST, BRANCHED, SWITCHED, SWITCHED, SWITCHED, SWITCHED, SWITCHED, SWITCHED];
+    let expected = [
+        FIRST, BRANCHED, SWITCHED, SWITCHED, SWITCHED, SWITCHED, SWITCHED, SWITCHED,
+    ];
     for (mode, run) in &runs[1..] {
-        let ctx = |i: usize| format!("{name} ({mode:?}), prompt {i}:\n{}", run.prompts[i].join("\n"));
+        let ctx = |i: usize| {
+            format!(
+                "{name} ({mode:?}), prompt {i}:\n{}",
+                run.prompts[i].join("\n")
+            )
+        };
         for (i, prompt) in run.prompts.iter().enumerate() {
             if setup.awesh_first && i == 0 {
                 // bash-preexec loaded after awesh installs itself at the first prompt and runs
@@ -306,7 +340,9 @@ fn check(setup: &Setup) {
             // Exactly once, current, and no other segment of ours (a stale one) anywhere.
             assert_eq!(text.matches(segment).count(), 1, "{}", ctx(i));
             assert_eq!(text.matches('🌿').count(), 1, "{}", ctx(i));
-            if i > 0 {
+            // (Where the rc lists awesh as one of the theme's own elements, the theme draws it
+            // with its own separators: nothing to compare with a prompt that lacks it.)
+            if i > 0 && !setup.rc.contains(" awesh ") {
                 // The framework's own layout and prompt character, exactly as without awesh.
                 assert_eq!(
                     layout(prompt, segment, &run.root),
@@ -318,7 +354,12 @@ fn check(setup: &Setup) {
             }
         }
         if !setup.awesh_first && run.first.lines.iter().all(|l| !l.contains("awesh:")) {
-            assert_eq!(run.first.text().matches(FIRST).count(), 1, "{}", run.first.text());
+            assert_eq!(
+                run.first.text().matches(FIRST).count(),
+                1,
+                "{}",
+                run.first.text()
+            );
         }
         // The error indicator: where the framework shows `false` differently from `true`,
         // it still does.
@@ -330,25 +371,41 @@ fn check(setup: &Setup) {
         }
         // Re-sourcing the rc adds no hook (where the framework itself adds none).
         if without.hooks.0 == without.hooks.1 {
-            assert_eq!(run.hooks.0, run.hooks.1, "{name} ({mode:?}): re-sourcing changed the hooks");
+            assert_eq!(
+                run.hooks.0, run.hooks.1,
+                "{name} ({mode:?}): re-sourcing changed the hooks"
+            );
         }
         for hook in ["__awesh_hook", "__awesh_insert", "__awesh_precmd"] {
-            assert!(run.hooks.1.matches(hook).count() <= 1, "{name} ({mode:?}): {hook} twice:\n{}", run.hooks.1);
+            assert!(
+                run.hooks.1.matches(hook).count() <= 1,
+                "{name} ({mode:?}): {hook} twice:\n{}",
+                run.hooks.1
+            );
         }
         // Typed text: after the segment, with a blank between them; the segment never after
         // the cursor.
         let line = run.typed.cursor_line();
-        let typed_at = line.find("echo typed").expect("typed text on the cursor line");
+        let typed_at = line
+            .find("echo typed")
+            .expect("typed text on the cursor line");
         assert!(
             line[..typed_at].ends_with(' ') && !line[..typed_at].trim_end().ends_with("echo"),
             "{name} ({mode:?}): typed text glued to the prompt: {line:?}"
         );
         if let Some(at) = line.find(SWITCHED) {
-            assert!(at < typed_at, "{name} ({mode:?}): segment after the cursor: {line:?}");
+            assert!(
+                at < typed_at,
+                "{name} ({mode:?}): segment after the cursor: {line:?}"
+            );
         } else {
             // Not on the input line: then on the line above it (the info line).
             let above = run.typed.lines[..run.typed.cursor.0].join("\n");
-            assert!(above.contains(SWITCHED), "{name} ({mode:?}):\n{}", run.typed.text());
+            assert!(
+                above.contains(SWITCHED),
+                "{name} ({mode:?}):\n{}",
+                run.typed.text()
+            );
         }
     }
 }
@@ -370,7 +427,9 @@ macro_rules! p9k_vars {
         concat!(
             "POWERLEVEL9K_DISABLE_GITSTATUS=true\nPOWERLEVEL9K_DISABLE_CONFIGURATION_WIZARD=true\n",
             "POWERLEVEL9K_INSTANT_PROMPT=off\n",
-            "POWERLEVEL9K_LEFT_PROMPT_ELEMENTS=(", $left, ")\n",
+            "POWERLEVEL9K_LEFT_PROMPT_ELEMENTS=(",
+            $left,
+            ")\n",
             "POWERLEVEL9K_RIGHT_PROMPT_ELEMENTS=(status)\n"
         )
     };
@@ -382,6 +441,10 @@ macro_rules! setup_test {
     };
     ($test:ident, $name:literal, $shell:expr, $needs:expr, $rc:expr, $quiet:literal, $first:literal,
      $branch:literal, $busy:literal) => {
+        setup_test!($test, $name, $shell, $needs, $rc, $quiet, $first, $branch, $busy, "");
+    };
+    ($test:ident, $name:literal, $shell:expr, $needs:expr, $rc:expr, $quiet:literal, $first:literal,
+     $branch:literal, $busy:literal, $init:literal) => {
         #[test]
         fn $test() {
             check(&Setup {
@@ -393,49 +456,216 @@ macro_rules! setup_test {
                 awesh_first: $first,
                 branch: $branch,
                 busy: $busy,
+                init_args: $init,
             });
         }
     };
 }
 
-setup_test!(ohmyzsh_robbyrussell, "oh-my-zsh robbyrussell", Sh::Zsh, &[From::Git("ohmyzsh")],
-    omz!("ZSH_THEME=robbyrussell\nplugins=(git)\nsource $ZSH/oh-my-zsh.sh"), 800, false);
-setup_test!(ohmyzsh_agnoster, "oh-my-zsh agnoster", Sh::Zsh, &[From::Git("ohmyzsh")],
-    omz!("ZSH_THEME=agnoster\nplugins=(git)\nsource $ZSH/oh-my-zsh.sh"), 800, false);
-setup_test!(ohmyzsh_kube_ps1, "oh-my-zsh kube-ps1 plugin", Sh::Zsh, &[From::Git("ohmyzsh")],
-    omz!("ZSH_THEME=robbyrussell\nplugins=(git kube-ps1)\nsource $ZSH/oh-my-zsh.sh\n\
-          PROMPT='$(kube_ps1) '$PROMPT"), 800, false);
-setup_test!(pure, "pure", Sh::Zsh, &[From::Npm("pure-prompt")],
-    "fpath+=({npm}/pure-prompt)\nautoload -U promptinit\npromptinit\nprompt pure", 2000, false);
-setup_test!(spaceship, "spaceship", Sh::Zsh, &[From::Npm("spaceship-prompt")],
+setup_test!(
+    ohmyzsh_robbyrussell,
+    "oh-my-zsh robbyrussell",
+    Sh::Zsh,
+    &[From::Git("ohmyzsh")],
+    omz!("ZSH_THEME=robbyrussell\nplugins=(git)\nsource $ZSH/oh-my-zsh.sh"),
+    800,
+    false
+);
+setup_test!(
+    ohmyzsh_agnoster,
+    "oh-my-zsh agnoster",
+    Sh::Zsh,
+    &[From::Git("ohmyzsh")],
+    omz!("ZSH_THEME=agnoster\nplugins=(git)\nsource $ZSH/oh-my-zsh.sh"),
+    800,
+    false
+);
+setup_test!(
+    ohmyzsh_kube_ps1,
+    "oh-my-zsh kube-ps1 plugin",
+    Sh::Zsh,
+    &[From::Git("ohmyzsh")],
+    omz!(
+        "ZSH_THEME=robbyrussell\nplugins=(git kube-ps1)\nsource $ZSH/oh-my-zsh.sh\n\
+          PROMPT='$(kube_ps1) '$PROMPT"
+    ),
+    800,
+    false
+);
+setup_test!(
+    pure,
+    "pure",
+    Sh::Zsh,
+    &[From::Npm("pure-prompt")],
+    "fpath+=({npm}/pure-prompt)\nautoload -U promptinit\npromptinit\nprompt pure",
+    2000,
+    false
+);
+setup_test!(
+    spaceship,
+    "spaceship",
+    Sh::Zsh,
+    &[From::Npm("spaceship-prompt")],
     // (Its docker section would ask a daemon that may not answer, holding up the async worker.)
     "SPACESHIP_PROMPT_ORDER=(user dir host git exec_time line_sep jobs exit_code char)\n\
-     source {npm}/spaceship-prompt/spaceship.zsh", 2500, false);
-setup_test!(starship_zsh, "starship (zsh)", Sh::Zsh, &[From::Program("starship")],
-    "eval \"$(starship init zsh)\"", 800, false);
-setup_test!(starship_bash, "starship (bash)", Sh::Bash, &[From::Program("starship")],
-    "eval \"$(starship init bash)\"", 800, false);
-setup_test!(powerlevel10k, "powerlevel10k", Sh::Zsh, &[From::Git("powerlevel10k")],
-    concat!(p9k_vars!("dir vcs newline prompt_char"), "source {fw}/powerlevel10k/powerlevel10k.zsh-theme"), 1500, false);
-setup_test!(powerlevel9k, "powerlevel9k (Debian)", Sh::Zsh,
-    &[From::Installed("/usr/share/powerlevel9k/powerlevel9k.zsh-theme")],
-    concat!(p9k_vars!("dir vcs"), "source /usr/share/powerlevel9k/powerlevel9k.zsh-theme"), 800, false);
-setup_test!(liquidprompt, "liquidprompt", Sh::Bash,
+     source {npm}/spaceship-prompt/spaceship.zsh",
+    2500,
+    false
+);
+setup_test!(
+    starship_zsh,
+    "starship (zsh)",
+    Sh::Zsh,
+    &[From::Program("starship")],
+    "eval \"$(starship init zsh)\"",
+    800,
+    false
+);
+setup_test!(
+    starship_bash,
+    "starship (bash)",
+    Sh::Bash,
+    &[From::Program("starship")],
+    "eval \"$(starship init bash)\"",
+    800,
+    false
+);
+setup_test!(
+    powerlevel10k,
+    "powerlevel10k",
+    Sh::Zsh,
+    &[From::Git("powerlevel10k")],
+    concat!(
+        p9k_vars!("dir vcs newline prompt_char"),
+        "source {fw}/powerlevel10k/powerlevel10k.zsh-theme"
+    ),
+    1500,
+    false
+);
+setup_test!(
+    powerlevel9k,
+    "powerlevel9k (Debian)",
+    Sh::Zsh,
+    &[From::Installed(
+        "/usr/share/powerlevel9k/powerlevel9k.zsh-theme"
+    )],
+    concat!(
+        p9k_vars!("dir vcs"),
+        "source /usr/share/powerlevel9k/powerlevel9k.zsh-theme"
+    ),
+    800,
+    false
+);
+setup_test!(
+    liquidprompt,
+    "liquidprompt",
+    Sh::Bash,
     &[From::Installed("/usr/share/liquidprompt/liquidprompt")],
     "LP_ENABLE_LOAD=0\nLP_ENABLE_BATT=0\nLP_ENABLE_RUNTIME=0\nLP_ENABLE_TEMP=0\n\
-     source /usr/share/liquidprompt/liquidprompt", 800, false, false, "");
-setup_test!(bash_it_bobby, "bash-it bobby", Sh::Bash, &[From::Git("bash-it")],
+     source /usr/share/liquidprompt/liquidprompt",
+    800,
+    false,
+    false,
+    ""
+);
+setup_test!(
+    bash_it_bobby,
+    "bash-it bobby",
+    Sh::Bash,
+    &[From::Git("bash-it")],
     "export BASH_IT={fw}/bash-it\nexport BASH_IT_THEME=bobby\nsource \"$BASH_IT\"/bash_it.sh",
-    800, false);
-setup_test!(bash_it_powerline, "bash-it powerline", Sh::Bash, &[From::Git("bash-it")],
+    800,
+    false
+);
+setup_test!(
+    bash_it_powerline,
+    "bash-it powerline",
+    Sh::Bash,
+    &[From::Git("bash-it")],
     "export BASH_IT={fw}/bash-it\nexport BASH_IT_THEME=powerline\nsource \"$BASH_IT\"/bash_it.sh",
-    800, false);
-setup_test!(bash_preexec_after_awesh, "bash-preexec loaded after awesh", Sh::Bash,
+    800,
+    false
+);
+setup_test!(
+    bash_preexec_after_awesh,
+    "bash-preexec loaded after awesh",
+    Sh::Bash,
     &[From::Git("bash-preexec")],
     "PS1='\\u@\\h:\\w\\$ '\nsource {fw}/bash-preexec/bash-preexec.sh\n\
-     precmd() { PS1='\\u@\\h:\\w\\$ '; }", 800, true, false, "");
-setup_test!(bash_preexec, "bash-preexec", Sh::Bash, &[From::Git("bash-preexec")],
+     precmd() { PS1='\\u@\\h:\\w\\$ '; }",
+    800,
+    true,
+    false,
+    ""
+);
+setup_test!(
+    bash_preexec,
+    "bash-preexec",
+    Sh::Bash,
+    &[From::Git("bash-preexec")],
     "PS1='\\u@\\h:\\w\\$ '\nsource {fw}/bash-preexec/bash-preexec.sh\n\
-     precmd() { PS1='\\u@\\h:\\w\\$ '; }", 800, false, false, "");
-setup_test!(kube_ps1_bash, "kube-ps1 (bash)", Sh::Bash, &[From::Git("kube-ps1")],
-    "source {fw}/kube-ps1/kube-ps1.sh\nPS1='[\\u@\\h \\W $(kube_ps1)]\\$ '", 800, false, false, "");
+     precmd() { PS1='\\u@\\h:\\w\\$ '; }",
+    800,
+    false,
+    false,
+    ""
+);
+setup_test!(
+    kube_ps1_bash,
+    "kube-ps1 (bash)",
+    Sh::Bash,
+    &[From::Git("kube-ps1")],
+    "source {fw}/kube-ps1/kube-ps1.sh\nPS1='[\\u@\\h \\W $(kube_ps1)]\\$ '",
+    800,
+    false,
+    false,
+    ""
+);
+
+// The frameworks' own ways of placing the segment, as the README shows them.
+setup_test!(
+    powerlevel10k_element,
+    "powerlevel10k with an awesh element",
+    Sh::Zsh,
+    &[From::Git("powerlevel10k")],
+    concat!(
+        p9k_vars!("dir vcs awesh newline prompt_char"),
+        "source {fw}/powerlevel10k/powerlevel10k.zsh-theme"
+    ),
+    1500,
+    false
+);
+setup_test!(
+    spaceship_section,
+    "spaceship with an awesh section",
+    Sh::Zsh,
+    &[From::Npm("spaceship-prompt")],
+    "SPACESHIP_PROMPT_ORDER=(user dir host git awesh exec_time line_sep jobs exit_code char)\n\
+     source {npm}/spaceship-prompt/spaceship.zsh",
+    2500,
+    false
+);
+setup_test!(
+    starship_env_var_bash,
+    "starship env_var (bash)",
+    Sh::Bash,
+    &[From::Program("starship")],
+    "export STARSHIP_CONFIG=$HOME/starship.toml\neval \"$(starship init bash)\"",
+    800,
+    false,
+    true,
+    "",
+    "--prompt var"
+);
+setup_test!(
+    starship_env_var_zsh,
+    "starship env_var (zsh)",
+    Sh::Zsh,
+    &[From::Program("starship")],
+    "export STARSHIP_CONFIG=$HOME/starship.toml\neval \"$(starship init zsh)\"",
+    800,
+    false,
+    true,
+    "",
+    "--prompt var"
+);

@@ -25,7 +25,10 @@ impl Shot {
     /// The whole screen, for failure messages.
     pub fn text(&self) -> String {
         let mut s = self.lines.join("\n");
-        s.push_str(&format!("\n[cursor at row {}, column {}]", self.cursor.0, self.cursor.1));
+        s.push_str(&format!(
+            "\n[cursor at row {}, column {}]",
+            self.cursor.0, self.cursor.1
+        ));
         s
     }
 
@@ -73,7 +76,15 @@ impl World {
         let screen = Screen { socket };
         let dir = dir.display().to_string();
         screen.tmux(&[
-            "new-session", "-d", "-x", "160", "-y", "40", "-c", &dir, &shell,
+            "new-session",
+            "-d",
+            "-x",
+            "160",
+            "-y",
+            "40",
+            "-c",
+            &dir,
+            &shell,
         ]);
         screen
     }
