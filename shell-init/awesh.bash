@@ -88,10 +88,23 @@ __awesh_hook() {
     fi
     # The segment as text, for tools that run a process and escape it themselves (starship's
     # `env_var` module): without readline's \001/\002.
-    AWESH_SEGMENT_TEXT=${AWESH_SEGMENT//[$'\001\002']/}
+    AWESH_SEGMENT_TEXT=$AWESH_SEGMENT
+    if [[ $AWESH_SEGMENT == *$'\001'* ]]; then AWESH_SEGMENT_TEXT=${AWESH_SEGMENT//[$'\001\002']/}; fi
     # Another tool installed after awesh (or `source`d again) may have put its hook outside
     # awesh's two: put them back first and last, for the next prompt (bash runs a copy of the
-    # list it started with).
+    # list it started with). The test in front is the common case, in order, at no call's cost.
+    if [[ ${PROMPT_COMMAND-} == __awesh_hook$'\n'*__awesh_insert ||
+        (${PROMPT_COMMAND-} == __awesh_hook && ${PROMPT_COMMAND[*]} == *' '__awesh_insert) ||
+        (${precmd_functions[0]-} == __awesh_hook && ${precmd_functions[*]} == *' '__awesh_insert) ]]; then
+        :
+    else
+        __awesh_order
+    fi
+    return "$__awesh_status"
+}
+
+# Puts the hooks back in place when they are not (called when the quick test above fails).
+__awesh_order() {
     if __awesh_bp; then
         if ! __awesh_first "${precmd_functions[*]-}" || [[ ${precmd_functions[*]: -1} != __awesh_insert ]]; then
             __awesh_install
@@ -102,7 +115,6 @@ __awesh_hook() {
         [[ ${PROMPT_COMMAND[*]} != *__awesh_insert ]]; then
         __awesh_install
     fi
-    return "$__awesh_status"
 }
 
 # ---- Serve mode ----
@@ -262,6 +274,10 @@ __awesh_skip() {
                 ;;
         esac
         if [[ $__awesh_p == "$__awesh_h" ]]; then break; fi # no opening: visible text
+        case ${__awesh_h:${#__awesh_p}} in
+            # A carriage return or line feed inside moves the cursor: a line start.
+            *'\r'* | *'\n'* | *$'\r'* | *$'\n'*) break ;;
+        esac
         __awesh_i=${#__awesh_p}
     done
 }
@@ -311,7 +327,7 @@ __awesh_where() {
         __awesh_h=${__awesh_s:0:__awesh_at}
         # Nothing, a line break, or an expansion (which may come out empty) before the character.
         case $__awesh_h in
-            '' | *'\n' | *$'\n' | *')' | *'}' | *'`') __awesh_sp=1 ;;
+            '' | *'\n' | *$'\n' | *$'\r' | *'\]' | *$'\002' | *')' | *'}' | *'`') __awesh_sp=1 ;;
         esac
         return 0
     fi

@@ -91,13 +91,16 @@ __awesh_precmd() {
     fi
     # The segment as text, for tools that run a process and escape it themselves (starship's
     # `env_var` module): `%%` and `%{ %}` read.
-    AWESH_SEGMENT_TEXT=${(%)AWESH_SEGMENT}
+    AWESH_SEGMENT_TEXT=$AWESH_SEGMENT
+    [[ $AWESH_SEGMENT == *%* ]] && AWESH_SEGMENT_TEXT=${(%)AWESH_SEGMENT}
     # Put the hooks back in order should another tool have gone in front or behind (for the
     # next prompt: zsh runs a copy of the list). A theme that puts itself last every prompt
     # (powerlevel10k) wins that: then insert from `sched`, which zsh runs after every precmd
     # hook, just before it draws the prompt (at a price: `sched` leaves $pipestatus holding
     # only the last status; the theme's own segment for awesh avoids both).
-    if [[ $precmd_functions[-1] != __awesh_insert ]] || ! __awesh_first; then
+    if [[ $precmd_functions[1] == __awesh_precmd && $precmd_functions[-1] == __awesh_insert ]]; then
+        : # in order: the common case, at no call's cost
+    elif [[ $precmd_functions[-1] != __awesh_insert ]] || ! __awesh_first; then
         __awesh_install
         if [[ $__awesh_mode != var ]] && (( __awesh_sched )) && ! __awesh_native; then
             sched +0 __awesh_insert
@@ -108,7 +111,6 @@ __awesh_precmd() {
 # True when the theme shows the segment itself: awesh is one of powerlevel10k's (or 9k's)
 # prompt elements, or a section of spaceship's.
 __awesh_native() {
-    emulate -L zsh
     (( ${#${(@M)POWERLEVEL9K_LEFT_PROMPT_ELEMENTS:#awesh}} + ${#${(@M)POWERLEVEL9K_RIGHT_PROMPT_ELEMENTS:#awesh}} +
         ${#${(@M)SPACESHIP_PROMPT_ORDER:#awesh}} + ${#${(@M)SPACESHIP_RPROMPT_ORDER:#awesh}} ))
 }
@@ -119,7 +121,10 @@ __awesh_native() {
 __awesh_insert() {
     local subst=0
     [[ -o prompt_subst ]] && subst=1
-    [[ $__awesh_mode == var ]] || __awesh_native || __awesh_prompt $subst
+    # (__awesh_prompt's own shortcut, saving a call on most prompts.)
+    [[ $__awesh_mode == var || ( $PROMPT == "$__awesh_made" &&
+        $__awesh_prompt_key == "$__awesh_off:$subst:$AWESH_SEGMENT:$RPROMPT" ) ]] ||
+        __awesh_prompt $subst
     return $__awesh_status
 }
 
@@ -259,6 +264,8 @@ __awesh_zskip() {
             (*'%}')
                 p=${h%'{'*}
                 [[ $p == *'%' ]] || break          # `%1{x%}` shows x: visible
+                # A carriage return or line feed inside moves the cursor: a line start.
+                [[ $h[$#p+1,-1] == *[$'\r\n']* ]] && break
                 p=$p[1,-2]
                 ;;
             (*'%'[FK]'{'*'}')
@@ -422,7 +429,7 @@ __awesh_where() {
         fi
         h=$s[1,at]
         # Nothing, a line break, or an expansion (which may come out empty) before the character.
-        [[ -z $h || $h == *($'\n'|')'|'}'|'`') ]] && sp=1
+        [[ -z $h || $h == *($'\n'|$'\r'|')'|'}'|'`') ]] && sp=1
         return 0
     fi
     if (( ws >= 0 )); then
@@ -452,6 +459,8 @@ __awesh_prompt() {
         __awesh_placed=
         if (( $1 )) && [[ $__awesh_base$RPROMPT == *('${AWESH_SEGMENT}'|'${AWESH_SEGMENT:'|'$AWESH_SEGMENT')* ]]; then
             __awesh_placed=1 # placed by you
+        elif __awesh_native; then
+            __awesh_placed=1 # placed by the theme
         else
             __awesh_where $__awesh_base
             __awesh_base_at=$at __awesh_base_sp=$sp
@@ -564,9 +573,12 @@ if (( ! $+functions[zle] )) || [[ $functions[zle] == *__awesh_insert* ]]; then
 fi
 __awesh_install
 # powerlevel10k without awesh among its elements: say once (per user) how to place it natively.
-if (( $+functions[p10k] )) && ! __awesh_native &&
-    [[ ! -e ${XDG_CACHE_HOME:-$HOME/.cache}/awesh/p10k-hint ]]; then
-    print -ru2 -- "awesh: powerlevel10k found; for a native segment add awesh to POWERLEVEL9K_LEFT_PROMPT_ELEMENTS (this is said once)"
-    command mkdir -p -- ${XDG_CACHE_HOME:-$HOME/.cache}/awesh 2>/dev/null &&
-        : >>| ${XDG_CACHE_HOME:-$HOME/.cache}/awesh/p10k-hint 2>/dev/null
-fi
+() {
+    emulate -L zsh
+    local mark=${XDG_CACHE_HOME:-$HOME/.cache}/awesh/p10k-hint
+    if (( $+functions[p10k] )) && ! __awesh_native && [[ ! -e $mark ]]; then
+        print -ru2 -- "awesh: powerlevel10k found; for a native segment add awesh to POWERLEVEL9K_LEFT_PROMPT_ELEMENTS (this is said once)"
+        command mkdir -p -- ${mark:h} 2>/dev/null && : >>| $mark 2>/dev/null
+    fi
+    return 0
+}
