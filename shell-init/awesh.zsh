@@ -253,6 +253,7 @@ typeset -g __awesh_re_esc=$'\e(\\[[0-9;:?<=>!]*[ -/]*[@-~]|][^\a\e]*(\a|\e\\\\))
 # of the leftmost blank passed.
 __awesh_zskip() {
     local h p
+    integer n
     while (( i > 0 )); do
         h=$s[1,i]
         case $h in
@@ -274,7 +275,13 @@ __awesh_zskip() {
                 p=$p[1,-3]
                 ;;
             (*'%'[fkbBuUsS])
-                [[ $h == *'%%'[fkbBuUsS] ]] && break
+                # An escape only after an odd run of `%` (`%%k` is a literal `%` and `k`).
+                p=$h[1,-2] n=0
+                while [[ $p == *'%' ]]; do
+                    p=$p[1,-2]
+                    (( n++ ))
+                done
+                (( n % 2 )) || break
                 p=$h[1,-3]
                 ;;
             (*')')
