@@ -200,12 +200,32 @@ fn run(setup: &Setup, mode: Mode) -> Run {
     let fw = frameworks_dir().unwrap_or_default().display().to_string();
     let npm = npm_root().unwrap_or_default().display().to_string();
     let framework = setup.rc.replace("{fw}", &fw).replace("{npm}", &npm);
+    let plugin = setup.init_args == "plugin";
     let init = match mode {
         Mode::Without => String::new(),
+        // The oh-my-zsh plugin runs the init itself, with the arguments in AWESH_INIT_ARGS.
+        _ if plugin => String::new(),
         Mode::Plain => setup.shell.init(awesh_bin(), setup.init_args),
         Mode::Serve => setup
             .shell
             .init(awesh_bin(), &format!("--serve {}", setup.init_args)),
+    };
+    let framework = if plugin {
+        let plugins = if mode == Mode::Without {
+            "git"
+        } else {
+            "git awesh"
+        };
+        let args = if mode == Mode::Serve { "--serve" } else { "" };
+        let bin = awesh_bin().parent().unwrap().display().to_string();
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/shell-init/oh-my-zsh");
+        format!(
+            "path=({bin} $path)\nAWESH_INIT_ARGS='{args}'\nZSH_CUSTOM=$HOME/omz-custom\n\
+             mkdir -p $ZSH_CUSTOM/plugins && cp -r {dir} $ZSH_CUSTOM/plugins/awesh\n{}",
+            framework.replace("{plugins}", plugins)
+        )
+    } else {
+        framework
     };
     let rc = if setup.awesh_first {
         format!("{init}{framework}\n")
@@ -623,6 +643,18 @@ setup_test!(
 );
 
 // The frameworks' own ways of placing the segment, as the README shows them.
+setup_test!(
+    ohmyzsh_plugin,
+    "oh-my-zsh with the awesh plugin",
+    Sh::Zsh,
+    &[From::Git("ohmyzsh")],
+    omz!("ZSH_THEME=robbyrussell\nplugins=({plugins})\nsource $ZSH/oh-my-zsh.sh"),
+    800,
+    false,
+    true,
+    "",
+    "plugin"
+);
 setup_test!(
     powerlevel10k_element,
     "powerlevel10k with an awesh element",
