@@ -242,8 +242,9 @@ __awesh_insert() {
 }
 
 # Raw or written-out (`\e`, `\033`, `\E`) escape sequences at the end of a string: CSI (colours,
-# cursor moves) and OSC (titles, links) ended by BEL or ST. None of them takes a column.
-__awesh_re_esc='('$'\e''|\\e|\\033|\\E)(\[[0-9;:?<=>!]*[ -/]*[@-~]|][^'$'\a\e'']*('$'\a''|'$'\e''\\|\\a|\\007))$'
+# cursor moves), OSC (titles, links) ended by BEL or ST, and character-set choices (`tput sgr0`
+# writes `\e(B`). None of them takes a column.
+__awesh_re_esc='('$'\e''|\\e|\\033|\\E)(\[[0-9;:?<=>!]*[ -/]*[@-~]|][^'$'\a\e'']*('$'\a''|'$'\e''\\|\\a|\\007)|[()*+][0-9A-Za-z@])$'
 # A variable at the end of a string, whose value may be the prompt character.
 __awesh_re_var='\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?$'
 # Characters that end prompts (one, or a run of the same one, as in `>>>`).

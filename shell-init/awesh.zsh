@@ -243,9 +243,9 @@ __awesh_serve_ask() {
 
 # Characters that end prompts (one, or a run of the same one, as in `>>>`); `%#` is zsh's own.
 typeset -ga __awesh_chars=('%#' '%%' '$' '#' '>' '❯' '➜' 'λ' '»' '›' '➤' '▶' '❱' '→' '⟩' '❭' '⮞' '✗' '✘' '⚡' '♪' '◆' '▸' '⇒' '⋊' '∴' '❮')
-# Raw escape sequences at the end of a string: CSI (colours, cursor moves) and OSC (titles,
-# links), ended by BEL or ST. None takes a column.
-typeset -g __awesh_re_esc=$'\e(\\[[0-9;:?<=>!]*[ -/]*[@-~]|][^\a\e]*(\a|\e\\\\))$'
+# Raw escape sequences at the end of a string: CSI (colours, cursor moves), OSC (titles, links)
+# ended by BEL or ST, and character-set choices (`tput sgr0` writes `\e(B`). None takes a column.
+typeset -g __awesh_re_esc=$'\e(\\[[0-9;:?<=>!]*[ -/]*[@-~]|][^\a\e]*(\a|\e\\\\)|[()*+][0-9A-Za-z@])$'
 
 # Steps back from offset i of s (both the caller's) over what takes no column: `%{...%}`,
 # `%F{...}`, `%f`, `%K{...}`, `%k`, `%B`, `%b`, `%U`, `%u`, `%S`, `%s`, escape sequences, a

@@ -117,6 +117,8 @@ pub enum InitShell {
     Bash,
     /// zsh; hooks `precmd` through add-zsh-hook.
     Zsh,
+    /// fish; a `fish_prompt` event handler, and your `fish_prompt` wrapped.
+    Fish,
 }
 
 /// Where `awesh init` puts the segment.

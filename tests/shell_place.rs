@@ -96,6 +96,8 @@ fn bash_places_the_segment() {
         ),
         ("\x1b[1m\\w\x1b[0m # ", "\x1b[1m\\w\x1b[0m‹M› # "),
         (r"\w\e[0;32m➜\e[0m ", r"\w‹M›\e[0;32m➜\e[0m "),
+        // `tput sgr0` (a character-set choice, then a reset).
+        ("\\w\x1b(B\x1b[m \\$ ", "\\w\x1b(B\x1b[m‹M› \\$ "),
         // A title sequence (OSC) at the end.
         (r"\w\$ \[\e]0;\u@\h\a\]", r"\w‹M›\$ \[\e]0;\u@\h\a\]"),
         // The character at the start of the second line: at that line's start, with a space.
@@ -145,6 +147,10 @@ fn zsh_places_the_segment() {
         ),
         // The width-tagged character robbyrussell draws.
         ("%~ %1{➜%} ", "%~‹M› %1{➜%} "),
+        (
+            "%~%{\x1b(B\x1b[m%} \x1b(B\x1b[m$ ",
+            "%~%{\x1b(B\x1b[m%}‹M› \x1b(B\x1b[m$ ",
+        ),
         // A conditional that only sets the colour, then pure's character variable.
         (
             "%(?.%F{magenta}.%F{red})${prompt_pure_state[prompt]}%f ",

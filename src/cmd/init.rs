@@ -16,6 +16,10 @@ pub const ZSH: &str = include_str!("../../shell-init/awesh.zsh");
 pub const ASK_BASH: &str = include_str!("../../shell-init/ask.bash");
 /// The `awesh ask` functions for zsh, appended to the init.
 pub const ASK_ZSH: &str = include_str!("../../shell-init/ask.zsh");
+/// The fish script, with `'@bin@'`, `'@mode@'` and `'@serve@'` still to fill in.
+pub const FISH: &str = include_str!("../../shell-init/awesh.fish");
+/// The `awesh ask` functions for fish, appended to the init.
+pub const ASK_FISH: &str = include_str!("../../shell-init/ask.fish");
 
 /// Runs `awesh init`.
 ///
@@ -40,6 +44,13 @@ pub fn render_with(shell: InitShell, exe: &[u8], mode: PromptMode, serve: bool) 
     let (template, ask) = match shell {
         InitShell::Bash => (BASH, ASK_BASH),
         InitShell::Zsh => (ZSH, ASK_ZSH),
+        InitShell::Fish => (FISH, ASK_FISH),
+    };
+    // fish reads `\\` and `\'` inside single quotes; bash and zsh read nothing there.
+    let quote = if shell == InitShell::Fish {
+        fish_quote
+    } else {
+        single_quote
     };
     let mode = match mode {
         PromptMode::Add => "add",
@@ -51,11 +62,11 @@ pub fn render_with(shell: InitShell, exe: &[u8], mode: PromptMode, serve: bool) 
     let (middle, rest) = split_once(rest, "'@mode@'");
     let (last, tail) = split_once(rest, "'@serve@'");
     out.extend_from_slice(head.as_bytes());
-    out.extend_from_slice(&single_quote(exe));
+    out.extend_from_slice(&quote(exe));
     out.extend_from_slice(middle.as_bytes());
-    out.extend_from_slice(&single_quote(mode.as_bytes()));
+    out.extend_from_slice(&quote(mode.as_bytes()));
     out.extend_from_slice(last.as_bytes());
-    out.extend_from_slice(&single_quote(if serve { b"1" } else { b"" }));
+    out.extend_from_slice(&quote(if serve { b"1" } else { b"" }));
     out.extend_from_slice(tail.as_bytes());
     out.push(b'\n');
     out.extend_from_slice(ask.as_bytes());
@@ -81,6 +92,22 @@ pub fn single_quote(bytes: &[u8]) -> Vec<u8> {
         } else {
             out.push(b);
         }
+    }
+    out.push(b'\'');
+    out
+}
+
+/// Quotes `bytes` as one word for fish: inside single quotes fish reads a backslash before `'`
+/// or before another backslash as an escape, so both are escaped there.
+#[must_use]
+pub fn fish_quote(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(bytes.len() + 2);
+    out.push(b'\'');
+    for &b in bytes {
+        if b == b'\'' || b == b'\\' {
+            out.push(b'\\');
+        }
+        out.push(b);
     }
     out.push(b'\'');
     out
