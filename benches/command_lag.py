@@ -2,7 +2,7 @@
 # The command-lag benchmark of awesh's shell integration (issue #4): what the docstring says.
 """Command lag: what a user feels, the time from Enter on an empty line to the next prompt.
 
-The same measure as zsh-bench's "command lag", for bash and zsh alike: each shell runs in a
+The same measure as zsh-bench's "command lag", for bash, zsh and fish alike: each shell runs in a
 real pseudo-terminal (TERM=xterm-256color, 200x50) in a temp HOME holding a git repository and
 a kubeconfig; the script presses Enter on an empty line and times until the whole next prompt
 has been written. It compares each shell bare with the same shell after
@@ -74,13 +74,20 @@ def rc_text(shell, awesh, floor=False, serve=False):
     floor, the init with /bin/true in place of the awesh binary; with serve, `--serve`."""
     if shell == "bash":
         text = "bind 'set enable-bracketed-paste off'\nPS1='bench> '\n"
+    elif shell == "fish":
+        text = "set -g fish_greeting ''\nfunction fish_prompt; printf 'bench> '; end\n"
+        text += "function fish_title; end\nfunction fish_right_prompt; end\n"
     else:
         text = "unset zle_bracketed_paste\nPROMPT='bench> '\n"
     if awesh:
         quoted = "'" + awesh.replace("'", "'\\''") + "'"
-        swap = " | sed 's|^\\(.*__awesh_bin=\\).*|\\1/bin/true|'" if floor else ""
         mode = " --serve" if serve else ""
-        text += f'eval "$({quoted} init {shell}{mode}{swap})"\n'
+        if shell == "fish":
+            swap = " | sed 's|^\\(set -g __awesh_bin \\).*|\\1/bin/true|'" if floor else ""
+            text += f"{quoted} init fish{mode}{swap} | source\n"
+        else:
+            swap = " | sed 's|^\\(.*__awesh_bin=\\).*|\\1/bin/true|'" if floor else ""
+            text += f'eval "$({quoted} init {shell}{mode}{swap})"\n'
     return text
 
 
@@ -88,7 +95,11 @@ class Session:
     """A shell in a pseudo-terminal, read until each prompt is complete."""
 
     def __init__(self, shell, root, repo, rc):
-        argv = {"bash": ["bash", "--norc", "--noprofile", "-i"], "zsh": ["zsh", "-f", "-i"]}[shell]
+        argv = {
+            "bash": ["bash", "--norc", "--noprofile", "-i"],
+            "zsh": ["zsh", "-f", "-i"],
+            "fish": ["fish", "--no-config", "-i"],
+        }[shell]
         env = world_env(root)
         pid, fd = pty.fork()
         if pid == 0:
@@ -101,7 +112,7 @@ class Session:
 
         fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 50, 200, 0, 0))
         self.read_until(lambda out: len(out) > 0)
-        os.write(fd, f". '{rc}'\r".encode())
+        os.write(fd, f"{'source' if shell == 'fish' else '.'} '{rc}'\r".encode())
         self.read_until(lambda out: PROMPT_END.search(out))
 
     def read_until(self, done, timeout=30.0):
@@ -179,7 +190,7 @@ def main():
     parser.add_argument("--awesh", default="target/release/awesh", help="the binary to measure")
     parser.add_argument("--prompts", type=int, default=300, help="timed prompts per setup")
     parser.add_argument("--warmup", type=int, default=30, help="untimed prompts first")
-    parser.add_argument("--shells", default="bash,zsh", help="comma-separated")
+    parser.add_argument("--shells", default="bash,zsh,fish", help="comma-separated")
     parser.add_argument("--count-procs", action="store_true", help="count processes (strace)")
     args = parser.parse_args()
     awesh = os.path.abspath(args.awesh)
@@ -198,6 +209,8 @@ def main():
             # `awesh init --serve`: a server per shell answers the hook; no process per prompt.
             (f"{shell} +serve", awesh, False, True),
         )
+        if shell == "fish":
+            setups = setups[:3]  # fish has no serve mode (see shell-init/awesh.fish)
         for label, binary, floor, serve in setups:
             lags, procs = measure(shell, binary, args, floor, serve)
             p10, p90 = lags[len(lags) // 10], lags[len(lags) * 9 // 10]

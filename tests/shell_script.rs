@@ -48,7 +48,7 @@ fn init(world: &World, shell: &str, mode: &str) -> Vec<u8> {
 #[test]
 fn rendered_scripts_parse() {
     let world = World::new();
-    for shell in ["bash", "zsh"] {
+    for shell in ["bash", "zsh", "fish"] {
         if !have(shell) {
             continue;
         }
@@ -152,18 +152,23 @@ fn zsh_script_runs_under_strict_flags_and_odd_options() {
 /// The binary's path is filled in as one inert word, whatever it contains.
 #[test]
 fn init_quotes_any_binary_path() {
-    let path = "/opt/it's a $(touch pwned) `id` \"dir\"/awesh";
-    for (shell, name) in [(InitShell::Bash, "bash"), (InitShell::Zsh, "zsh")] {
+    let path = "/opt/it's a $(touch pwned) `id` (touch pwned) \\' \\\\ \"dir\"/awesh";
+    for (shell, name) in [
+        (InitShell::Bash, "bash"),
+        (InitShell::Zsh, "zsh"),
+        (InitShell::Fish, "fish"),
+    ] {
         if !have(name) {
             continue;
         }
         let world = World::new();
         let script = awesh::cmd::init::render(shell, path.as_bytes(), PromptMode::Var);
         let file = world.write("init", script);
+        // (fish's -c takes no script arguments: the file comes in a variable.)
         let out = world
             .command(name)
-            .args(["-c", "source \"$1\"; printf %s \"$__awesh_bin\"", "test"])
-            .arg(&file)
+            .args(["-c", "source \"$INIT\"; printf %s \"$__awesh_bin\""])
+            .env("INIT", &file)
             .output()
             .unwrap();
         assert_ok(&out, name);
