@@ -270,7 +270,13 @@ fn bench_script_counts_one_process_per_prompt() {
         ("zsh bare", "0.0"),
         ("zsh +true", "1.0"),
         ("zsh +awesh", "1.0"),
+        ("fish bare", "0.0"),
+        ("fish +true", "1.0"),
+        ("fish +awesh", "1.0"),
     ] {
+        if setup.starts_with("fish") && !have("fish") {
+            continue;
+        }
         let row: Vec<&str> = text
             .lines()
             .find(|l| l.starts_with(setup))
