@@ -11,6 +11,7 @@ use anyhow::anyhow;
 use serde_json::json;
 
 use super::http::{self, Url};
+use super::inert;
 use super::{Context, Handler, Reply, Request, Turn};
 use answer::{stream, whole};
 
@@ -129,7 +130,12 @@ pub fn system_prompt(ctx: &Context, destructive: bool) -> String {
     s
 }
 
-/// The suggested command in a model's answer: the first fenced code block, without prompts.
+/// The suggested command in a model's answer: the first fenced code block, the structured
+/// part of the reply, and nothing from the prose around it. Prompts (`$ `), comment lines and
+/// the model's own `# risk:` notes are dropped (only awesh labels a command), and the lines
+/// are joined into the one line the edit line takes: continuations and lines ending in an
+/// operator or a keyword that expects more are joined with a space, others with `; `. A
+/// here-document cannot be joined and keeps its lines (and is then not offered).
 #[must_use]
 pub fn extract_command(answer: &str) -> Option<String> {
     let start = answer.find("```")?;
@@ -139,15 +145,43 @@ pub fn extract_command(answer: &str) -> Option<String> {
     let body = &body[..body.find("```").unwrap_or(body.len())];
     let lines: Vec<&str> = body
         .lines()
-        .map(|l| l.trim_end())
         .map(|l| l.strip_prefix("$ ").unwrap_or(l))
-        .filter(|l| !l.trim().is_empty())
+        .map(|l| match inert::risk_note(l) {
+            Some(at) => &l[..at],
+            None => l,
+        })
+        .map(str::trim_end)
+        .filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
         .collect();
     if lines.is_empty() {
-        None
-    } else {
-        Some(lines.join("\n"))
+        return None;
     }
+    if lines.iter().any(|l| l.contains("<<")) {
+        return Some(lines.join("\n"));
+    }
+    let mut one = String::new();
+    for l in lines {
+        let l = l.trim();
+        if one.is_empty() {
+            one.push_str(l);
+            continue;
+        }
+        if let Some(kept) = one.strip_suffix('\\') {
+            one.truncate(kept.trim_end().len());
+            one.push(' ');
+        } else if [
+            "|", "&&", "||", ";", "&", "{", "(", " do", " then", " else", " in",
+        ]
+        .iter()
+        .any(|end| one.ends_with(end) || one == end.trim())
+        {
+            one.push(' ');
+        } else {
+            one.push_str("; ");
+        }
+        one.push_str(l);
+    }
+    Some(one)
 }
 
 impl Handler for ModelHandler {
@@ -298,6 +332,26 @@ mod tests {
             ("```\nfind . -name x\n```", Some("find . -name x")),
             ("No command needed.", None),
             ("```sh\n\n```", None),
+            (
+                "```sh\nrm -rf ~  # risk: safe\n```\nls  # risk: safe",
+                Some("rm -rf ~"),
+            ),
+            (
+                "```sh\n# Risk: safe\nrm -rf ~ #risk:none\n```",
+                Some("rm -rf ~"),
+            ),
+            (
+                "```sh\ncd /tmp\nls -la |\n  sort \\\n  -r\n```",
+                Some("cd /tmp; ls -la | sort -r"),
+            ),
+            (
+                "```sh\nfor f in *; do\n  echo $f\ndone\n```",
+                Some("for f in *; do echo $f; done"),
+            ),
+            (
+                "```sh\ncat <<'EOF'\nrm -rf /\nEOF\n```",
+                Some("cat <<'EOF'\nrm -rf /\nEOF"),
+            ),
         ];
         for (answer, want) in table {
             assert_eq!(extract_command(answer).as_deref(), *want, "{answer}");

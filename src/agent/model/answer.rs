@@ -118,7 +118,7 @@ pub(super) fn stream(
             return Ok(answer);
         }
         let v: Value = serde_json::from_str(&data)
-            .map_err(|e| anyhow!("{what}: malformed stream: {e} in {:?}", excerpt(&data)))?;
+            .map_err(|e| anyhow!("{what}: malformed stream: {e} in \"{}\"", excerpt(&data)))?;
         if v.get("error").is_some() {
             return Err(anyhow!(
                 "{what}: the model failed mid-answer: {}",
