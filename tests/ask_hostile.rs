@@ -237,6 +237,10 @@ fn issue_14_hostile_replies_are_inert_in_json_and_command_only() {
         assert_inert(name, v["answer"].as_str().unwrap());
         assert_eq!(v["command"].as_str(), command, "{name}");
         if let Some(cmd) = command {
+            assert!(
+                v["risk_reason"].as_str().is_some_and(|r| r.contains("rm")),
+                "{name}: {v}"
+            );
             assert_eq!(
                 v["risk"],
                 if cmd.starts_with("rm") {

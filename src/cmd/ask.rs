@@ -270,12 +270,24 @@ fn print_reply(
         eprintln!("awesh: {why}");
     }
     let offered = offered.ok().flatten();
-    let label = offered.map(|c| risk::classify(c).label());
+    let assessed = offered.map(risk::assess);
+    let label = assessed.as_ref().map(|a| a.risk.label());
+    // Why a command is not safe (and that an unparseable one could not be checked).
+    let why = assessed
+        .as_ref()
+        .filter(|a| a.risk != risk::Risk::Safe)
+        .map(|a| inert::line(&a.reason));
     if command_only {
         let mut err = std::io::stderr().lock();
         let _ = err.write_all(text.as_bytes());
-        if let Some(label) = label {
-            let _ = writeln!(err, "risk: {label}");
+        match (label, &why) {
+            (Some(label), Some(why)) => {
+                let _ = writeln!(err, "risk: {label} ({why})");
+            }
+            (Some(label), None) => {
+                let _ = writeln!(err, "risk: {label}");
+            }
+            _ => {}
         }
         if let Some(cmd) = offered {
             super::write_stdout(format!("{cmd}\n").as_bytes())?;
@@ -288,6 +300,9 @@ fn print_reply(
         text.push_str(&format!("{cmd}  # risk: {label}\n"));
     }
     super::write_stdout(text.as_bytes())?;
+    if let Some(why) = why {
+        eprintln!("awesh: risk: {why}");
+    }
     Ok(())
 }
 
@@ -314,6 +329,7 @@ fn to_json(report: &Report, redacted: &[&str], destructive: bool, model_on: bool
         "answer": winner.map(|(_, r)| inert::prose(&r.answer)),
         "command": command,
         "risk": command.map(|c| risk::classify(c).key()),
+        "risk_reason": command.map(|c| risk::assess(c).reason),
         "redacted": redacted,
         "destructive_request": destructive,
         "agents": agents,
