@@ -29,31 +29,56 @@ pub struct Config {
     pub model: String,
     /// The API key, when the endpoint needs one.
     pub key: Option<String>,
-    /// The variable the key came from, to name in a 401.
-    pub key_var: Option<&'static str>,
+    /// The variable the key came from (or should come from), to name in a 401.
+    pub key_var: Option<String>,
     /// The wait for connecting and for each read.
     pub timeout: Duration,
 }
 
 impl Config {
-    /// The configuration from environment variables (`get` reads one; empty counts as unset).
-    /// `None` when neither a URL nor a key is set: no model is configured.
+    /// The configuration from environment variables alone (`get` reads one; empty counts as
+    /// unset). `None` when neither a URL nor a key is set: no model is configured.
     pub fn from_vars(get: impl Fn(&str) -> Option<String>, timeout: Duration) -> Option<Config> {
+        Config::resolve(get, &crate::config::ask::Ask::default(), timeout)
+    }
+
+    /// The configuration from the `[ask]` section and the environment. `AWESH_MODEL_URL`,
+    /// `AWESH_MODEL` and `AWESH_MODEL_KEY` override the section; `OPENAI_BASE_URL` and
+    /// `OPENAI_API_KEY` only fill in what it leaves out. When the section names its URL, the
+    /// key comes only from `key_env` (or `AWESH_MODEL_KEY`): an OpenAI key set for other tools
+    /// is never sent to another endpoint by accident.
+    pub fn resolve(
+        get: impl Fn(&str) -> Option<String>,
+        ask: &crate::config::ask::Ask,
+        timeout: Duration,
+    ) -> Option<Config> {
         let get = |name: &str| get(name).filter(|v| !v.trim().is_empty());
-        let url = get("AWESH_MODEL_URL").or_else(|| get("OPENAI_BASE_URL"));
-        let (key, key_var) = match (get("AWESH_MODEL_KEY"), get("OPENAI_API_KEY")) {
-            (Some(k), _) => (Some(k), Some("AWESH_MODEL_KEY")),
-            (None, Some(k)) => (Some(k), Some("OPENAI_API_KEY")),
-            (None, None) => (None, None),
+        let url = get("AWESH_MODEL_URL")
+            .or_else(|| ask.url.clone())
+            .or_else(|| get("OPENAI_BASE_URL"));
+        let key_var = match (&ask.key_env, &ask.url) {
+            (Some(var), _) => Some(var.clone()),
+            (None, Some(_)) => None,
+            (None, None) => Some("OPENAI_API_KEY".to_owned()),
+        };
+        let (key, key_var) = match get("AWESH_MODEL_KEY") {
+            Some(k) => (Some(k), Some("AWESH_MODEL_KEY".to_owned())),
+            None => (key_var.as_deref().and_then(&get), key_var),
         };
         if url.is_none() && key.is_none() {
             return None;
         }
         Some(Config {
             url: url.unwrap_or_else(|| OPENAI_URL.into()),
-            model: get("AWESH_MODEL").unwrap_or_else(|| DEFAULT_MODEL.into()),
+            model: get("AWESH_MODEL")
+                .or_else(|| ask.model.clone())
+                .unwrap_or_else(|| DEFAULT_MODEL.into()),
+            key_var: if key.is_some() || ask.key_env.is_some() {
+                key_var
+            } else {
+                None
+            },
             key,
-            key_var,
             timeout,
         })
     }
@@ -241,9 +266,18 @@ impl Handler for ModelHandler {
         if let Some(auth) = &auth {
             headers.push(("Authorization", auth.as_str()));
         }
-        let response = http::post(&url, &headers, body.as_bytes(), cfg.timeout, |socket| {
-            turn.on_cancel(move || http::close(&socket));
-        });
+        let proxy = http::proxy_for(&url, |name| std::env::var(name).ok())
+            .map_err(|e| anyhow!("{what}: {e}"))?;
+        let response = http::post(
+            &url,
+            &headers,
+            body.as_bytes(),
+            cfg.timeout,
+            proxy.as_ref(),
+            |socket| {
+                turn.on_cancel(move || http::close(&socket));
+            },
+        );
         if turn.is_cancelled() {
             return Ok(None);
         }
@@ -290,7 +324,7 @@ mod tests {
                 c.url.as_str(),
                 c.model.as_str(),
                 c.key.as_deref(),
-                c.key_var
+                c.key_var.as_deref()
             ),
             (
                 OPENAI_URL,
@@ -315,7 +349,7 @@ mod tests {
                 c.endpoint().as_str(),
                 c.model.as_str(),
                 c.key.as_deref(),
-                c.key_var
+                c.key_var.as_deref()
             ),
             (
                 "http://b/v1/chat/completions",

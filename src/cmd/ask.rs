@@ -21,6 +21,7 @@ use crate::agent::kube::KubeHandler;
 use crate::agent::model::{self, ModelHandler};
 use crate::agent::{self, inert, risk, Context, Handler, Outcome, Race, Report};
 use crate::cli::AskArgs;
+use crate::config;
 use crate::env::Env;
 use crate::segment::{self, git, kube, Want};
 
@@ -53,16 +54,27 @@ pub fn run(args: &AskArgs) -> anyhow::Result<ExitCode> {
             redacted.join(", ")
         );
     }
+    let ask = ask_config();
     let timeout = args
         .timeout_ms
+        .or(ask.timeout_ms)
         .map_or(DEFAULT_TIMEOUT, Duration::from_millis);
-    let model = model::Config::from_vars(|name| std::env::var(name).ok(), timeout);
-    let mut handlers: Vec<Arc<dyn Handler>> = vec![
-        Arc::new(ContextHandler),
-        Arc::new(KubeHandler),
-        Arc::new(GitHandler),
-        Arc::new(CommandHandler::new(std::env::var_os("PATH"))),
-    ];
+    let runs = |agent: &str| ask.agents.as_ref().is_none_or(|a| a.contains(&agent));
+    let model = model::Config::resolve(|name| std::env::var(name).ok(), &ask, timeout)
+        .filter(|_| runs("model"));
+    let mut handlers: Vec<Arc<dyn Handler>> = Vec::new();
+    if runs("context") {
+        handlers.push(Arc::new(ContextHandler));
+    }
+    if runs("kube") {
+        handlers.push(Arc::new(KubeHandler));
+    }
+    if runs("git") {
+        handlers.push(Arc::new(GitHandler));
+    }
+    if runs("command") {
+        handlers.push(Arc::new(CommandHandler::new(std::env::var_os("PATH"))));
+    }
     let model_on = model.is_some();
     if let Some(config) = model {
         handlers.push(Arc::new(ModelHandler::new(config)));
@@ -134,6 +146,18 @@ pub fn run(args: &AskArgs) -> anyhow::Result<ExitCode> {
         }
         None => Ok(ExitCode::SUCCESS),
     }
+}
+
+/// The `[ask]` section of the config file; its problems are warnings (`config check` lists
+/// them too), and a broken key keeps its default.
+fn ask_config() -> config::ask::Ask {
+    let env = Env::from_process();
+    let loaded = config::load(&env);
+    let (ask, problems) = config::ask::parse(&loaded.text);
+    for p in &problems {
+        eprintln!("awesh: warning: {}", inert::line(&loaded.describe(p)));
+    }
+    ask
 }
 
 /// The question from the arguments, else from stdin (not from a terminal: that would hang).
@@ -210,7 +234,8 @@ fn failure(report: &Report, model_on: bool) -> Option<String> {
         Some(_) => "ask: the model gave no answer".into(),
         None if !model_on => "ask: no local agent can answer this, and no model is configured: \
              set OPENAI_API_KEY for OpenAI, or OPENAI_BASE_URL (or AWESH_MODEL_URL) for \
-             OpenRouter, Ollama or llama.cpp, with AWESH_MODEL naming the model"
+             OpenRouter, Ollama or llama.cpp, with AWESH_MODEL naming the model; or write an \
+             [ask] section in the config file (`awesh config default` shows one)"
             .into(),
         None => "ask: no agent answered".into(),
     })
