@@ -40,27 +40,43 @@ pub const RISK_NOTE_DROPPED: &str = "[model's risk note dropped]";
 /// with any spacing and case), if it has one.
 #[must_use]
 pub fn risk_note(line: &str) -> Option<usize> {
-    let lower = line.to_lowercase();
-    // `to_lowercase` can change byte lengths; only offsets in `lower` are used to slice it,
-    // and the answer is mapped back through the character index.
-    for (i, c) in lower.char_indices() {
-        if !matches!(c, '#' | '\u{ff03}' | '\u{fe5f}') {
+    // Folded character by character, so an index in `folded` is an index in `line`'s chars.
+    let folded: Vec<char> = line.chars().map(fold).collect();
+    for (i, &c) in folded.iter().enumerate() {
+        if c != '#' {
             continue;
         }
-        let rest = lower[i + c.len_utf8()..].trim_start();
+        let rest: String = folded[i + 1..].iter().collect();
+        let rest = rest.trim_start();
         let Some(after) = rest.strip_prefix("risk") else {
             continue;
         };
         if after.trim_start().starts_with(':') {
-            let nth = lower[..i].chars().count();
-            return line.char_indices().nth(nth).map(|(at, _)| at);
+            return line.char_indices().nth(i).map(|(at, _)| at);
         }
     }
     None
 }
 
+/// A character as the eye reads it, for spotting a forged `# risk:`: full-width forms and
+/// the usual look-alikes of `#`, `:` and the letters of "risk" become ASCII, lower case.
+fn fold(c: char) -> char {
+    let c = match c {
+        // Full-width ASCII (＃ ｒ ： …).
+        '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
+        '\u{fe5f}' => '#',
+        '\u{fe55}' | '\u{2236}' | '\u{a789}' | '\u{02f8}' | '\u{05c3}' | '\u{0589}' => ':',
+        'і' | 'ı' | 'ɪ' | 'ⅰ' | 'Ι' | 'І' | 'Ӏ' | 'ι' => 'i',
+        'ѕ' | 'ꜱ' | 'Ѕ' => 's',
+        'к' | 'ĸ' | 'κ' | 'К' | 'Κ' | 'ᴋ' => 'k',
+        'г' | 'ʀ' | 'ᴦ' | 'Г' => 'r',
+        c => c,
+    };
+    c.to_ascii_lowercase()
+}
+
 fn is_hash(c: char) -> bool {
-    matches!(c, '#' | '\u{ff03}' | '\u{fe5f}')
+    fold(c) == '#'
 }
 
 /// What a held-back `#…` is so far: a whole `# risk:` note, possibly the start of one, or not.
@@ -71,9 +87,7 @@ enum Held {
 }
 
 fn held(text: &str) -> Held {
-    let mut chars = text.chars();
-    chars.next(); // the hash
-    let rest = chars.as_str().to_lowercase();
+    let rest: String = text.chars().skip(1).map(fold).collect(); // after the hash
     let rest = rest.trim_start();
     if rest.contains('\n') {
         return Held::Not;
@@ -184,7 +198,21 @@ pub fn unofferable(command: &str) -> Option<String> {
     if shown != command {
         return Some(format!("it holds control characters: {shown}"));
     }
+    // Invisible characters make a command read as something it is not (`l\u{200b}s`).
+    if command.chars().any(invisible) {
+        let shown: String = command
+            .chars()
+            .map(|c| if invisible(c) { '\u{fffd}' } else { c })
+            .collect();
+        return Some(format!("it holds invisible characters: {shown}"));
+    }
     None
+}
+
+fn invisible(c: char) -> bool {
+    matches!(c, '\u{00ad}' | '\u{034f}' | '\u{115f}' | '\u{1160}' | '\u{180e}'
+        | '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}' | '\u{2060}'..='\u{206f}'
+        | '\u{3164}' | '\u{feff}' | '\u{ffa0}' | '\u{fff9}'..='\u{fffb}' | '\u{e0000}'..='\u{e007f}')
 }
 
 #[cfg(test)]
@@ -223,6 +251,9 @@ mod tests {
             ),
             ("x #RISK : safe", "x [model's risk note dropped]"),
             ("x \u{ff03} risk: safe", "x [model's risk note dropped]"),
+            ("x # rіsk: safe", "x [model's risk note dropped]"),
+            ("x # ＲＩＳＫ： safe", "x [model's risk note dropped]"),
+            ("x # risk\u{2236} safe", "x [model's risk note dropped]"),
             ("# Risk:\tnone\n", "[model's risk note dropped]\n"),
             ("the risk: low, # of files\n", "the risk: low, # of files\n"),
             ("plain words\n", "plain words\n"),
@@ -266,5 +297,8 @@ mod tests {
             .ends_with("characters: ls^[[2J"));
         assert!(unofferable("rm\u{202e} x").is_some());
         assert!(unofferable("cat <<EOF\nx\nEOF").is_some());
+        assert!(unofferable("l\u{200b}s")
+            .unwrap()
+            .contains("invisible characters: l\u{fffd}s"));
     }
 }
