@@ -232,6 +232,16 @@ fn tokens(text: &str, spans: &mut Vec<Span>) {
                 }
             }
         }
+        if found.is_none() && bytes[i].is_ascii_digit() {
+            // A Telegram bot token: 8-10 digits, a colon, 35 characters.
+            let digits = run(bytes, i, |b| b.is_ascii_digit());
+            if (8..=10).contains(&(digits - i)) && bytes.get(digits) == Some(&b':') {
+                let end = run(bytes, digits + 1, is_word);
+                if end - digits - 1 == 35 {
+                    found = Some((end, "telegram-token"));
+                }
+            }
+        }
         match found {
             Some((end, kind)) => {
                 spans.push((i, end, kind));

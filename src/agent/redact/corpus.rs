@@ -109,6 +109,15 @@ fn corpus() -> Vec<(&'static str, String)> {
         // Keys.
         ("why does this fail:\n{}\nhelp", format!("-----BEGIN RSA PRIVATE KEY-----\n{}\n-----END RSA PRIVATE KEY-----", fake("MIIE", "owIBAAKCAQEA", 64))),
         ("webhook https://hooks.slack.com/services/{} down", "T000/B000/XXXXabcd".into()),
+        // Added after the first corpus: prose, escapes, more flags.
+        ("my password is {} but login fails", "Hunter2!x".into()),
+        ("the api token was {}.", "abc123def456ghi".into()),
+        ("{\"password\": \"{}\"}", "a\\\"quoted\\\"pw9".into()),
+        ("htpasswd -b /etc/nginx/.htpasswd admin {}", "Htp4ss".into()),
+        ("ssh-keygen -t ed25519 -N {} -f k", "k3yPhrase".into()),
+        ("bot {} stopped answering", format!("{}:{}", "123456789", fake("", "AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw", 35))),
+        ("Server=db;Database=app;Uid=sa;Pwd={};", "0dbcPw!".into()),
+        ("jdbc:mysql://db/app?user=u&password={}&ssl=true", "jdbcPw7".into()),
     ]
 }
 
@@ -140,6 +149,9 @@ const CONTROLS: &[&str] = &[
     "aws s3 ls s3://my-bucket/path --recursive",
     "token_count: 5",
     "SG.1 is section one",
+    "my password is wrong",
+    "the token is expired, how do I refresh it",
+    "htpasswd -c /etc/nginx/.htpasswd admin",
 ];
 
 #[test]

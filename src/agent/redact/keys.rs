@@ -275,11 +275,21 @@ fn value_span(text: &str, at: usize) -> (usize, usize) {
     let bytes = text.as_bytes();
     match bytes.get(at) {
         Some(&q @ (b'"' | b'\'')) => {
-            let end = bytes[at + 1..]
-                .iter()
-                .position(|&b| b == q)
-                .map_or(bytes.len(), |p| at + 1 + p);
-            (at + 1, end)
+            // To the closing quote; in double quotes (and JSON) a backslash escapes one.
+            let mut end = bytes.len();
+            let mut k = at + 1;
+            while k < bytes.len() {
+                if bytes[k] == b'\\' && q == b'"' {
+                    k += 2;
+                    continue;
+                }
+                if bytes[k] == q {
+                    end = k;
+                    break;
+                }
+                k += 1;
+            }
+            (at + 1, end.min(bytes.len()))
         }
         Some(_) => {
             let stop = |b: &u8| {
@@ -347,11 +357,29 @@ pub(super) fn key_values(text: &str, spans: &mut Vec<Span>) {
                 let spaced = flag
                     || previous_word(text, i) == "set"
                     || (netrc && matches!(lower.as_str(), "password" | "passwd"));
-                if !spaced {
-                    i = key_end;
-                    continue;
+                // Prose: "my password is Hunter2!", "the token was abc123def".
+                let is = ["is ", "was ", "is: ", "= "]
+                    .iter()
+                    .find(|w| text[sep..].starts_with(**w))
+                    .map(|w| sep + w.len());
+                match is {
+                    _ if spaced => sep,
+                    Some(at) if strength == Strength::Strong => {
+                        let (s2, e2) = value_span(text, at);
+                        let v = text[s2..e2].trim_end_matches(['.', ',', '!', '?']);
+                        if random_looking(v)
+                            || (v.len() >= 6 && v.bytes().any(|b| b.is_ascii_punctuation()))
+                        {
+                            spans.push((s2, s2 + v.len(), "secret-value"));
+                        }
+                        i = e2.max(key_end);
+                        continue;
+                    }
+                    _ => {
+                        i = key_end;
+                        continue;
+                    }
                 }
-                sep
             }
             _ => {
                 i = key_end;
@@ -383,6 +411,8 @@ enum Takes {
     After(char),
     /// The next argument after `pass:`: `openssl ... -pass pass:X`.
     PassColon,
+    /// The n-th word after the flag: `htpasswd -b FILE USER PASSWORD`.
+    Nth(usize),
 }
 
 /// (programs, flag, how): one row per rule.
@@ -441,7 +471,10 @@ const FLAGS: &[(&[&str], &str, Takes)] = &[
     (&["openssl"], "-k", Takes::Next),
     (&["keytool"], "-storepass", Takes::Next),
     (&["keytool"], "-keypass", Takes::Next),
-    (&["htpasswd"], "-b", Takes::Next),
+    (&["htpasswd"], "-b", Takes::Nth(3)),
+    (&["ssh-keygen"], "-N", Takes::Next),
+    (&["ssh-keygen"], "-P", Takes::Next),
+    (&["vncpasswd", "x11vnc"], "-passwd", Takes::Next),
 ];
 
 /// Programs whose `-p` is a password only in their `login` command (`docker run -p` is a port).
@@ -496,6 +529,7 @@ pub(super) fn flags(text: &str, spans: &mut Vec<Span>) {
                 }
                 Takes::PassColon if w == *flag => next
                     .and_then(|(a, v)| v.strip_prefix("pass:").map(|s| (a + 5, a + 5 + s.len()))),
+                Takes::Nth(n) if w == *flag => words.get(k + n).map(|&(a, v)| (a, a + v.len())),
                 _ => None,
             };
             if let Some((s, e)) = span {
