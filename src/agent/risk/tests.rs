@@ -373,3 +373,28 @@ fn destructive_requests_are_flagged() {
         assert!(!asks_destructive(q), "{q}");
     }
 }
+
+#[test]
+fn deep_or_huge_commands_are_not_parsed_but_labelled_destructive() {
+    // The parser recurses per level: a hostile reply must not overflow the stack. Checked on
+    // a 1 MiB thread, half the default.
+    let run = |cmd: String| {
+        std::thread::Builder::new()
+            .stack_size(1 << 20)
+            .spawn(move || assess(&cmd))
+            .unwrap()
+            .join()
+            .unwrap()
+    };
+    let nest = |open: &str, n: usize| format!("echo {}rm -rf ~{}", open.repeat(n), ")".repeat(n));
+    let a = run(nest("$(", MAX_NESTING));
+    assert_eq!(a.risk, Risk::Destructive, "{}", a.reason);
+    for open in ["$(", "(", "<(", "${x:-"] {
+        let a = run(nest(open, 2000));
+        assert_eq!(a.risk, Risk::Destructive);
+        assert!(a.reason.contains("too deeply nested"), "{}", a.reason);
+    }
+    let a = run("ls -la ".repeat(20_000));
+    assert_eq!(a.risk, Risk::Destructive);
+    assert!(a.reason.contains("too long"), "{}", a.reason);
+}
