@@ -87,6 +87,11 @@ enum Held {
 }
 
 fn held(text: &str) -> Held {
+    // A note is short; a long run of blanks after a `#` is not one (and re-reading it for
+    // every character would be quadratic).
+    if text.len() > 64 {
+        return Held::Not;
+    }
     let rest: String = text.chars().skip(1).map(fold).collect(); // after the hash
     let rest = rest.trim_start();
     if rest.contains('\n') {
@@ -287,6 +292,17 @@ mod tests {
         assert_eq!(p.push("beta #"), "beta ");
         assert_eq!(p.push(" 1\r"), "# 1");
         assert_eq!(p.push("x"), "^Mx");
+    }
+
+    #[test]
+    fn a_long_run_after_a_hash_is_let_go() {
+        let mut p = Prose::default();
+        let blanks = " ".repeat(100_000);
+        let mut shown = p.push("#");
+        shown.push_str(&p.push(&blanks));
+        shown.push_str(&p.push("risk: safe"));
+        shown.push_str(&p.finish());
+        assert_eq!(shown, format!("#{blanks}risk: safe"));
     }
 
     #[test]
