@@ -310,6 +310,8 @@ fn url_passwords(text: &str, spans: &mut Vec<Span>) {
 
 #[cfg(test)]
 mod corpus;
+#[cfg(test)]
+mod corpus_data;
 mod keys;
 #[cfg(test)]
 mod tests;
