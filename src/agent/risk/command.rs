@@ -374,10 +374,44 @@ fn texts(words: &[Arg]) -> Vec<String> {
 }
 
 /// An environment variable set for a command or exported: one that makes programs run other
-/// code is destructive; `PATH=$PATH:/x` (appending) only changes which programs exist.
+/// code is destructive; `PATH=$PATH:/x` (appending) only changes which programs exist, and an
+/// editor or pager variable naming a well-known editor or pager (`EDITOR=vim`) only changes
+/// which of them runs.
 fn assigned(s: &mut Scan, name: &str, value: &str) {
+    const BENIGN: &[&str] = &[
+        "vim",
+        "vi",
+        "nvim",
+        "nano",
+        "emacs",
+        "emacsclient",
+        "code",
+        "subl",
+        "micro",
+        "hx",
+        "kak",
+        "less",
+        "more",
+        "most",
+        "cat",
+        "bat",
+        "delta",
+        "diff-so-fancy",
+        "ssh",
+    ];
+    let program_var = name.ends_with("PAGER")
+        || name.ends_with("EDITOR")
+        || matches!(name, "VISUAL" | "GIT_SSH" | "DIFFPROG");
+    let single = !value.is_empty()
+        && !value.contains(|c: char| c.is_whitespace() || "$`;|&<>(){}'\"\\!*?".contains(c));
     if name == "PATH" && value.starts_with('$') {
         s.note(C, "PATH=$PATH:…", "adds directories to search for programs");
+    } else if program_var && single && BENIGN.contains(&base(value)) {
+        s.note(
+            C,
+            &format!("{name}={value}"),
+            "changes which editor or pager programs run",
+        );
     } else if env_runs_code(name) {
         s.note(
             D,
@@ -621,6 +655,22 @@ fn exec(s: &mut Scan, words: &[Arg], stdin: &Stdin) -> Output {
         writes(s, &target, false, &what);
     }
     network(s, name, args, &parsed, stdin, &what);
+    const DATABASES: &[&str] = &[
+        "psql",
+        "mysql",
+        "mariadb",
+        "sqlite3",
+        "sqlcmd",
+        "clickhouse-client",
+        "cqlsh",
+        "mongosh",
+        "mongo",
+        "redis-cli",
+        "duckdb",
+    ];
+    if DATABASES.contains(&name) && matches!(stdin, Stdin::Pipe { .. }) {
+        s.note(D, &what, "runs statements read from a pipe");
+    }
     Output {
         downloads: matches!(
             name,

@@ -19,6 +19,8 @@ pub enum When {
     SubFlag(&'static [&'static str], &'static [&'static str]),
     /// The subcommand without any of the options.
     SubNoFlag(&'static [&'static str], &'static [&'static str]),
+    /// No positional argument at all (`mount` lists, `mount /dev/x /mnt` mounts).
+    NoArgs,
     /// A positional argument is one of these (case-insensitive).
     Word(&'static [&'static str]),
     /// A positional argument starts with one of these.
@@ -58,7 +60,7 @@ const fn r(
     }
 }
 
-use When::{Contains, Default as Def, Flag, Sub, SubFlag, SubNoFlag, Word, WordPrefix};
+use When::{Contains, Default as Def, Flag, NoArgs, Sub, SubFlag, SubNoFlag, Word, WordPrefix};
 
 /// Options that take the next word as their value, per program (so the value is not read as a
 /// subcommand or a file).
@@ -2814,7 +2816,6 @@ pub const RULES: &[Rule] = &[
             "list",
             "view",
             "outdated",
-            "audit",
             "search",
             "help",
             "--version",
@@ -3510,6 +3511,37 @@ pub const RULES: &[Rule] = &[
         "open https://example.com",
     ),
     r("xdg-open", Def, C, "opens a file or URL", "xdg-open a.pdf"),
+    // ---- refinements found by trying more commands ----
+    r("mount", NoArgs, S, "lists mounts", "mount"),
+    r("npm", Sub(&["audit"]), S, "reads advisories", "npm audit"),
+    r(
+        "npm",
+        Sub(&["audit", "fix"]),
+        C,
+        "upgrades packages",
+        "npm audit fix --force",
+    ),
+    r(
+        "docker",
+        Sub(&["compose", "logs"]),
+        S,
+        "reads logs",
+        "docker compose logs -f",
+    ),
+    r(
+        "docker",
+        Sub(&["compose", "config"]),
+        S,
+        "prints the configuration",
+        "docker compose config",
+    ),
+    r(
+        "terraform",
+        Sub(&["apply", "*"]),
+        D,
+        "applies a saved plan without asking",
+        "terraform apply tf.plan",
+    ),
 ];
 
 /// The words of a command after its program, sorted into options and positionals.
@@ -3601,6 +3633,7 @@ fn matches(when: When, parsed: &Parsed, joined: &str) -> bool {
     };
     match when {
         When::Default => false,
+        When::NoArgs => parsed.positionals.is_empty(),
         When::Sub(words) => sub(words),
         When::Flag(flags) => flags.iter().any(|f| has_option(parsed, f)),
         When::SubFlag(words, flags) => sub(words) && flags.iter().any(|f| has_option(parsed, f)),
