@@ -7,8 +7,11 @@
 //! least "changes things", and the label never understates.
 
 mod command;
+mod paths;
 pub mod programs;
+mod scan;
 mod shell;
+mod special;
 
 use super::words::Words;
 
@@ -134,7 +137,7 @@ pub fn assess(command: &str) -> Assessment {
     }
     let scan = shell::scan(command);
     if scan.worst < Risk::Destructive {
-        if let Some(why) = command::secret_and_network(command) {
+        if let Some(why) = special::secret_and_network(command) {
             return Assessment {
                 risk: Risk::Destructive,
                 reason: why,

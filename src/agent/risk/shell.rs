@@ -11,98 +11,9 @@ use brush_parser::word::{self, WordPiece, WordPieceWithSource};
 use brush_parser::ParserOptions;
 
 use super::command;
+use super::paths;
+use super::scan::{Arg, Output, Scan, Stdin};
 use super::Risk;
-
-/// How deep strings run as code are followed (`bash -c "eval 'sh -c …'"`).
-pub const MAX_DEPTH: usize = 6;
-
-/// A word after quote removal.
-#[derive(Debug, Clone, Default)]
-pub struct Arg {
-    /// Its text; what only run time knows is written `$…`.
-    pub text: String,
-    /// Part of it is only known at run time (`$x`, `$(…)`, a glob is not counted).
-    pub dynamic: bool,
-    /// It is a process substitution `<(…)` / `>(…)`.
-    pub procsub: bool,
-    /// A process substitution whose commands download something (`<(curl …)`).
-    pub downloads: bool,
-    /// Unquoted glob or brace expansion: the shell decides the final words (`/bin/r?`,
-    /// `{rm,-rf,~}`).
-    pub glob: bool,
-}
-
-/// Where a command's standard input comes from.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Stdin {
-    /// The terminal or whatever the caller gives.
-    Inherited,
-    /// A pipe from an earlier command; `downloaded` when that command fetches from the network,
-    /// `secret` when it reads a secret file.
-    Pipe { downloaded: bool, secret: bool },
-    /// A here-document or here-string; `dynamic` when it expands at run time.
-    Doc { text: String, dynamic: bool },
-    /// A file.
-    File(String),
-}
-
-/// The worst label found so far and why.
-#[derive(Debug)]
-pub struct Scan {
-    /// The label.
-    pub worst: Risk,
-    /// Why, once anything is worse than safe.
-    pub reason: Option<String>,
-    /// Where the walk is (`inside $(…)`), innermost last.
-    pub place: Vec<&'static str>,
-    /// How many strings-as-code deep.
-    pub depth: usize,
-}
-
-impl Scan {
-    fn new() -> Scan {
-        Scan {
-            worst: Risk::Safe,
-            reason: None,
-            place: Vec::new(),
-            depth: 0,
-        }
-    }
-
-    /// Records a part's label; the reason kept is the first of the worst.
-    pub fn note(&mut self, risk: Risk, what: &str, why: &str) {
-        if risk > self.worst || (risk > Risk::Safe && self.reason.is_none()) {
-            self.worst = self.worst.max(risk);
-            let mut reason = if what.is_empty() {
-                why.to_owned()
-            } else {
-                format!("{what}: {why}")
-            };
-            if let Some(place) = self.place.last() {
-                reason.push(' ');
-                reason.push_str(place);
-            }
-            self.reason = Some(reason);
-        }
-    }
-
-    /// Walks `source` as a nested script (a string given to a shell), one level deeper.
-    pub fn nested(&mut self, source: &str, place: &'static str) {
-        if self.depth >= MAX_DEPTH {
-            self.note(
-                Risk::Destructive,
-                "",
-                "code nested too deep to check runs at run time",
-            );
-            return;
-        }
-        self.depth += 1;
-        self.place.push(place);
-        script(self, source);
-        self.place.pop();
-        self.depth -= 1;
-    }
-}
 
 fn options() -> ParserOptions {
     ParserOptions::default()
@@ -111,7 +22,7 @@ fn options() -> ParserOptions {
 /// Labels a whole command line.
 #[must_use]
 pub fn scan(source: &str) -> Scan {
-    let mut s = Scan::new();
+    let mut s = Scan::new(script, command::exec);
     script(&mut s, source);
     s
 }
@@ -152,15 +63,6 @@ fn pipeline(s: &mut Scan, p: &ast::Pipeline) {
             secret: out.reads_secret,
         };
     }
-}
-
-/// What a command tells the next one in its pipeline.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct Output {
-    /// It fetches from the network (curl, wget): its output is downloaded.
-    pub downloads: bool,
-    /// It reads a secret file.
-    pub reads_secret: bool,
 }
 
 fn command(s: &mut Scan, cmd: &ast::Command, stdin: &Stdin) -> Output {
@@ -450,7 +352,7 @@ fn redirect(s: &mut Scan, r: &ast::IoRedirect, stdin: &mut Option<Stdin>) {
                         }
                     }
                     K::Write | K::Append | K::Clobber | K::ReadAndWrite => {
-                        command::writes(s, &arg, matches!(kind, K::Append), "a redirection");
+                        paths::writes(s, &arg, matches!(kind, K::Append), "a redirection");
                     }
                     K::DuplicateInput | K::DuplicateOutput => {}
                 }
@@ -481,7 +383,7 @@ fn redirect(s: &mut Scan, r: &ast::IoRedirect, stdin: &mut Option<Stdin>) {
         }
         R::OutputAndError(w, append) => {
             let arg = expand(s, &w.value);
-            command::writes(s, &arg, *append, "a redirection");
+            paths::writes(s, &arg, *append, "a redirection");
         }
     }
 }
@@ -591,7 +493,7 @@ mod tests {
             ("a$(b)c", "a$c", true),
         ];
         for (raw, text, dynamic) in table {
-            let mut s = Scan::new();
+            let mut s = Scan::new(script, command::exec);
             let arg = expand(&mut s, raw);
             assert_eq!((arg.text.as_str(), arg.dynamic), (*text, *dynamic), "{raw}");
         }
