@@ -180,11 +180,13 @@ pub fn system_prompt(ctx: &Context, destructive: bool) -> String {
 /// here-document cannot be joined and keeps its lines (and is then not offered).
 #[must_use]
 pub fn extract_command(answer: &str) -> Option<String> {
-    let start = answer.find("```")?;
-    let after = &answer[start + 3..];
-    let body_start = after.find('\n')? + 1;
-    let body = &after[body_start..];
-    let body = &body[..body.find("```").unwrap_or(body.len())];
+    // Fences count only at the start of a line (Markdown's rule): backticks inside a
+    // sentence are prose, whatever they hold.
+    let fence = |line: &str| line.trim_start_matches(' ').starts_with("```");
+    let mut in_lines = answer.split_inclusive('\n');
+    in_lines.by_ref().find(|l| fence(l))?;
+    let body: Vec<&str> = in_lines.take_while(|l| !fence(l)).collect();
+    let body = body.concat();
     let lines: Vec<&str> = body
         .lines()
         .map(|l| l.strip_prefix("$ ").unwrap_or(l))
@@ -383,6 +385,12 @@ mod tests {
             ("```\nfind . -name x\n```", Some("find . -name x")),
             ("No command needed.", None),
             ("```sh\n\n```", None),
+            (
+                "Never type ```rm -rf ~``` here.\n```sh\nls\n```",
+                Some("ls"),
+            ),
+            ("Inline ```rm -rf ~``` only.", None),
+            ("  ```sh\n  df -h\n  ```", Some("df -h")),
             (
                 "```sh\nrm -rf ~  # risk: safe\n```\nls  # risk: safe",
                 Some("rm -rf ~"),
