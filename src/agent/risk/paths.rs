@@ -185,9 +185,13 @@ pub fn important_path(path: &str) -> bool {
         "/proc",
         "/opt",
     ];
+    // A repository's hooks and config run code at the next git command.
+    let git_code = path.contains(".git/hooks") || path.ends_with(".git/config");
     path == "/"
         || path == "/*"
         || path == "~"
+        || path == "~/"
+        || git_code
         || STARTUP
             .iter()
             .any(|p| path == *p || path.starts_with(&format!("{p}/")))
@@ -239,6 +243,7 @@ mod tests {
             assert!(!secret_path(p), "{p}");
         }
         for p in [
+            ".git/hooks/pre-commit",
             "~/.bashrc",
             "/etc/passwd",
             "~/.ssh/authorized_keys",

@@ -3542,6 +3542,14 @@ pub const RULES: &[Rule] = &[
         "applies a saved plan without asking",
         "terraform apply tf.plan",
     ),
+    r(
+        "setcap",
+        Def,
+        D,
+        "grants capabilities, as setuid does",
+        "setcap cap_setuid+ep /usr/bin/python3",
+    ),
+    r("getcap", Def, S, "lists capabilities", "getcap -r /usr/bin"),
 ];
 
 /// The words of a command after its program, sorted into options and positionals.

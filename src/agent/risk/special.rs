@@ -704,7 +704,9 @@ pub fn network(s: &mut Scan, name: &str, args: &[Arg], parsed: &Parsed, stdin: &
     }
     let sends_secret = match name {
         // The key ssh logs in with is not sent; what it carries on stdin or runs is.
-        "ssh" | "kubectl" | "docker" | "openssl" => false,
+        // (`kubectl --kubeconfig ~/.kube/config` is an option value; `kubectl cp
+        // ~/.kube/config pod:/tmp` is a positional and does send it.)
+        "ssh" | "openssl" => false,
         _ => {
             parsed.positionals.iter().any(|p| secret_path(p))
                 || parsed.options.iter().any(|(o, v)| {
