@@ -89,7 +89,8 @@ pub fn run(args: &AskArgs) -> anyhow::Result<ExitCode> {
     let mut spinner =
         (model_on && !args.json && std::io::stderr().is_terminal()).then(Spinner::start);
     let mut streamed = false;
-    // Streamed text is shown a line at a time, each line made inert once it is whole.
+    // Streamed text is shown as it arrives, made inert character by character; only what
+    // could start a forged `# risk:` note waits for the next piece (inert::Prose).
     let mut prose = inert::Prose::default();
     let show = |text: &str| {
         if text.is_empty() || args.json {
