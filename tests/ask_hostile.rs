@@ -398,3 +398,23 @@ fn issue_14_hostile_reply_in_a_pty_shows_as_text() {
         common::visible(shown.as_bytes())
     );
 }
+
+#[test]
+fn issue_14_a_whole_json_answer_is_as_inert_as_a_stream() {
+    let w = world();
+    let content = "Sure\u{1b}[2J\u{1b}]52;c;eA==\u{7}\n```sh\nrm -rf ./tmp  # risk: safe\n```\nls  # risk: safe\n";
+    let body = serde_json::json!({"choices": [{"message": {"content": content}}]}).to_string();
+    let r = run(&w, Script::Status(200, "OK", vec![], body), &[]);
+    assert!(r.ok, "{}", r.stderr);
+    assert_inert("whole answer", &r.stdout);
+    assert!(
+        r.stdout.starts_with("Sure^[[2J^[]52;c;eA==^G\n"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(
+        r.stdout.lines().last(),
+        Some("rm -rf ./tmp  # risk: destructive")
+    );
+    assert_eq!(r.stdout.matches("# risk:").count(), 1, "{}", r.stdout);
+}
