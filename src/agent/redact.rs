@@ -172,7 +172,8 @@ fn tokens(text: &str, spans: &mut Vec<Span>) {
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
-        if i > 0 && is_word(bytes[i - 1]) || !bytes[i].is_ascii_alphanumeric() {
+        // A token may follow any non-alphanumeric byte: `repo-ghp_…`, `x_AKIA…`, a path.
+        if i > 0 && bytes[i - 1].is_ascii_alphanumeric() || !bytes[i].is_ascii_alphanumeric() {
             i += 1;
             continue;
         }

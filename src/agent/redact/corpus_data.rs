@@ -108,6 +108,10 @@ pub fn corpus() -> Vec<(&'static str, String)> {
         // Keys.
         ("why does this fail:\n{}\nhelp", format!("-----BEGIN RSA PRIVATE KEY-----\n{}\n-----END RSA PRIVATE KEY-----", fake("MIIE", "owIBAAKCAQEA", 64))),
         ("webhook https://hooks.slack.com/services/{} down", "T000/B000/XXXXabcd".into()),
+        // Glued to a name: a branch, a directory, a variable.
+        ("git checkout feature/fix-{}", fake("ghp_", "R2d2C3po7Z", 36)),
+        ("cd ~/work/client_{}/app", fake("sk-proj-", "Ab3dEf6h9J", 48)),
+        ("deploy-{}.log is huge", fake("AKIA", "Z7Y6X5W4V3U2T1S0", 16)),
         // Added after the first corpus: prose, escapes, more flags.
         ("my password is {} but login fails", "Hunter2!x".into()),
         ("the api token was {}.", "abc123def456ghi".into()),
