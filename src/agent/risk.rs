@@ -90,44 +90,13 @@ pub struct Assessment {
     pub reason: String,
 }
 
-/// The deepest nesting of `(`, `{` and backticks that is parsed; deeper is not checked.
-pub const MAX_NESTING: usize = 48;
-/// The longest command that is parsed, in bytes.
-pub const MAX_LEN: usize = 16 * 1024;
-
-/// How deep brackets nest in `text`, counted without regard to quoting (so never less than
-/// the parser would see).
-fn nesting(text: &str) -> usize {
-    let (mut depth, mut max, mut backticks) = (0usize, 0usize, 0usize);
-    for c in text.chars() {
-        match c {
-            '(' | '{' | '[' => depth += 1,
-            ')' | '}' | ']' => depth = depth.saturating_sub(1),
-            '`' => backticks += 1,
-            _ => {}
-        }
-        max = max.max(depth + backticks);
-    }
-    max
-}
+pub use shell::{MAX_LEN, MAX_NESTING};
 
 /// Labels a suggested command from its syntax tree: every simple command in it, wherever it
-/// sits, the worst one deciding. A command too long or too deeply nested to parse safely
-/// (the parser recurses per level) is destructive: what it does was not checked.
+/// sits, the worst one deciding. What the parser cannot be trusted with (too long, too deep,
+/// a here-document delimiter built by expansion) is destructive: what it does was not checked.
 #[must_use]
 pub fn assess(command: &str) -> Assessment {
-    if command.len() > MAX_LEN {
-        return Assessment {
-            risk: Risk::Destructive,
-            reason: format!("too long to check (over {MAX_LEN} bytes)"),
-        };
-    }
-    if nesting(command) > MAX_NESTING {
-        return Assessment {
-            risk: Risk::Destructive,
-            reason: format!("too deeply nested to check (over {MAX_NESTING} levels)"),
-        };
-    }
     let compact: String = command.chars().filter(|c| !c.is_whitespace()).collect();
     if compact.contains(":(){:|:&};:") {
         return Assessment {

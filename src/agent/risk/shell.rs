@@ -27,7 +27,97 @@ pub fn scan(source: &str) -> Scan {
     s
 }
 
+/// The deepest nesting of `(`, `{`, `[` and backticks that is parsed; deeper is not checked.
+pub const MAX_NESTING: usize = 48;
+/// The longest script that is parsed, in bytes.
+pub const MAX_LEN: usize = 16 * 1024;
+
+/// How deep brackets nest in `text`, counted without regard to quoting (so never less than
+/// the parser would see).
+fn nesting(text: &str) -> usize {
+    let (mut depth, mut max, mut backticks) = (0usize, 0usize, 0usize);
+    for c in text.chars() {
+        match c {
+            '(' | '{' | '[' => depth += 1,
+            ')' | '}' | ']' => depth = depth.saturating_sub(1),
+            '`' => backticks += 1,
+            _ => {}
+        }
+        max = max.max(depth + backticks);
+    }
+    max
+}
+
+/// Why `source` must not reach the parser, if it must not: it recurses per nesting level
+/// (1000 nested `$(` overflowed an 8 MiB stack), and a here-document whose delimiter starts
+/// with an expansion (`x<<$( \t`) makes brush-parser 0.4 allocate until memory runs out.
+/// Checked for every string parsed, the nested ones too.
+fn unsafe_to_parse(source: &str) -> Option<String> {
+    if source.len() > MAX_LEN {
+        return Some(format!("too long to check (over {MAX_LEN} bytes)"));
+    }
+    if nesting(source) > MAX_NESTING {
+        return Some(format!(
+            "too deeply nested to check (over {MAX_NESTING} levels)"
+        ));
+    }
+    let bytes = source.as_bytes();
+    let mut from = 0;
+    while let Some(n) = source[from..].find("<<") {
+        let at = from + n + 2;
+        from = at;
+        if bytes.get(at) == Some(&b'<') {
+            from = at + 1; // a here-string, <<<
+            continue;
+        }
+        let rest = source[at..]
+            .trim_start_matches('-')
+            .trim_start_matches([' ', '\t']);
+        let (word, expands) = delimiter(rest);
+        if expands || word.is_empty() {
+            return Some(
+                "a here-document delimiter that is empty or built by an expansion, which awesh \
+                 does not parse"
+                    .into(),
+            );
+        }
+    }
+    None
+}
+
+/// A here-document delimiter as bash reads it: quotes removed, backslashes taken; and
+/// whether it holds `$` or a backtick.
+fn delimiter(rest: &str) -> (String, bool) {
+    let mut word = String::new();
+    let mut expands = false;
+    let mut chars = rest.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' | '"' => {
+                for q in chars.by_ref() {
+                    if q == c {
+                        break;
+                    }
+                    expands |= q == '$' || q == '`';
+                    word.push(q);
+                }
+            }
+            '\\' => word.extend(chars.next()),
+            c if c.is_whitespace() || ";|&<>()".contains(c) => break,
+            c => {
+                expands |= c == '$' || c == '`';
+                word.push(c);
+            }
+        }
+    }
+    (word, expands)
+}
+
 fn script(s: &mut Scan, source: &str) {
+    if let Some(why) = unsafe_to_parse(source) {
+        s.note(Risk::Destructive, "", &why);
+        return;
+    }
     let mut parser = brush_parser::Parser::new(std::io::Cursor::new(source.as_bytes()), &options());
     match parser.parse_program() {
         Ok(program) => {

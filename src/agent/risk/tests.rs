@@ -407,7 +407,133 @@ fn deep_or_huge_commands_are_not_parsed_but_labelled_destructive() {
         assert_eq!(a.risk, Risk::Destructive);
         assert!(a.reason.contains("too deeply nested"), "{}", a.reason);
     }
+    // brush-parser 0.4 allocates without end on these: never handed to it, nested or not.
+    for cmd in [
+        "x<<$( \t",
+        "cat <<$(() \tEOF",
+        "bash -c 'x<<`\t'",
+        "cat <<- $x",
+        "x<<\"\" ",
+        "x<<'' \t",
+        "))$<< \"then $(() &{if for ",
+    ] {
+        let a = run(cmd.to_owned());
+        assert_eq!(a.risk, Risk::Destructive, "{cmd:?}");
+        assert!(
+            a.reason.contains("here-document delimiter"),
+            "{cmd:?}: {}",
+            a.reason
+        );
+    }
     let a = run("ls -la ".repeat(20_000));
     assert_eq!(a.risk, Risk::Destructive);
     assert!(a.reason.contains("too long"), "{}", a.reason);
+}
+
+/// Generated commands from shell's own punctuation and a few words: whatever the model sends,
+/// labelling never panics (a panic aborts awesh) and never calls a dangerous part safe.
+#[test]
+fn generated_commands_never_panic_and_rm_is_never_safe() {
+    const PIECES: &[&str] = &[
+        "rm",
+        " -rf ~",
+        " ",
+        "$(",
+        ")",
+        "`",
+        "'",
+        "\"",
+        "\\",
+        "|",
+        "||",
+        "&&",
+        ";",
+        "&",
+        "\n",
+        "<(",
+        ">(",
+        ">",
+        ">>",
+        "<",
+        "<<",
+        "<<<",
+        "EOF",
+        "{",
+        "}",
+        "(",
+        ")",
+        "((",
+        "))",
+        "[[",
+        "]]",
+        "$",
+        "${",
+        "x",
+        "=",
+        "if ",
+        "then ",
+        "fi",
+        "for ",
+        "in ",
+        "do ",
+        "done",
+        "case ",
+        "esac",
+        "eval ",
+        "bash -c ",
+        "sudo ",
+        "xargs ",
+        "find . -exec ",
+        "\\;",
+        "#",
+        "!",
+        "*",
+        "?",
+        "~",
+        "$'\\x72'",
+        "coproc ",
+        "function ",
+        "() ",
+        "--",
+        "-",
+        "2>&1",
+        "|&",
+        "\t",
+    ];
+    let runs: usize = std::env::var("AWESH_RISK_FUZZ_RUNS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(3000);
+    let mut state: u64 = std::env::var("AWESH_RISK_FUZZ_SEED")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0x2545_f491_4f6c_dd1d);
+    let mut next = || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    for _ in 0..runs {
+        let len = 1 + (next() % 12) as usize;
+        let cmd: String = (0..len)
+            .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
+            .collect();
+        if std::env::var_os("AWESH_RISK_FUZZ_LOG").is_some() {
+            eprintln!("CASE {cmd:?}");
+        }
+        let a = assess(&cmd);
+        // `rm -rf ~` as a command of its own: destructive whatever follows, unless the whole
+        // does not parse (then "changes", and it says so).
+        let plain = format!("rm -rf ~; {cmd}");
+        let b = assess(&plain);
+        assert!(
+            b.risk == Risk::Destructive
+                || (b.risk == Risk::Changes && b.reason.contains("does not parse")),
+            "{plain:?}: {:?} ({})",
+            b.risk,
+            b.reason
+        );
+        assert!(!a.reason.is_empty());
+    }
 }
