@@ -317,4 +317,36 @@ mod tests {
             .unwrap()
             .contains("invisible characters: l\u{fffd}s"));
     }
+
+    /// Generated pieces of hostile text, split anywhere: what is shown never holds a byte
+    /// a terminal would obey, and nothing panics.
+    #[test]
+    fn generated_pieces_are_always_inert() {
+        const PIECES: &[&str] = &[
+            "\x1b", "[", "2J", "]52;c;", "\x07", "\r", "\n", "\r\n", "#", "＃", " risk", ":", "：",
+            "\u{9b}", "\u{202e}", "\u{200b}", "é", "🌿", "\x00", "\x7f", "\t", " ", "ok", "\x1bP",
+            "\x1b\\",
+        ];
+        let mut state: u64 = 0x0bad_5eed_1234_5678;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for _ in 0..3000 {
+            let mut p = Prose::default();
+            let mut shown = String::new();
+            for _ in 0..(1 + next() % 10) {
+                let piece = PIECES[(next() % PIECES.len() as u64) as usize];
+                shown.push_str(&p.push(piece));
+            }
+            shown.push_str(&p.finish());
+            let bad = shown.chars().find(|&c| {
+                (c.is_control() && c != '\n' && c != '\t')
+                    || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+            });
+            assert_eq!(bad, None, "{shown:?}");
+        }
+    }
 }
