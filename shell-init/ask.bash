@@ -12,10 +12,19 @@
 # the init to bind another key (readline/bindkey syntax), or to empty for no key binding.
 # Written to survive `set -eu` in the user's shell.
 
+# The command awesh offers is one line without control bytes; anything else (an awesh that
+# predates that check, a broken pipe) is refused here too, before it reaches the edit line.
+_awesh_ask_offerable() {
+    case $1 in
+        *[[:cntrl:]]*) printf '%s\n' "awesh: not offering a command with control characters" >&2; return 1 ;;
+    esac
+}
+
 awesh_ask() {
     local cmd
     cmd=$("${AWESH_BIN:-${__awesh_bin:-awesh}}" ask --command-only -- "$@") || return
     [ -n "$cmd" ] || return 0
+    _awesh_ask_offerable "$cmd" || return
     # `history -s` puts the command where Up finds it; it is a no-op when history is off.
     history -s -- "$cmd"
     printf '%s\n' "awesh: press Up to edit: $cmd" >&2
@@ -26,6 +35,7 @@ _awesh_ask_widget() {
     [ -n "$question" ] || return 0
     cmd=$("${AWESH_BIN:-${__awesh_bin:-awesh}}" ask --command-only -- "$question") || return 0
     [ -n "$cmd" ] || return 0
+    _awesh_ask_offerable "$cmd" || return 0
     READLINE_LINE=$cmd
     READLINE_POINT=${#cmd}
 }

@@ -12,10 +12,20 @@
 # the init to bind another key (readline/bindkey syntax), or to empty for no key binding.
 # Written to survive `setopt err_exit no_unset` in the user's shell.
 
+# The command awesh offers is one line without control bytes; anything else (an awesh that
+# predates that check, a broken pipe) is refused here too, before it reaches the edit line.
+_awesh_ask_offerable() {
+    if [[ $1 == *[[:cntrl:]]* ]]; then
+        print -ru2 -- "awesh: not offering a command with control characters"
+        return 1
+    fi
+}
+
 awesh_ask() {
     local cmd
     cmd=$("${AWESH_BIN:-${__awesh_bin:-awesh}}" ask --command-only -- "$@") || return
     [[ -n $cmd ]] || return 0
+    _awesh_ask_offerable "$cmd" || return
     print -rz -- "$cmd"
 }
 
@@ -26,6 +36,7 @@ _awesh_ask_widget() {
     zle -I
     cmd=$("${AWESH_BIN:-${__awesh_bin:-awesh}}" ask --command-only -- "$question") || return 0
     [[ -n $cmd ]] || return 0
+    _awesh_ask_offerable "$cmd" || return 0
     BUFFER=$cmd
     CURSOR=${#BUFFER}
 }

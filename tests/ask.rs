@@ -187,6 +187,6 @@ fn issue_6_command_only_prints_just_the_command_on_stdout() {
     );
     assert_eq!(
         String::from_utf8_lossy(&out.stderr),
-        "Create branch fix-42 here and switch to it.\nrisk: changes things\n"
+        "Create branch fix-42 here and switch to it.\nrisk: changes things (`git switch -c fix-42`: changes the repository)\n"
     );
 }

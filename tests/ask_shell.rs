@@ -284,3 +284,62 @@ fn the_init_script_brings_awesh_ask_with_its_own_binary_path() {
         assert!(both.contains("git reset"), "{program}: {both}");
     }
 }
+
+/// An awesh that prints a command with control bytes (as one older than issue 14 could).
+fn hostile_bin(w: &World) -> PathBuf {
+    let bin = w.write(
+        "bin/awesh",
+        "#!/bin/sh\nprintf 'ls\\033[2J\\r\\033]52;c;eA==\\007rm -rf ~\\n'\n",
+    );
+    let mut perms = std::fs::metadata(&bin).unwrap().permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o755);
+    std::fs::set_permissions(&bin, perms).unwrap();
+    bin
+}
+
+#[test]
+fn issue_14_shell_functions_never_put_control_bytes_in_the_edit_line() {
+    let w = world();
+    let bin = hostile_bin(&w);
+    let code = format!(
+        "set -eu; source '{}'; AWESH_BIN='{}'; set -o history; history -c; \
+         awesh_ask list files || echo refused; history | wc -l; \
+         READLINE_LINE='list files'; READLINE_POINT=2; _awesh_ask_widget; \
+         printf '[%s|%s]\\n' \"$READLINE_LINE\" \"$READLINE_POINT\"",
+        script("ask.bash").display(),
+        bin.display()
+    );
+    let mut cmd = w.command("bash");
+    cmd.arg("-c").arg(&code).current_dir(w.path("repo"));
+    let out = cmd.output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        stdout.split_whitespace().collect::<Vec<_>>(),
+        ["refused", "0", "[list", "files|2]"]
+    );
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .contains("not offering a command with control characters"));
+    if !have("zsh") {
+        eprintln!("zsh not installed: skipped");
+        return;
+    }
+    let code = format!(
+        "setopt err_exit no_unset; source '{}'; AWESH_BIN='{}'; \
+         awesh_ask list files || print refused; print -z kept; read -z line; print -r -- \"[$line]\"; \
+         BUFFER='list files'; CURSOR=2; zle() {{ :; }}; _awesh_ask_widget; print -r -- \"[$BUFFER|$CURSOR]\"",
+        script("ask.zsh").display(),
+        bin.display()
+    );
+    let mut cmd = w.command("zsh");
+    cmd.arg("-f")
+        .arg("-c")
+        .arg(&code)
+        .current_dir(w.path("repo"));
+    let out = cmd.output().unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "refused\n[kept]\n[list files|2]\n",
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -9,6 +9,7 @@ pub mod command;
 pub mod context;
 pub mod git;
 pub mod http;
+pub mod inert;
 pub mod kube;
 pub mod model;
 pub mod redact;

@@ -13,6 +13,9 @@ pub struct Redacted {
     pub kinds: Vec<&'static str>,
 }
 
+/// A secret's byte range in the text and its kind.
+type Span = (usize, usize, &'static str);
+
 /// A prefix-identified token: (prefix, kind, allowed characters after it, minimum length after).
 type Prefixed = (&'static str, &'static str, fn(u8) -> bool, usize);
 
@@ -39,33 +42,57 @@ const PREFIXED: &[Prefixed] = &[
     ("npm_", "npm-token", is_alnum, 36),
     ("pypi-", "pypi-token", is_word, 50),
     ("dop_v1_", "digitalocean-token", is_alnum, 64),
+    ("ya29.", "google-oauth-token", is_token_char, 20),
+    ("1//", "google-refresh-token", is_word, 30),
+    ("hvs.", "vault-token", is_word, 20),
+    ("hvb.", "vault-token", is_word, 20),
+    ("hvr.", "vault-token", is_word, 20),
+    ("SG.", "sendgrid-key", is_dotted, 60),
+    ("glrt-", "gitlab-token", is_word, 20),
+    ("glptt-", "gitlab-token", is_word, 20),
+    ("gldt-", "gitlab-token", is_word, 20),
+    ("glsoat-", "gitlab-token", is_word, 20),
+    ("GR1348941", "gitlab-token", is_word, 20),
+    ("dapi", "databricks-token", is_hex, 32),
+    ("shpat_", "shopify-token", is_hex, 32),
+    ("shpss_", "shopify-token", is_hex, 32),
+    ("shpca_", "shopify-token", is_hex, 32),
+    ("shppa_", "shopify-token", is_hex, 32),
+    ("key-", "mailgun-key", is_alnum, 32),
+    ("AGE-SECRET-KEY-1", "age-secret-key", is_upper_alnum, 50),
+    ("xoxe.xoxp-", "slack-token", is_word, 10),
+    ("sq0atp-", "square-token", is_word, 22),
+    ("sq0csp-", "square-token", is_word, 40),
+    ("pk_live_", "stripe-key", is_alnum, 16),
+    ("whsec_", "stripe-key", is_alnum, 24),
+    ("ATATT3", "atlassian-token", is_token_char, 100),
+    ("lin_api_", "linear-key", is_alnum, 32),
+    ("nfp_", "netlify-token", is_alnum, 32),
+    ("doo_v1_", "digitalocean-token", is_alnum, 64),
+    ("sntrys_", "sentry-token", is_token_char, 60),
+    ("glc_", "grafana-token", is_token_char, 32),
+    ("rubygems_", "rubygems-key", is_alnum, 48),
 ];
+
+fn is_hex(b: u8) -> bool {
+    b.is_ascii_hexdigit()
+}
+
+fn is_upper_alnum(b: u8) -> bool {
+    b.is_ascii_uppercase() || b.is_ascii_digit()
+}
+
+fn is_dotted(b: u8) -> bool {
+    is_word(b) || b == b'.'
+}
+
+fn is_token_char(b: u8) -> bool {
+    is_token(b)
+}
 
 /// The four-letter prefixes of AWS access key ids (then 16 upper-case letters or digits).
 const AWS_PREFIXES: &[&str] = &[
     "AKIA", "ASIA", "ABIA", "ACCA", "AGPA", "AIDA", "AROA", "ANPA", "ANVA", "AIPA",
-];
-
-/// Key names (lower case, as substrings) whose value is a secret in `KEY=value`, `key: value`,
-/// `"key": "value"` and `--key value`.
-const SECRET_KEYS: &[&str] = &[
-    "password",
-    "passwd",
-    "passphrase",
-    "secret",
-    "token",
-    "apikey",
-    "api_key",
-    "api-key",
-    "access_key",
-    "access-key",
-    "private_key",
-    "private-key",
-    "key-data",
-    "key_data",
-    "credential",
-    "authorization",
-    "auth_key",
 ];
 
 fn is_alnum(b: u8) -> bool {
@@ -91,12 +118,14 @@ fn run(bytes: &[u8], from: usize, ok: fn(u8) -> bool) -> usize {
 /// Replaces every secret in `text`.
 #[must_use]
 pub fn redact(text: &str) -> Redacted {
-    let mut spans: Vec<(usize, usize, &'static str)> = Vec::new();
+    let mut spans: Vec<Span> = Vec::new();
     private_keys(text, &mut spans);
     tokens(text, &mut spans);
     bearer(text, &mut spans);
     url_passwords(text, &mut spans);
-    key_values(text, &mut spans);
+    keys::key_values(text, &mut spans);
+    keys::flags(text, &mut spans);
+    keys::files(text, &mut spans);
     spans.sort_by_key(|&(start, end, _)| (start, std::cmp::Reverse(end)));
     let mut out = String::with_capacity(text.len());
     let mut kinds = Vec::new();
@@ -116,7 +145,7 @@ pub fn redact(text: &str) -> Redacted {
     Redacted { text: out, kinds }
 }
 
-fn private_keys(text: &str, spans: &mut Vec<(usize, usize, &'static str)>) {
+fn private_keys(text: &str, spans: &mut Vec<Span>) {
     let mut from = 0;
     while let Some(n) = text[from..].find("-----BEGIN ") {
         let start = from + n;
@@ -139,11 +168,12 @@ fn private_keys(text: &str, spans: &mut Vec<(usize, usize, &'static str)>) {
     }
 }
 
-fn tokens(text: &str, spans: &mut Vec<(usize, usize, &'static str)>) {
+fn tokens(text: &str, spans: &mut Vec<Span>) {
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
-        if i > 0 && is_word(bytes[i - 1]) || !bytes[i].is_ascii_alphanumeric() {
+        // A token may follow any non-alphanumeric byte: `repo-ghp_…`, `x_AKIA…`, a path.
+        if i > 0 && bytes[i - 1].is_ascii_alphanumeric() || !bytes[i].is_ascii_alphanumeric() {
             i += 1;
             continue;
         }
@@ -167,14 +197,29 @@ fn tokens(text: &str, spans: &mut Vec<(usize, usize, &'static str)>) {
             }
         }
         if found.is_none() && rest.starts_with("eyJ") {
-            // A JWT (Kubernetes service-account tokens are JWTs): three base64url parts.
+            // A JWT (Kubernetes service-account tokens are JWTs): three base64url parts; a
+            // JWE has five, and its second (the encrypted key) may be empty.
             let end = run(bytes, i, |b| is_word(b) || b == b'.');
             let jwt = &text[i..end];
+            let dots = jwt.matches('.').count();
             if jwt.split('.').filter(|p| !p.is_empty()).count() >= 2
-                && jwt.matches('.').count() == 2
+                && (dots == 2 || dots == 4)
                 && end - i >= 30
             {
-                found = Some((end, "kube-token"));
+                found = Some((end, if dots == 2 { "kube-token" } else { "jwe-token" }));
+            }
+        }
+        if found.is_none() && rest.starts_with("s.") {
+            // A legacy Vault token: `s.` and 24 random letters and digits.
+            let end = run(bytes, i + 2, is_alnum);
+            let body = &bytes[i + 2..end];
+            if body.len() == 24
+                && !bytes.get(end).copied().is_some_and(is_token)
+                && body.iter().any(u8::is_ascii_digit)
+                && body.iter().any(u8::is_ascii_uppercase)
+                && body.iter().any(u8::is_ascii_lowercase)
+            {
+                found = Some((end, "vault-token"));
             }
         }
         if found.is_none() {
@@ -185,6 +230,16 @@ fn tokens(text: &str, spans: &mut Vec<(usize, usize, &'static str)>) {
                 let end2 = run(bytes, end + 1, lower);
                 if end2 - end - 1 == 16 && !bytes.get(end2).copied().is_some_and(is_token) {
                     found = Some((end2, "kube-token"));
+                }
+            }
+        }
+        if found.is_none() && bytes[i].is_ascii_digit() {
+            // A Telegram bot token: 8-10 digits, a colon, 35 characters.
+            let digits = run(bytes, i, |b| b.is_ascii_digit());
+            if (8..=10).contains(&(digits - i)) && bytes.get(digits) == Some(&b':') {
+                let end = run(bytes, digits + 1, is_word);
+                if end - digits - 1 == 35 {
+                    found = Some((end, "telegram-token"));
                 }
             }
         }
@@ -209,7 +264,7 @@ fn tokens(text: &str, spans: &mut Vec<(usize, usize, &'static str)>) {
     }
 }
 
-fn bearer(text: &str, spans: &mut Vec<(usize, usize, &'static str)>) {
+fn bearer(text: &str, spans: &mut Vec<Span>) {
     let lower = text.to_ascii_lowercase();
     let bytes = text.as_bytes();
     for (word, kind) in [("bearer ", "bearer-token"), ("basic ", "basic-auth")] {
@@ -231,7 +286,7 @@ fn bearer(text: &str, spans: &mut Vec<(usize, usize, &'static str)>) {
     }
 }
 
-fn url_passwords(text: &str, spans: &mut Vec<(usize, usize, &'static str)>) {
+fn url_passwords(text: &str, spans: &mut Vec<Span>) {
     let bytes = text.as_bytes();
     let mut from = 0;
     while let Some(n) = text[from..].find("://") {
@@ -254,84 +309,10 @@ fn url_passwords(text: &str, spans: &mut Vec<(usize, usize, &'static str)>) {
     }
 }
 
-fn key_values(text: &str, spans: &mut Vec<(usize, usize, &'static str)>) {
-    let bytes = text.as_bytes();
-    let key_char = |b: u8| is_word(b) || b == b'.';
-    let mut i = 0;
-    while i < bytes.len() {
-        if !key_char(bytes[i]) || (i > 0 && key_char(bytes[i - 1])) {
-            i += 1;
-            continue;
-        }
-        let key_end = run(bytes, i, key_char);
-        let key = text[i..key_end].to_ascii_lowercase();
-        let secret_key = SECRET_KEYS.iter().any(|k| key.contains(k))
-            && !key.contains("tokens") // max_tokens=100 is a count
-            && !key.starts_with("--author");
-        if !secret_key {
-            i = key_end;
-            continue;
-        }
-        // Separator: `=`, `: `, `":"`, or (for --flags) a space.
-        let mut j = key_end;
-        if bytes.get(j) == Some(&b'"') || bytes.get(j) == Some(&b'\'') {
-            j += 1;
-        }
-        let value_start = match bytes.get(j) {
-            Some(b'=') => j + 1,
-            Some(b':') => run(bytes, j + 1, |b| b == b' ' || b == b'\t'),
-            Some(b' ') if key.starts_with("--") => run(bytes, j, |b| b == b' '),
-            _ => {
-                i = key_end;
-                continue;
-            }
-        };
-        let (start, end) = value_span(text, value_start);
-        let value = &text[start..end];
-        if value.is_empty() || value.starts_with('$') || value.starts_with("[redacted") {
-            i = end.max(key_end);
-            continue;
-        }
-        spans.push((start, end, "secret-value"));
-        i = end.max(key_end);
-    }
-}
-
-/// The value starting at `at`: a quoted string, or up to white space; `Bearer x`/`Basic x`
-/// take the next word too.
-fn value_span(text: &str, at: usize) -> (usize, usize) {
-    let bytes = text.as_bytes();
-    match bytes.get(at) {
-        Some(&q @ (b'"' | b'\'')) => {
-            let end = bytes[at + 1..]
-                .iter()
-                .position(|&b| b == q)
-                .map_or(bytes.len(), |p| at + 1 + p);
-            (at + 1, end)
-        }
-        Some(_) => {
-            let stop = |b: &u8| b.is_ascii_whitespace() || matches!(b, b'"' | b'\'' | b',' | b'}');
-            let end = bytes[at..]
-                .iter()
-                .position(stop)
-                .map_or(bytes.len(), |p| at + p);
-            let word = text[at..end].to_ascii_lowercase();
-            if matches!(word.as_str(), "bearer" | "basic" | "token")
-                && bytes.get(end) == Some(&b' ')
-            {
-                // `Authorization: Bearer x`: the scheme stays, the credential goes.
-                let next = end + 1;
-                let end2 = bytes[next..]
-                    .iter()
-                    .position(stop)
-                    .map_or(bytes.len(), |p| next + p);
-                return (next, end2);
-            }
-            (at, end)
-        }
-        None => (at, at),
-    }
-}
-
+#[cfg(test)]
+mod corpus;
+#[cfg(test)]
+mod corpus_data;
+mod keys;
 #[cfg(test)]
 mod tests;

@@ -19,8 +19,9 @@ use crate::agent::context::ContextHandler;
 use crate::agent::git::GitHandler;
 use crate::agent::kube::KubeHandler;
 use crate::agent::model::{self, ModelHandler};
-use crate::agent::{self, risk, Context, Handler, Outcome, Race, Report};
+use crate::agent::{self, inert, risk, Context, Handler, Outcome, Race, Report};
 use crate::cli::AskArgs;
+use crate::config;
 use crate::env::Env;
 use crate::segment::{self, git, kube, Want};
 
@@ -53,16 +54,27 @@ pub fn run(args: &AskArgs) -> anyhow::Result<ExitCode> {
             redacted.join(", ")
         );
     }
+    let ask = ask_config();
     let timeout = args
         .timeout_ms
+        .or(ask.timeout_ms)
         .map_or(DEFAULT_TIMEOUT, Duration::from_millis);
-    let model = model::Config::from_vars(|name| std::env::var(name).ok(), timeout);
-    let mut handlers: Vec<Arc<dyn Handler>> = vec![
-        Arc::new(ContextHandler),
-        Arc::new(KubeHandler),
-        Arc::new(GitHandler),
-        Arc::new(CommandHandler::new(std::env::var_os("PATH"))),
-    ];
+    let runs = |agent: &str| ask.agents.as_ref().is_none_or(|a| a.contains(&agent));
+    let model = model::Config::resolve(|name| std::env::var(name).ok(), &ask, timeout)
+        .filter(|_| runs("model"));
+    let mut handlers: Vec<Arc<dyn Handler>> = Vec::new();
+    if runs("context") {
+        handlers.push(Arc::new(ContextHandler));
+    }
+    if runs("kube") {
+        handlers.push(Arc::new(KubeHandler));
+    }
+    if runs("git") {
+        handlers.push(Arc::new(GitHandler));
+    }
+    if runs("command") {
+        handlers.push(Arc::new(CommandHandler::new(std::env::var_os("PATH"))));
+    }
     let model_on = model.is_some();
     if let Some(config) = model {
         handlers.push(Arc::new(ModelHandler::new(config)));
@@ -77,26 +89,33 @@ pub fn run(args: &AskArgs) -> anyhow::Result<ExitCode> {
     let mut spinner =
         (model_on && !args.json && std::io::stderr().is_terminal()).then(Spinner::start);
     let mut streamed = false;
+    // Streamed text is shown as it arrives, made inert character by character; only what
+    // could start a forged `# risk:` note waits for the next piece (inert::Prose).
+    let mut prose = inert::Prose::default();
+    let show = |text: &str| {
+        if text.is_empty() || args.json {
+            return;
+        }
+        if args.command_only {
+            let _ = std::io::stderr().write_all(text.as_bytes());
+        } else {
+            let mut out = std::io::stdout().lock();
+            let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+        }
+    };
     let report = race.run(&request, &mut |chunk| {
         if let Some(s) = spinner.take() {
             s.stop();
         }
         streamed = true;
-        if args.json {
-            return;
-        }
-        if args.command_only {
-            let _ = std::io::stderr().write_all(chunk.as_bytes());
-        } else {
-            let mut out = std::io::stdout().lock();
-            let _ = out.write_all(chunk.as_bytes()).and_then(|()| out.flush());
-        }
+        show(&prose.push(chunk));
     });
     if let Some(s) = spinner.take() {
         s.stop();
     }
+    show(&prose.finish());
     if report.interrupted {
-        if streamed && !args.json {
+        if streamed && !args.json && !args.command_only {
             let _ = super::write_stdout(b"\n");
         }
         eprintln!("awesh: ask: interrupted");
@@ -106,7 +125,7 @@ pub fn run(args: &AskArgs) -> anyhow::Result<ExitCode> {
     if args.json {
         let mut v = to_json(&report, &redacted, destructive, model_on);
         if let Some(why) = &failure {
-            v["error"] = Value::String(why.clone());
+            v["error"] = Value::String(inert::line(why));
         }
         let mut s = serde_json::to_string_pretty(&v)?;
         s.push('\n');
@@ -122,11 +141,24 @@ pub fn run(args: &AskArgs) -> anyhow::Result<ExitCode> {
     }
     match failure {
         Some(why) => {
-            eprintln!("awesh: {why}");
+            // Server text (bodies, reasons, headers) is in here: shown, never obeyed.
+            eprintln!("awesh: {}", inert::line(&why));
             Ok(ExitCode::from(1))
         }
         None => Ok(ExitCode::SUCCESS),
     }
+}
+
+/// The `[ask]` section of the config file; its problems are warnings (`config check` lists
+/// them too), and a broken key keeps its default.
+fn ask_config() -> config::ask::Ask {
+    let env = Env::from_process();
+    let loaded = config::load(&env);
+    let (ask, problems) = config::ask::parse(&loaded.text);
+    for p in &problems {
+        eprintln!("awesh: warning: {}", inert::line(&loaded.describe(p)));
+    }
+    ask
 }
 
 /// The question from the arguments, else from stdin (not from a terminal: that would hang).
@@ -203,7 +235,8 @@ fn failure(report: &Report, model_on: bool) -> Option<String> {
         Some(_) => "ask: the model gave no answer".into(),
         None if !model_on => "ask: no local agent can answer this, and no model is configured: \
              set OPENAI_API_KEY for OpenAI, or OPENAI_BASE_URL (or AWESH_MODEL_URL) for \
-             OpenRouter, Ollama or llama.cpp, with AWESH_MODEL naming the model"
+             OpenRouter, Ollama or llama.cpp, with AWESH_MODEL naming the model; or write an \
+             [ask] section in the config file (`awesh config default` shows one)"
             .into(),
         None => "ask: no agent answered".into(),
     })
@@ -219,7 +252,11 @@ fn warn_failed_locals(report: &Report) {
             continue;
         }
         match &agent.outcome {
-            Outcome::Failed(why) => eprintln!("awesh: warning: {} agent failed: {why}", agent.name),
+            Outcome::Failed(why) => eprintln!(
+                "awesh: warning: {} agent failed: {}",
+                agent.name,
+                inert::line(why)
+            ),
             Outcome::TimedOut => eprintln!(
                 "awesh: warning: {} agent timed out after {} ms",
                 agent.name, agent.ms
@@ -229,39 +266,69 @@ fn warn_failed_locals(report: &Report) {
     }
 }
 
+/// The command awesh offers from a reply, or why it offers none: only one line without a
+/// byte a terminal or an edit line would obey.
+fn offer(reply: &crate::agent::Reply) -> Result<Option<&str>, String> {
+    match reply.command.as_deref() {
+        None => Ok(None),
+        Some(cmd) => match inert::unofferable(cmd) {
+            None => Ok(Some(cmd)),
+            Some(why) => Err(format!("the suggested command is not offered: {why}")),
+        },
+    }
+}
+
+/// The answer (unless it was streamed), then awesh's own last line: the command and its label.
 fn print_reply(
     reply: &crate::agent::Reply,
     streamed: bool,
     command_only: bool,
 ) -> anyhow::Result<()> {
-    let label = reply.command.as_deref().map(|c| risk::classify(c).label());
-    if command_only {
-        let mut err = std::io::stderr().lock();
-        if !streamed {
-            let _ = writeln!(err, "{}", reply.answer.trim_end());
-        } else if !reply.answer.ends_with('\n') {
-            let _ = writeln!(err);
-        }
-        if let Some(label) = label {
-            let _ = writeln!(err, "risk: {label}");
-        }
-        if let Some(cmd) = &reply.command {
-            super::write_stdout(format!("{cmd}\n").as_bytes())?;
-        }
-        return Ok(());
-    }
     let mut text = String::new();
     if !streamed {
-        text.push_str(reply.answer.trim_end());
+        text.push_str(inert::prose(reply.answer.trim_end()).as_str());
         text.push('\n');
     } else if !reply.answer.ends_with('\n') {
         text.push('\n');
     }
-    if let (Some(cmd), Some(label)) = (&reply.command, label) {
-        // The label is a shell comment, so the whole line can be pasted as it is.
+    let offered = offer(reply);
+    if let Err(why) = &offered {
+        eprintln!("awesh: {why}");
+    }
+    let offered = offered.ok().flatten();
+    let assessed = offered.map(risk::assess);
+    let label = assessed.as_ref().map(|a| a.risk.label());
+    // Why a command is not safe (and that an unparseable one could not be checked).
+    let why = assessed
+        .as_ref()
+        .filter(|a| a.risk != risk::Risk::Safe)
+        .map(|a| inert::line(&a.reason));
+    if command_only {
+        let mut err = std::io::stderr().lock();
+        let _ = err.write_all(text.as_bytes());
+        match (label, &why) {
+            (Some(label), Some(why)) => {
+                let _ = writeln!(err, "risk: {label} ({why})");
+            }
+            (Some(label), None) => {
+                let _ = writeln!(err, "risk: {label}");
+            }
+            _ => {}
+        }
+        if let Some(cmd) = offered {
+            super::write_stdout(format!("{cmd}\n").as_bytes())?;
+        }
+        return Ok(());
+    }
+    if let (Some(cmd), Some(label)) = (offered, label) {
+        // The label is a shell comment, so the whole line can be pasted as it is. The model
+        // cannot forge this line: its own `# risk:` notes are dropped from what it shows.
         text.push_str(&format!("{cmd}  # risk: {label}\n"));
     }
     super::write_stdout(text.as_bytes())?;
+    if let Some(why) = why {
+        eprintln!("awesh: risk: {why}");
+    }
     Ok(())
 }
 
@@ -273,7 +340,7 @@ fn to_json(report: &Report, redacted: &[&str], destructive: bool, model_on: bool
         .map(|a| {
             let mut v = json!({"name": a.name, "outcome": a.outcome.key(), "ms": a.ms});
             if let Outcome::Failed(why) = &a.outcome {
-                v["error"] = Value::String(why.clone());
+                v["error"] = Value::String(inert::line(why));
             }
             v
         })
@@ -281,16 +348,22 @@ fn to_json(report: &Report, redacted: &[&str], destructive: bool, model_on: bool
     if !model_on {
         agents.push(json!({"name": "model", "outcome": "off", "ms": null}));
     }
-    let command = winner.and_then(|(_, r)| r.command.clone());
-    json!({
+    let offered = winner.map(|(_, r)| offer(r));
+    let command = offered.as_ref().and_then(|o| o.clone().ok().flatten());
+    let mut v = json!({
         "agent": winner.map(|(i, _)| report.agents[*i].name),
-        "answer": winner.map(|(_, r)| r.answer.clone()),
+        "answer": winner.map(|(_, r)| inert::prose(&r.answer)),
         "command": command,
-        "risk": command.as_deref().map(|c| risk::classify(c).key()),
+        "risk": command.map(|c| risk::classify(c).key()),
+        "risk_reason": command.map(|c| risk::assess(c).reason),
         "redacted": redacted,
         "destructive_request": destructive,
         "agents": agents,
-    })
+    });
+    if let Some(Err(why)) = offered {
+        v["note"] = Value::String(why);
+    }
+    v
 }
 
 /// A spinner on stderr while waiting for the first token; shown only on a terminal, and only

@@ -3,6 +3,7 @@
 //! problem is kept for `awesh explain` and `awesh config check`, so a bad config never breaks
 //! the prompt.
 
+pub mod ask;
 pub mod format;
 pub mod parse;
 pub mod rules;
@@ -228,6 +229,7 @@ impl Loaded {
             .into_iter()
             .chain(self.config.highlights.broken());
         all.extend(broken.map(|(at, message)| Problem { at, message }));
+        all.extend(ask::parse(&self.text).1);
         all.sort_by_key(|p| p.at);
         all
     }

@@ -164,6 +164,8 @@ impl Parser {
             "detached",
             "state",
             "kube",
+            // `awesh ask`'s own section, parsed by config::ask (never on the prompt path).
+            "ask",
         ];
         self.unknown_keys(root, "", TOP);
         if let Some(v) = root.get("format") {
@@ -426,7 +428,7 @@ mod tests {
     fn check_messages_name_line_column_and_cause() {
         let cases: &[(&str, &[&str])] = &[
             ("", &[]),
-            ("colour = 'red'", &["1:1: unknown key \"colour\" at the top level (known: format, context, namespace, branch, detached, state, kube)"]),
+            ("colour = 'red'", &["1:1: unknown key \"colour\" at the top level (known: format, context, namespace, branch, detached, state, kube, ask)"]),
             ("[kube]\nshwo = 'never'", &["2:1: unknown key \"shwo\" in [kube] (known: show, detect); did you mean \"show\"?"]),
             ("[namespace]\nhide_defaults = true", &["2:1: unknown key \"hide_defaults\" in [namespace] (known: format, symbol, style, hide_default, hide_when_context); did you mean \"hide_default\"?"]),
             ("[context]\nstyle = 'bold redd'", &["2:9: context.style: unknown style word \"redd\""]),

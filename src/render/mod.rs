@@ -106,9 +106,25 @@ pub fn state_label(state: git::State, ambiguous_apply: bool) -> &'static str {
 /// - Invalid UTF-8 becomes U+FFFD.
 /// - zsh: `%` becomes `%%`.
 pub fn push_text(out: &mut Buf, shell: Shell, bytes: &[u8]) {
+    escape(out, shell, bytes, |_| false);
+}
+
+/// Appends text of several lines (a model's answer, a server's message) so that a terminal
+/// shows it as text: as [`push_text`] with [`Shell::Plain`], except that line feeds and tabs
+/// stay what they are, so prose keeps its lines. Everything else that could move the cursor,
+/// change colours or talk to the terminal is shown, not obeyed.
+pub fn push_lines(out: &mut Buf, bytes: &[u8]) {
+    escape(out, Shell::Plain, bytes, |c| c == '\n' || c == '\t');
+}
+
+/// The one escaping rule of awesh, for prompt names and for everything `ask` shows; `keep`
+/// lets a caller pass some C0 controls through as they are.
+#[inline(always)]
+fn escape(out: &mut Buf, shell: Shell, bytes: &[u8], keep: impl Fn(char) -> bool) {
     for chunk in bytes.utf8_chunks() {
         for c in chunk.valid().chars() {
             match c {
+                '\0'..='\x1f' if keep(c) => out.push(c as u8),
                 '\0'..='\x1f' => {
                     out.push(b'^');
                     out.push(c as u8 + 0x40);
@@ -164,6 +180,16 @@ mod tests {
         for (shell, input, want) in cases {
             assert_eq!(text(*shell, input), *want, "{shell:?} {input:?}");
         }
+    }
+
+    #[test]
+    fn lines_keep_line_feeds_and_tabs_and_nothing_else() {
+        let mut out = Buf::new();
+        push_lines(&mut out, b"a\tb\nc\r\n\x1b]52;c;eA==\x07\x1b[8m%x\xc2\x9b");
+        assert_eq!(
+            String::from_utf8(out.to_vec()).unwrap(),
+            "a\tb\nc^M\n^[]52;c;eA==^G^[[8m%x\u{fffd}"
+        );
     }
 
     #[test]

@@ -47,9 +47,14 @@ pub(super) fn status_error(
     let status = response.status;
     match status {
         401 | 403 => {
-            let hint = match cfg.key_var {
+            let hint = match &cfg.key_var {
+                Some(var) if cfg.key.is_none() => {
+                    format!("the endpoint wants a key, and {var} is not set")
+                }
                 Some(var) => format!("the key in {var} was rejected"),
-                None => "the endpoint wants a key: set OPENAI_API_KEY or AWESH_MODEL_KEY".into(),
+                None => "the endpoint wants a key: set AWESH_MODEL_KEY, or name the variable \
+                         that holds it in [ask] key_env"
+                    .into(),
             };
             anyhow!("{what}: {status} unauthorized: {hint}{detail}")
         }
@@ -118,7 +123,7 @@ pub(super) fn stream(
             return Ok(answer);
         }
         let v: Value = serde_json::from_str(&data)
-            .map_err(|e| anyhow!("{what}: malformed stream: {e} in {:?}", excerpt(&data)))?;
+            .map_err(|e| anyhow!("{what}: malformed stream: {e} in \"{}\"", excerpt(&data)))?;
         if v.get("error").is_some() {
             return Err(anyhow!(
                 "{what}: the model failed mid-answer: {}",

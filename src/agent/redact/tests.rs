@@ -217,3 +217,77 @@ fn a_cut_off_private_key_block_is_redacted_to_the_end() {
     let out = redact(&text);
     assert_eq!(out.text, "[redacted:private-key]");
 }
+
+/// Generated text from secret-looking pieces, separators and multi-byte characters: redaction
+/// never panics (a panic aborts awesh) and every `sk-` key it is given goes.
+#[test]
+fn generated_text_never_panics_and_keys_always_go() {
+    const PIECES: &[&str] = &[
+        "password",
+        "token",
+        "secret",
+        "api_key",
+        "=",
+        ":",
+        " ",
+        "\n",
+        "  ",
+        "\"",
+        "'",
+        "\\",
+        "é",
+        "☸️",
+        "🌿",
+        "\u{202e}",
+        "-",
+        "_",
+        ".",
+        "@",
+        "://",
+        "/",
+        "Bearer ",
+        "-----BEGIN ",
+        "PRIVATE KEY-----",
+        "eyJ",
+        "AKIA",
+        "ghp_",
+        "|",
+        "- ",
+        "{",
+        "}",
+        ",",
+        ";",
+        "&",
+        "?",
+        "machine ",
+        "login ",
+        "mysql -p",
+        "curl -u ",
+        "<<",
+        "0123456789",
+        "abcDEF",
+        "x",
+    ];
+    let runs: usize = std::env::var("AWESH_REDACT_FUZZ_RUNS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(3000);
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let key = fake("sk-proj-", "Qx7Lm2Np9Rt4", 40);
+    for _ in 0..runs {
+        let len = 1 + (next() % 16) as usize;
+        let text: String = (0..len)
+            .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
+            .collect();
+        let _ = redact(&text);
+        let with_key = format!("{text} {key} {text}");
+        let out = redact(&with_key);
+        assert!(!out.text.contains(&key), "{with_key:?} -> {:?}", out.text);
+    }
+}

@@ -1,396 +1,3679 @@
-//! Per-program rules for risk labels: which subcommands and flags of rm, dd, git, kubectl,
-//! docker, helm... read, change, or destroy. Unknown programs are "changes things".
+//! The program table: what each program, subcommand and flag does, as data, one row per rule,
+//! each with an example a test runs. A program's label is the worst row that matches; a
+//! `Default` row applies only when no other row of that program does; a program with no row
+//! is unknown (at least "changes"). What data cannot say (wrappers, strings run as code,
+//! paths, pipes) is in `command.rs`.
 
-use super::{base, strip_wrappers, Risk};
+use super::Risk::{self, Changes as C, Destructive as D, Safe as S};
 
-/// Short flags (`-rf`) contain `letter`, or a long flag equals `long`.
-fn flag(args: &[String], letter: char, long: &str) -> bool {
-    args.iter().any(|a| {
-        a == long || (a.starts_with('-') && !a.starts_with("--") && a[1..].contains(letter))
+/// When a row applies, looking at the arguments after the program name.
+#[derive(Debug, Clone, Copy)]
+pub enum When {
+    /// No other row of the program matched.
+    Default,
+    /// The first positional arguments are these (`*` is any one).
+    Sub(&'static [&'static str]),
+    /// Any of these options is given (`-f` also inside `-rf`; `--x=v` wants that value).
+    Flag(&'static [&'static str]),
+    /// Both: the subcommand and one of the options.
+    SubFlag(&'static [&'static str], &'static [&'static str]),
+    /// The subcommand without any of the options.
+    SubNoFlag(&'static [&'static str], &'static [&'static str]),
+    /// No positional argument at all (`mount` lists, `mount /dev/x /mnt` mounts).
+    NoArgs,
+    /// A positional argument is one of these (case-insensitive).
+    Word(&'static [&'static str]),
+    /// A positional argument starts with one of these.
+    WordPrefix(&'static [&'static str]),
+    /// The arguments, joined and lower-cased, contain one of these (SQL, Redis commands).
+    Contains(&'static [&'static str]),
+}
+
+/// One rule.
+#[derive(Debug, Clone, Copy)]
+pub struct Rule {
+    /// The program's name (basename).
+    pub program: &'static str,
+    /// When the rule applies.
+    pub when: When,
+    /// The label it gives.
+    pub risk: Risk,
+    /// Why, for `risk_reason`.
+    pub why: &'static str,
+    /// A command this row labels; the table test runs every one.
+    pub example: &'static str,
+}
+
+const fn r(
+    program: &'static str,
+    when: When,
+    risk: Risk,
+    why: &'static str,
+    example: &'static str,
+) -> Rule {
+    Rule {
+        program,
+        when,
+        risk,
+        why,
+        example,
+    }
+}
+
+use When::{Contains, Default as Def, Flag, NoArgs, Sub, SubFlag, SubNoFlag, Word, WordPrefix};
+
+/// Options that take the next word as their value, per program (so the value is not read as a
+/// subcommand or a file).
+pub const VALUE_OPTS: &[(&str, &[&str])] = &[
+    (
+        "git",
+        &[
+            "-C",
+            "-c",
+            "--git-dir",
+            "--work-tree",
+            "--namespace",
+            "-m",
+            "-F",
+            "-b",
+            "-B",
+            "-o",
+            "-u",
+            "--upload-pack",
+            "--receive-pack",
+            "--exec",
+        ],
+    ),
+    (
+        "kubectl",
+        &[
+            "-n",
+            "--namespace",
+            "--context",
+            "--kubeconfig",
+            "--cluster",
+            "--user",
+            "-s",
+            "--server",
+            "-l",
+            "--selector",
+            "-o",
+            "--output",
+            "-f",
+            "--filename",
+            "-c",
+            "--container",
+            "--replicas",
+            "--address",
+            "--port",
+            "--type",
+            "--image",
+            "-p",
+            "--patch",
+            "--field-selector",
+            "--as",
+            "--token",
+            "--since",
+            "--tail",
+            "--timeout",
+            "--grace-period",
+        ],
+    ),
+    (
+        "helm",
+        &[
+            "-n",
+            "--namespace",
+            "--kube-context",
+            "--kubeconfig",
+            "-f",
+            "--values",
+            "--set",
+            "--version",
+            "-o",
+            "--output",
+            "--repo",
+        ],
+    ),
+    (
+        "docker",
+        &[
+            "-H",
+            "--host",
+            "--context",
+            "-c",
+            "--config",
+            "-e",
+            "--env",
+            "-v",
+            "--volume",
+            "-p",
+            "--publish",
+            "--name",
+            "-u",
+            "--user",
+            "-w",
+            "--workdir",
+            "--network",
+            "--net",
+            "-f",
+            "--file",
+            "--filter",
+            "--format",
+            "--tag",
+            "--entrypoint",
+            "--mount",
+            "--env-file",
+            "--pid",
+            "--platform",
+            "-l",
+            "--label",
+            "-m",
+            "--memory",
+        ],
+    ),
+    (
+        "terraform",
+        &["-chdir", "-var", "-var-file", "-target", "-state", "-out"],
+    ),
+    (
+        "aws",
+        &[
+            "--profile",
+            "--region",
+            "--output",
+            "--query",
+            "--endpoint-url",
+            "--bucket",
+            "--key",
+        ],
+    ),
+    (
+        "gcloud",
+        &[
+            "--project",
+            "--zone",
+            "--region",
+            "--format",
+            "--filter",
+            "--account",
+        ],
+    ),
+    (
+        "az",
+        &[
+            "-g",
+            "--resource-group",
+            "-n",
+            "--name",
+            "--subscription",
+            "-o",
+            "--output",
+            "--query",
+            "-u",
+            "-p",
+        ],
+    ),
+    (
+        "systemctl",
+        &[
+            "-H",
+            "--host",
+            "-M",
+            "--machine",
+            "-p",
+            "--property",
+            "-t",
+            "--type",
+            "--state",
+            "-n",
+            "--lines",
+            "-o",
+            "--output",
+        ],
+    ),
+    (
+        "journalctl",
+        &[
+            "-u",
+            "--unit",
+            "-n",
+            "--lines",
+            "-p",
+            "--priority",
+            "--since",
+            "--until",
+            "-o",
+            "--output",
+            "-b",
+            "--boot",
+            "-t",
+        ],
+    ),
+    ("apt", &["-o", "-t", "--target-release"]),
+    ("apt-get", &["-o", "-t", "--target-release"]),
+    ("npm", &["--prefix", "--registry", "-w", "--workspace"]),
+    (
+        "pip",
+        &[
+            "-r",
+            "--requirement",
+            "-i",
+            "--index-url",
+            "-c",
+            "--constraint",
+            "-t",
+            "--target",
+        ],
+    ),
+    (
+        "pip3",
+        &[
+            "-r",
+            "--requirement",
+            "-i",
+            "--index-url",
+            "-c",
+            "--constraint",
+            "-t",
+            "--target",
+        ],
+    ),
+    (
+        "cargo",
+        &[
+            "-p",
+            "--package",
+            "--manifest-path",
+            "--target",
+            "-j",
+            "--features",
+            "--bin",
+            "--example",
+        ],
+    ),
+    (
+        "iptables",
+        &[
+            "-t",
+            "--table",
+            "-j",
+            "--jump",
+            "-p",
+            "--protocol",
+            "-s",
+            "--source",
+            "-d",
+            "--destination",
+            "-i",
+            "-o",
+            "--dport",
+            "--sport",
+            "-m",
+        ],
+    ),
+    (
+        "ip6tables",
+        &[
+            "-t",
+            "--table",
+            "-j",
+            "--jump",
+            "-p",
+            "--protocol",
+            "-s",
+            "-d",
+            "-i",
+            "-o",
+            "--dport",
+            "--sport",
+            "-m",
+        ],
+    ),
+    (
+        "psql",
+        &[
+            "-U",
+            "--username",
+            "-h",
+            "--host",
+            "-p",
+            "--port",
+            "-d",
+            "--dbname",
+            "-f",
+            "--file",
+            "-o",
+            "--output",
+            "-v",
+            "--set",
+        ],
+    ),
+    (
+        "mysql",
+        &[
+            "-u",
+            "--user",
+            "-h",
+            "--host",
+            "-P",
+            "--port",
+            "-D",
+            "--database",
+            "-S",
+            "--socket",
+        ],
+    ),
+    (
+        "redis-cli",
+        &["-h", "-p", "-a", "-n", "-u", "--user", "--pass"],
+    ),
+    (
+        "sort",
+        &[
+            "-o",
+            "--output",
+            "-k",
+            "--key",
+            "-t",
+            "--field-separator",
+            "-S",
+            "--buffer-size",
+            "-T",
+            "--temporary-directory",
+            "--parallel",
+        ],
+    ),
+    (
+        "tar",
+        &[
+            "-C",
+            "--directory",
+            "-T",
+            "--files-from",
+            "-X",
+            "--exclude-from",
+            "--exclude",
+        ],
+    ),
+    ("chmod", &["--reference"]),
+    ("crontab", &["-u"]),
+    (
+        "ssh-keygen",
+        &[
+            "-t", "-b", "-C", "-N", "-P", "-E", "-O", "-n", "-I", "-V", "-Z", "-a",
+        ],
+    ),
+    (
+        "openssl",
+        &[
+            "-in", "-inform", "-outform", "-subj", "-days", "-key", "-passin", "-config", "-CA",
+            "-CAkey", "-name", "-md",
+        ],
+    ),
+    (
+        "gh",
+        &[
+            "-R", "--repo", "-b", "--body", "-t", "--title", "-B", "--base", "-H", "--head",
+        ],
+    ),
+    ("sqlite3", &["-cmd", "-separator", "-nullvalue"]),
+    (
+        "curl",
+        &[
+            "-X",
+            "--request",
+            "-o",
+            "--output",
+            "-d",
+            "--data",
+            "--data-binary",
+            "--data-raw",
+            "--data-urlencode",
+            "--json",
+            "-F",
+            "--form",
+            "-T",
+            "--upload-file",
+            "-H",
+            "--header",
+            "-u",
+            "--user",
+            "-A",
+            "--user-agent",
+            "-e",
+            "--referer",
+            "-b",
+            "--cookie",
+            "-c",
+            "--cookie-jar",
+            "-D",
+            "--dump-header",
+            "-K",
+            "--config",
+            "-x",
+            "--proxy",
+            "-w",
+            "--write-out",
+            "-m",
+            "--max-time",
+            "--url",
+            "-E",
+            "--cert",
+            "--key",
+            "--cacert",
+            "--resolve",
+            "--connect-timeout",
+            "--retry",
+            "-r",
+            "--range",
+            "-C",
+            "--output-dir",
+            "--trace",
+            "--trace-ascii",
+            "-U",
+            "--proxy-user",
+        ],
+    ),
+    (
+        "wget",
+        &[
+            "-O",
+            "--output-document",
+            "-o",
+            "--output-file",
+            "-a",
+            "-P",
+            "--directory-prefix",
+            "--post-data",
+            "--post-file",
+            "--body-data",
+            "--body-file",
+            "--method",
+            "--header",
+            "-U",
+            "--user-agent",
+            "--user",
+            "--password",
+            "-e",
+            "-i",
+            "--input-file",
+        ],
+    ),
+    (
+        "ssh",
+        &[
+            "-i", "-p", "-l", "-o", "-L", "-R", "-D", "-J", "-F", "-E", "-b", "-c", "-e", "-m",
+            "-O", "-Q", "-S", "-W", "-w", "-B", "-I",
+        ],
+    ),
+    ("scp", &["-i", "-P", "-o", "-F", "-J", "-l", "-S", "-c"]),
+    (
+        "rsync",
+        &[
+            "-e",
+            "--rsh",
+            "--exclude",
+            "--include",
+            "--rsync-path",
+            "-f",
+            "--filter",
+            "--files-from",
+            "--chmod",
+            "--chown",
+            "-T",
+            "--temp-dir",
+            "--backup-dir",
+            "--log-file",
+            "--password-file",
+            "--port",
+            "--bwlimit",
+        ],
+    ),
+    (
+        "nc",
+        &["-p", "-s", "-w", "-i", "-x", "-X", "-e", "-c", "-q"],
+    ),
+    (
+        "ncat",
+        &[
+            "-p",
+            "-s",
+            "-w",
+            "-i",
+            "-e",
+            "-c",
+            "--exec",
+            "--sh-exec",
+            "--lua-exec",
+        ],
+    ),
+    (
+        "find",
+        &[
+            "-name",
+            "-iname",
+            "-path",
+            "-ipath",
+            "-type",
+            "-newer",
+            "-mtime",
+            "-mmin",
+            "-size",
+            "-user",
+            "-group",
+            "-perm",
+            "-maxdepth",
+            "-mindepth",
+            "-regex",
+        ],
+    ),
+    ("zip", &["-TT", "--unzip-command", "-x", "-i"]),
+    (
+        "gpg",
+        &[
+            "-u",
+            "--local-user",
+            "-r",
+            "--recipient",
+            "--keyserver",
+            "--homedir",
+        ],
+    ),
+    (
+        "tcpdump",
+        &["-i", "-c", "-s", "-C", "-G", "-W", "-r", "-z", "-Z"],
+    ),
+    ("sqlcmd", &["-S", "-U", "-P", "-d"]),
+    (
+        "mongosh",
+        &["-u", "-p", "--host", "--port", "--authenticationDatabase"],
+    ),
+];
+
+/// Every rule: coreutils, find-likes, git, kubectl, helm, terraform, docker, podman,
+/// systemctl, package managers, cloud CLIs, databases, network tools.
+pub const RULES: &[Rule] = &[
+    // ---- only read ----
+    r("ls", Def, S, "lists files", "ls -la"),
+    r("cat", Def, S, "prints files", "cat README.md"),
+    r("less", Def, S, "pages a file", "less log.txt"),
+    r("more", Def, S, "pages a file", "more log.txt"),
+    r(
+        "head",
+        Def,
+        S,
+        "prints the start of files",
+        "head -n 5 a.txt",
+    ),
+    r("tail", Def, S, "prints the end of files", "tail -f app.log"),
+    r("grep", Def, S, "searches files", "grep -rn TODO src"),
+    r("egrep", Def, S, "searches files", "egrep 'a|b' f"),
+    r("fgrep", Def, S, "searches files", "fgrep x f"),
+    r("rg", Def, S, "searches files", "rg -n main"),
+    r("ag", Def, S, "searches files", "ag foo"),
+    r("echo", Def, S, "prints its arguments", "echo hello"),
+    r("printf", Def, S, "prints its arguments", "printf '%s\\n' a"),
+    r("pwd", Def, S, "prints the directory", "pwd"),
+    r("cd", Def, S, "changes the shell's directory", "cd /tmp"),
+    r("which", Def, S, "finds a program", "which git"),
+    r("type", Def, S, "describes a command", "type ls"),
+    r("whoami", Def, S, "prints the user", "whoami"),
+    r("id", Def, S, "prints the user's ids", "id -u"),
+    r("date", Def, S, "prints the date", "date -u"),
+    r("cal", Def, S, "prints a calendar", "cal"),
+    r("uname", Def, S, "prints the system", "uname -a"),
+    r("hostname", Def, S, "prints the host name", "hostname"),
+    r(
+        "printenv",
+        Def,
+        S,
+        "prints the environment",
+        "printenv PATH",
+    ),
+    r("ps", Def, S, "lists processes", "ps aux"),
+    r("pgrep", Def, S, "finds processes", "pgrep -l nginx"),
+    r("top", Def, S, "shows processes", "top -b -n 1"),
+    r("htop", Def, S, "shows processes", "htop"),
+    r("df", Def, S, "shows disk space", "df -h"),
+    r("du", Def, S, "shows disk usage", "du -sh *"),
+    r("free", Def, S, "shows memory", "free -m"),
+    r("uptime", Def, S, "shows uptime", "uptime"),
+    r("wc", Def, S, "counts", "wc -l a.txt"),
+    r("sort", Def, S, "sorts its input", "sort -u names.txt"),
+    r(
+        "sort",
+        Flag(&["-o", "--output"]),
+        C,
+        "writes its output to a file",
+        "sort -o sorted.txt names.txt",
+    ),
+    r("uniq", Def, S, "filters repeated lines", "uniq -c"),
+    r("cut", Def, S, "cuts columns", "cut -d: -f1 /etc/passwd"),
+    r("tr", Def, S, "translates characters", "tr a-z A-Z"),
+    r("jq", Def, S, "filters JSON", "jq .items data.json"),
+    r("yq", Def, S, "filters YAML", "yq .spec f.yaml"),
+    r(
+        "yq",
+        Flag(&["-i", "--inplace"]),
+        C,
+        "edits a file in place",
+        "yq -i '.a = 1' f.yaml",
+    ),
+    r("diff", Def, S, "compares files", "diff a b"),
+    r("cmp", Def, S, "compares files", "cmp a b"),
+    r("comm", Def, S, "compares sorted files", "comm a b"),
+    r("file", Def, S, "describes files", "file a.bin"),
+    r("stat", Def, S, "shows file status", "stat a"),
+    r("tree", Def, S, "lists a tree", "tree -L 2"),
+    r("history", Def, S, "lists the shell history", "history 20"),
+    r(
+        "history",
+        Flag(&["-c", "-d"]),
+        C,
+        "clears shell history",
+        "history -c",
+    ),
+    r("man", Def, S, "shows a manual page", "man tar"),
+    r("help", Def, S, "shows help", "help cd"),
+    r("true", Def, S, "does nothing", "true"),
+    r("false", Def, S, "does nothing", "false"),
+    r("test", Def, S, "tests a condition", "test -f a"),
+    r("[", Def, S, "tests a condition", "[ -f a ]"),
+    r("ping", Def, S, "probes a host", "ping -c 3 example.com"),
+    r("dig", Def, S, "queries DNS", "dig example.com"),
+    r("nslookup", Def, S, "queries DNS", "nslookup example.com"),
+    r("host", Def, S, "queries DNS", "host example.com"),
+    r(
+        "traceroute",
+        Def,
+        S,
+        "traces a route",
+        "traceroute example.com",
+    ),
+    r("lsof", Def, S, "lists open files", "lsof -i :8080"),
+    r("netstat", Def, S, "lists sockets", "netstat -tlnp"),
+    r("ss", Def, S, "lists sockets", "ss -tlnp"),
+    r("ip", Def, S, "shows network settings", "ip addr"),
+    r(
+        "ip",
+        Sub(&["*", "add"]),
+        C,
+        "changes network settings",
+        "ip addr add 10.0.0.2/24 dev eth0",
+    ),
+    r(
+        "ip",
+        Word(&["del", "delete", "flush", "down"]),
+        D,
+        "removes network settings or takes a link down",
+        "ip link set eth0 down",
+    ),
+    r(
+        "journalctl",
+        Def,
+        S,
+        "reads the journal",
+        "journalctl -u nginx -n 50",
+    ),
+    r(
+        "journalctl",
+        Flag(&[
+            "--vacuum-size",
+            "--vacuum-time",
+            "--vacuum-files",
+            "--rotate",
+            "--flush",
+        ]),
+        D,
+        "deletes journal files",
+        "journalctl --vacuum-time=1d",
+    ),
+    r("dmesg", Def, S, "reads the kernel log", "dmesg -T"),
+    r(
+        "dmesg",
+        Flag(&["-c", "-C", "--clear", "--read-clear"]),
+        D,
+        "clears the kernel log",
+        "dmesg -C",
+    ),
+    r("base64", Def, S, "encodes", "base64 -d"),
+    r("sha256sum", Def, S, "hashes files", "sha256sum a.iso"),
+    r("sha1sum", Def, S, "hashes files", "sha1sum a"),
+    r("md5sum", Def, S, "hashes files", "md5sum a"),
+    r("xxd", Def, S, "dumps bytes", "xxd a.bin"),
+    r("od", Def, S, "dumps bytes", "od -c a"),
+    r("hexdump", Def, S, "dumps bytes", "hexdump -C a"),
+    r("strings", Def, S, "prints strings", "strings a.bin"),
+    r("readlink", Def, S, "reads a link", "readlink -f a"),
+    r("realpath", Def, S, "resolves a path", "realpath a"),
+    r("basename", Def, S, "prints a name", "basename /a/b"),
+    r("dirname", Def, S, "prints a directory", "dirname /a/b"),
+    r("column", Def, S, "formats columns", "column -t"),
+    r("nl", Def, S, "numbers lines", "nl a"),
+    r("tac", Def, S, "prints reversed", "tac a"),
+    r("rev", Def, S, "reverses lines", "rev a"),
+    r("seq", Def, S, "prints numbers", "seq 10"),
+    r("sleep", Def, S, "waits", "sleep 5"),
+    r("yes", Def, S, "prints a word for ever", "yes"),
+    r("clear", Def, S, "clears the screen", "clear"),
+    r("tput", Def, S, "prints terminal codes", "tput cols"),
+    r("xargs", Def, S, "echoes its input", "xargs"),
+    r(
+        "watch",
+        Def,
+        S,
+        "runs a command again and again",
+        "watch date",
+    ),
+    r("awesh", Def, S, "awesh itself", "awesh explain"),
+    r("whereis", Def, S, "finds files", "whereis ls"),
+    r("locale", Def, S, "prints the locale", "locale"),
+    r("nproc", Def, S, "prints the CPU count", "nproc"),
+    r("lscpu", Def, S, "describes CPUs", "lscpu"),
+    r("lsblk", Def, S, "lists block devices", "lsblk -f"),
+    r("blkid", Def, S, "lists block devices", "blkid"),
+    r("findmnt", Def, S, "lists mounts", "findmnt"),
+    r("last", Def, S, "lists logins", "last -n 5"),
+    r("w", Def, S, "lists users", "w"),
+    r("who", Def, S, "lists users", "who"),
+    r("groups", Def, S, "lists groups", "groups"),
+    r("bat", Def, S, "prints files", "bat src/main.rs"),
+    r("fd", Def, S, "finds files", "fd -e rs"),
+    r("fzf", Def, S, "picks a line", "fzf"),
+    r("env", Def, S, "prints the environment", "env"),
+    r("alias", Def, S, "lists aliases", "alias"),
+    r(
+        "export",
+        Def,
+        S,
+        "sets shell variables",
+        "export EDITOR_MODE=1",
+    ),
+    r("set", Def, S, "sets shell options", "set -euo pipefail"),
+    r("unset", Def, S, "unsets a variable", "unset FOO"),
+    r("read", Def, S, "reads a line", "read -r line"),
+    r(
+        "getent",
+        Def,
+        S,
+        "queries databases",
+        "getent hosts example.com",
+    ),
+    r("nmap", Def, S, "scans ports", "nmap -p 80 127.0.0.1"),
+    r(
+        "nmap",
+        Flag(&["--script"]),
+        D,
+        "runs scripts",
+        "nmap --script=vuln 127.0.0.1",
+    ),
+    r(
+        "tcpdump",
+        Def,
+        S,
+        "captures packets",
+        "tcpdump -i any port 80",
+    ),
+    r(
+        "tcpdump",
+        Flag(&["-w"]),
+        C,
+        "writes a capture file",
+        "tcpdump -w cap.pcap",
+    ),
+    r(
+        "tcpdump",
+        Flag(&["-z"]),
+        D,
+        "runs a command on each capture file",
+        "tcpdump -w cap -z /tmp/x.sh",
+    ),
+    r(
+        "openssl",
+        Def,
+        S,
+        "inspects certificates and keys",
+        "openssl x509 -in cert.pem -noout -text",
+    ),
+    r(
+        "openssl",
+        Flag(&["-out"]),
+        C,
+        "writes a file",
+        "openssl genrsa -out key.pem 2048",
+    ),
+    r("gpg", Def, S, "inspects keys", "gpg --list-keys"),
+    r(
+        "gpg",
+        Flag(&[
+            "--delete-secret-keys",
+            "--delete-keys",
+            "--delete-secret-and-public-key",
+        ]),
+        D,
+        "deletes keys",
+        "gpg --delete-secret-keys ABCD",
+    ),
+    r(
+        "gpg",
+        Flag(&["--export-secret-keys", "--export-secret-subkeys"]),
+        D,
+        "exports secret keys",
+        "gpg --export-secret-keys -a ABCD",
+    ),
+    r(
+        "gpg",
+        Flag(&[
+            "--import",
+            "--gen-key",
+            "--full-generate-key",
+            "--sign-key",
+            "-e",
+            "--encrypt",
+            "-d",
+            "--decrypt",
+            "-o",
+            "--output",
+        ]),
+        C,
+        "changes the keyring or writes files",
+        "gpg --import key.asc",
+    ),
+    // ---- files ----
+    r("rm", Def, D, "removes files", "rm notes.txt"),
+    r("unlink", Def, D, "removes a file", "unlink a"),
+    r("srm", Def, D, "securely removes files", "srm a"),
+    r(
+        "shred",
+        Def,
+        D,
+        "destroys file contents",
+        "shred -u secret.txt",
+    ),
+    r(
+        "truncate",
+        Def,
+        D,
+        "cuts files short",
+        "truncate -s 0 app.log",
+    ),
+    r("rmdir", Def, C, "removes empty directories", "rmdir build"),
+    r("mkdir", Def, C, "creates directories", "mkdir -p build"),
+    r("touch", Def, C, "creates or touches files", "touch a"),
+    r("cp", Def, C, "copies files", "cp a b"),
+    r("mv", Def, C, "moves files", "mv a b"),
+    r("ln", Def, C, "creates links", "ln -s a b"),
+    r(
+        "install",
+        Def,
+        C,
+        "copies files into place",
+        "install -m 755 a ~/bin/tool",
+    ),
+    r("tee", Def, S, "copies its input to stdout", "tee"),
+    r("tee", WordPrefix(&[""]), C, "writes files", "tee out.txt"),
+    r("chmod", Def, C, "changes permissions", "chmod 644 a"),
+    r("chown", Def, C, "changes owners", "chown me a"),
+    r("chgrp", Def, C, "changes groups", "chgrp staff a"),
+    r("chattr", Def, C, "changes attributes", "chattr +i a"),
+    r("setfacl", Def, C, "changes ACLs", "setfacl -m u:me:r a"),
+    r("dd", Def, C, "copies bytes", "dd if=a bs=1M count=1"),
+    r(
+        "dd",
+        WordPrefix(&["of="]),
+        D,
+        "overwrites its output file or device",
+        "dd if=image.iso of=/dev/sdb bs=4M",
+    ),
+    r("sed", Def, S, "edits its input stream", "sed s/a/b/ f"),
+    r(
+        "sed",
+        Flag(&["-i", "--in-place", "-I"]),
+        C,
+        "edits files in place",
+        "sed --in-place=.bak s/a/b/ f",
+    ),
+    r(
+        "perl",
+        Flag(&["-i"]),
+        C,
+        "edits files in place",
+        "perl -i -pe s/a/b/ f",
+    ),
+    r("awk", Def, S, "filters text", "awk '{print $1}' f"),
+    r("gawk", Def, S, "filters text", "gawk '{print $1}' f"),
+    r("mawk", Def, S, "filters text", "mawk '{print $1}' f"),
+    r(
+        "tar",
+        Def,
+        C,
+        "writes or extracts archives",
+        "tar czf out.tgz dir",
+    ),
+    r(
+        "tar",
+        Flag(&["-t", "--list"]),
+        S,
+        "lists an archive",
+        "tar -tzf a.tgz",
+    ),
+    r(
+        "tar",
+        Flag(&[
+            "--to-command",
+            "--use-compress-program",
+            "-I",
+            "--checkpoint-action",
+            "--info-script",
+            "-F",
+            "--new-volume-script",
+            "--rsh-command",
+            "--rmt-command",
+        ]),
+        D,
+        "an option that runs a program",
+        "tar -xf a.tar --to-command='sh -c x'",
+    ),
+    r(
+        "tar",
+        Flag(&[
+            "--remove-files",
+            "--overwrite",
+            "--recursive-unlink",
+            "-P",
+            "--absolute-names",
+        ]),
+        D,
+        "removes or overwrites files",
+        "tar czf a.tgz dir --remove-files",
+    ),
+    r("zip", Def, C, "writes an archive", "zip -r a.zip dir"),
+    r(
+        "zip",
+        Flag(&["-TT", "--unzip-command"]),
+        D,
+        "an option that runs a program",
+        "zip -T -TT 'sh -c id' a.zip b",
+    ),
+    r(
+        "zip",
+        Flag(&["-m", "--move"]),
+        D,
+        "deletes the originals",
+        "zip -m a.zip b",
+    ),
+    r("unzip", Def, C, "extracts files", "unzip a.zip"),
+    r(
+        "unzip",
+        Flag(&["-l", "-t", "-Z"]),
+        S,
+        "lists an archive",
+        "unzip -l a.zip",
+    ),
+    r(
+        "unzip",
+        Flag(&["-o"]),
+        D,
+        "overwrites files without asking",
+        "unzip -o a.zip",
+    ),
+    r(
+        "gzip",
+        Def,
+        C,
+        "compresses files (replacing them)",
+        "gzip big.log",
+    ),
+    r(
+        "gzip",
+        Flag(&["-c", "-l", "-t", "--stdout"]),
+        S,
+        "writes to stdout",
+        "gzip -c a",
+    ),
+    r("gunzip", Def, C, "decompresses files", "gunzip a.gz"),
+    r("xz", Def, C, "compresses files", "xz a"),
+    r("zstd", Def, C, "compresses files", "zstd a"),
+    r("find", Def, S, "finds files", "find . -name '*.rs'"),
+    r(
+        "find",
+        Flag(&["-delete"]),
+        D,
+        "deletes what it finds",
+        "find . -name '*.log' -delete",
+    ),
+    r(
+        "find",
+        Flag(&["-fprint", "-fprint0", "-fprintf", "-fls"]),
+        C,
+        "writes a file",
+        "find . -fprint list.txt",
+    ),
+    r("locate", Def, S, "finds files", "locate foo"),
+    r(
+        "wipefs",
+        Def,
+        D,
+        "erases filesystem signatures",
+        "wipefs -a /dev/sdb",
+    ),
+    r("mke2fs", Def, D, "creates a filesystem", "mke2fs /dev/sdb1"),
+    r(
+        "mkfs",
+        Def,
+        D,
+        "creates a filesystem",
+        "mkfs -t ext4 /dev/sdb1",
+    ),
+    r(
+        "mkfs.ext4",
+        Def,
+        D,
+        "creates a filesystem",
+        "mkfs.ext4 /dev/sdb1",
+    ),
+    r(
+        "mkfs.xfs",
+        Def,
+        D,
+        "creates a filesystem",
+        "mkfs.xfs /dev/sdb1",
+    ),
+    r(
+        "mkfs.vfat",
+        Def,
+        D,
+        "creates a filesystem",
+        "mkfs.vfat /dev/sdb1",
+    ),
+    r("mkswap", Def, D, "creates swap", "mkswap /dev/sdb2"),
+    r("fdisk", Def, D, "partitions a disk", "fdisk /dev/sdb"),
+    r("fdisk", Flag(&["-l"]), S, "lists partitions", "fdisk -l"),
+    r("sfdisk", Def, D, "partitions a disk", "sfdisk /dev/sdb"),
+    r(
+        "parted",
+        Def,
+        D,
+        "partitions a disk",
+        "parted /dev/sdb mklabel gpt",
+    ),
+    r("gdisk", Def, D, "partitions a disk", "gdisk /dev/sdb"),
+    r("sgdisk", Def, D, "partitions a disk", "sgdisk -Z /dev/sdb"),
+    r(
+        "blkdiscard",
+        Def,
+        D,
+        "discards a device's blocks",
+        "blkdiscard /dev/sdb",
+    ),
+    r(
+        "cryptsetup",
+        Def,
+        C,
+        "manages encrypted volumes",
+        "cryptsetup open /dev/sdb1 data",
+    ),
+    r(
+        "cryptsetup",
+        Word(&[
+            "luksformat",
+            "erase",
+            "luksremovekey",
+            "luksKillSlot",
+            "reencrypt",
+        ]),
+        D,
+        "destroys encrypted data or keys",
+        "cryptsetup luksFormat /dev/sdb1",
+    ),
+    r(
+        "lvremove",
+        Def,
+        D,
+        "removes a logical volume",
+        "lvremove vg/lv",
+    ),
+    r("vgremove", Def, D, "removes a volume group", "vgremove vg"),
+    r(
+        "pvremove",
+        Def,
+        D,
+        "removes a physical volume",
+        "pvremove /dev/sdb",
+    ),
+    r("zpool", Def, S, "shows pools", "zpool status"),
+    r(
+        "zpool",
+        Sub(&["destroy"]),
+        D,
+        "destroys a pool",
+        "zpool destroy tank",
+    ),
+    r(
+        "zpool",
+        Sub(&["create"]),
+        C,
+        "creates a pool",
+        "zpool create tank /dev/sdb",
+    ),
+    r("zfs", Def, C, "manages datasets", "zfs snapshot tank@now"),
+    r("zfs", Sub(&["list"]), S, "lists datasets", "zfs list"),
+    r(
+        "zfs",
+        Sub(&["destroy"]),
+        D,
+        "destroys a dataset",
+        "zfs destroy tank/data",
+    ),
+    r(
+        "zfs",
+        Sub(&["rollback"]),
+        D,
+        "discards later changes",
+        "zfs rollback tank@x",
+    ),
+    r(
+        "mount",
+        Def,
+        C,
+        "mounts a filesystem",
+        "mount /dev/sdb1 /mnt",
+    ),
+    r("umount", Def, C, "unmounts a filesystem", "umount /mnt"),
+    r("fsck", Def, C, "checks a filesystem", "fsck /dev/sdb1"),
+    r(
+        "fsck",
+        Flag(&["-y", "-a", "-p"]),
+        D,
+        "repairs without asking, possibly losing data",
+        "fsck -y /dev/sdb1",
+    ),
+    // ---- system ----
+    r("reboot", Def, D, "reboots the machine", "reboot"),
+    r(
+        "shutdown",
+        Def,
+        D,
+        "shuts the machine down",
+        "shutdown -h now",
+    ),
+    r("halt", Def, D, "halts the machine", "halt"),
+    r("poweroff", Def, D, "powers the machine off", "poweroff"),
+    r("init", Def, D, "changes the run level", "init 0"),
+    r("telinit", Def, D, "changes the run level", "telinit 6"),
+    r("killall5", Def, D, "signals every process", "killall5 -9"),
+    r("kill", Def, C, "signals a process", "kill 1234"),
+    r("kill", Flag(&["-l", "-L"]), S, "lists signals", "kill -l"),
+    r(
+        "pkill",
+        Def,
+        C,
+        "signals processes by name",
+        "pkill -f myserver",
+    ),
+    r(
+        "killall",
+        Def,
+        C,
+        "signals processes by name",
+        "killall node",
+    ),
+    r(
+        "crontab",
+        Def,
+        D,
+        "replaces the whole crontab",
+        "crontab jobs.txt",
+    ),
+    r(
+        "crontab",
+        Flag(&["-l"]),
+        S,
+        "lists the crontab",
+        "crontab -l",
+    ),
+    r(
+        "crontab",
+        Flag(&["-e"]),
+        C,
+        "edits the crontab",
+        "crontab -e",
+    ),
+    r(
+        "crontab",
+        Flag(&["-r"]),
+        D,
+        "deletes the crontab",
+        "crontab -r",
+    ),
+    r(
+        "systemctl",
+        Def,
+        C,
+        "changes services",
+        "systemctl restart nginx",
+    ),
+    r(
+        "systemctl",
+        Sub(&["status"]),
+        S,
+        "reads service status",
+        "systemctl status nginx",
+    ),
+    r(
+        "systemctl",
+        Sub(&["list-units"]),
+        S,
+        "lists units",
+        "systemctl list-units",
+    ),
+    r(
+        "systemctl",
+        Sub(&["list-timers"]),
+        S,
+        "lists timers",
+        "systemctl list-timers",
+    ),
+    r(
+        "systemctl",
+        Sub(&["is-active"]),
+        S,
+        "reads service status",
+        "systemctl is-active nginx",
+    ),
+    r(
+        "systemctl",
+        Sub(&["show"]),
+        S,
+        "reads unit properties",
+        "systemctl show nginx",
+    ),
+    r(
+        "systemctl",
+        Sub(&["cat"]),
+        S,
+        "prints a unit",
+        "systemctl cat nginx",
+    ),
+    r(
+        "systemctl",
+        Word(&[
+            "poweroff",
+            "reboot",
+            "halt",
+            "kexec",
+            "rescue",
+            "emergency",
+            "isolate",
+            "soft-reboot",
+        ]),
+        D,
+        "takes the machine down",
+        "systemctl reboot",
+    ),
+    r(
+        "service",
+        Def,
+        C,
+        "changes services",
+        "service nginx restart",
+    ),
+    r(
+        "service",
+        Word(&["status"]),
+        S,
+        "reads service status",
+        "service nginx status",
+    ),
+    r("useradd", Def, C, "adds a user", "useradd bob"),
+    r(
+        "usermod",
+        Def,
+        C,
+        "changes a user",
+        "usermod -aG docker bob",
+    ),
+    r("userdel", Def, D, "deletes a user", "userdel -r bob"),
+    r("groupdel", Def, D, "deletes a group", "groupdel devs"),
+    r("passwd", Def, C, "changes a password", "passwd"),
+    r(
+        "passwd",
+        Flag(&["-d", "--delete"]),
+        D,
+        "removes a password",
+        "passwd -d bob",
+    ),
+    r("visudo", Def, C, "edits sudoers", "visudo"),
+    r(
+        "sysctl",
+        Def,
+        S,
+        "reads kernel settings",
+        "sysctl net.ipv4.ip_forward",
+    ),
+    r(
+        "sysctl",
+        Flag(&["-w", "--write", "-p", "--load"]),
+        C,
+        "changes kernel settings",
+        "sysctl -w net.ipv4.ip_forward=1",
+    ),
+    r(
+        "modprobe",
+        Def,
+        C,
+        "loads a kernel module",
+        "modprobe br_netfilter",
+    ),
+    r(
+        "modprobe",
+        Flag(&["-r", "--remove"]),
+        D,
+        "unloads a kernel module",
+        "modprobe -r nvme",
+    ),
+    r("swapoff", Def, C, "turns swap off", "swapoff -a"),
+    r(
+        "iptables",
+        Def,
+        C,
+        "changes firewall rules",
+        "iptables -A INPUT -p tcp --dport 22 -j ACCEPT",
+    ),
+    r(
+        "iptables",
+        Flag(&["-L", "--list", "-S", "--list-rules"]),
+        S,
+        "lists firewall rules",
+        "iptables -L -n",
+    ),
+    r(
+        "iptables",
+        Flag(&["-F", "--flush", "-X", "--delete-chain", "-Z", "--zero"]),
+        D,
+        "flushes firewall rules",
+        "iptables -F",
+    ),
+    r(
+        "iptables",
+        Flag(&["-P", "--policy"]),
+        D,
+        "changes a chain's policy",
+        "iptables -P INPUT DROP",
+    ),
+    r(
+        "ip6tables",
+        Def,
+        C,
+        "changes firewall rules",
+        "ip6tables -A INPUT -j ACCEPT",
+    ),
+    r(
+        "ip6tables",
+        Flag(&["-F", "--flush", "-X", "-P"]),
+        D,
+        "flushes firewall rules",
+        "ip6tables -F",
+    ),
+    r(
+        "nft",
+        Def,
+        C,
+        "changes firewall rules",
+        "nft add rule inet filter input accept",
+    ),
+    r(
+        "nft",
+        Sub(&["list"]),
+        S,
+        "lists firewall rules",
+        "nft list ruleset",
+    ),
+    r(
+        "nft",
+        Word(&["flush", "delete"]),
+        D,
+        "flushes firewall rules",
+        "nft flush ruleset",
+    ),
+    r("ufw", Def, C, "changes firewall rules", "ufw allow 22"),
+    r(
+        "ufw",
+        Sub(&["status"]),
+        S,
+        "shows the firewall",
+        "ufw status",
+    ),
+    r(
+        "ufw",
+        Sub(&["disable"]),
+        D,
+        "turns the firewall off",
+        "ufw disable",
+    ),
+    r(
+        "ufw",
+        Sub(&["reset"]),
+        D,
+        "removes every rule",
+        "ufw --force reset",
+    ),
+    // ---- git ----
+    r(
+        "git",
+        Def,
+        C,
+        "changes the repository",
+        "git switch -c feature/x",
+    ),
+    r(
+        "git",
+        Sub(&["status"]),
+        S,
+        "reads the repository",
+        "git status",
+    ),
+    r(
+        "git",
+        Sub(&["log"]),
+        S,
+        "reads history",
+        "git log --oneline -n 10",
+    ),
+    r("git", Sub(&["diff"]), S, "shows changes", "git diff HEAD~1"),
+    r("git", Sub(&["show"]), S, "shows an object", "git show HEAD"),
+    r(
+        "git",
+        Sub(&["blame"]),
+        S,
+        "reads history",
+        "git blame src/main.rs",
+    ),
+    r(
+        "git",
+        Sub(&["shortlog"]),
+        S,
+        "reads history",
+        "git shortlog -sn",
+    ),
+    r(
+        "git",
+        Sub(&["describe"]),
+        S,
+        "reads history",
+        "git describe --tags",
+    ),
+    r(
+        "git",
+        Sub(&["rev-parse"]),
+        S,
+        "reads refs",
+        "git rev-parse HEAD",
+    ),
+    r("git", Sub(&["ls-files"]), S, "lists files", "git ls-files"),
+    r(
+        "git",
+        Sub(&["ls-tree"]),
+        S,
+        "lists a tree",
+        "git ls-tree HEAD",
+    ),
+    r("git", Sub(&["grep"]), S, "searches", "git grep TODO"),
+    r(
+        "git",
+        Sub(&["cat-file"]),
+        S,
+        "reads objects",
+        "git cat-file -p HEAD",
+    ),
+    r(
+        "git",
+        Sub(&["rev-list"]),
+        S,
+        "reads history",
+        "git rev-list --count HEAD",
+    ),
+    r("git", Sub(&["help"]), S, "shows help", "git help push"),
+    r(
+        "git",
+        Sub(&["version"]),
+        S,
+        "prints the version",
+        "git version",
+    ),
+    r(
+        "git",
+        Sub(&["fetch"]),
+        C,
+        "fetches refs",
+        "git fetch origin",
+    ),
+    r("git", Sub(&["reflog"]), S, "reads the reflog", "git reflog"),
+    r(
+        "git",
+        Sub(&["reflog", "expire"]),
+        D,
+        "expires the reflog",
+        "git reflog expire --expire=now --all",
+    ),
+    r(
+        "git",
+        Sub(&["reflog", "delete"]),
+        D,
+        "deletes reflog entries",
+        "git reflog delete HEAD@{1}",
+    ),
+    r(
+        "git",
+        Sub(&["branch"]),
+        S,
+        "lists branches",
+        "git branch -a",
+    ),
+    r(
+        "git",
+        Sub(&["branch", "*"]),
+        C,
+        "changes branches",
+        "git branch new-one",
+    ),
+    r(
+        "git",
+        SubFlag(&["branch"], &["-D"]),
+        D,
+        "deletes an unmerged branch",
+        "git branch -D old",
+    ),
+    r(
+        "git",
+        SubFlag(&["branch"], &["-M"]),
+        D,
+        "renames over an existing branch",
+        "git branch -M main",
+    ),
+    r(
+        "git",
+        Sub(&["push"]),
+        C,
+        "pushes commits",
+        "git push -u origin main",
+    ),
+    r(
+        "git",
+        SubFlag(
+            &["push"],
+            &[
+                "-f",
+                "--force",
+                "--force-with-lease",
+                "--force-if-includes",
+                "-d",
+                "--delete",
+                "--mirror",
+                "--prune",
+            ],
+        ),
+        D,
+        "overwrites or deletes remote history",
+        "git push --force",
+    ),
+    r(
+        "git",
+        SubFlag(&["reset"], &["--hard", "--merge", "--keep"]),
+        D,
+        "discards work",
+        "git reset --hard HEAD~3",
+    ),
+    r(
+        "git",
+        SubFlag(&["clean"], &["-f", "--force"]),
+        D,
+        "deletes untracked files",
+        "git clean -fdx",
+    ),
+    r(
+        "git",
+        SubFlag(&["clean"], &["-n", "--dry-run"]),
+        S,
+        "lists what clean would delete",
+        "git clean -n",
+    ),
+    r(
+        "git",
+        SubFlag(&["checkout"], &["-f", "--force", "--theirs", "--ours"]),
+        D,
+        "discards local changes",
+        "git checkout -f main",
+    ),
+    r(
+        "git",
+        SubFlag(&["switch"], &["-f", "--force", "--discard-changes"]),
+        D,
+        "discards local changes",
+        "git switch --discard-changes main",
+    ),
+    r(
+        "git",
+        SubNoFlag(&["restore"], &["--staged", "-S"]),
+        D,
+        "discards local changes",
+        "git restore src/main.rs",
+    ),
+    r(
+        "git",
+        SubFlag(&["restore"], &["--worktree", "-W"]),
+        D,
+        "discards local changes",
+        "git restore -S -W a.rs",
+    ),
+    r(
+        "git",
+        Sub(&["restore"]),
+        C,
+        "unstages changes",
+        "git restore --staged a.rs",
+    ),
+    r(
+        "git",
+        Sub(&["stash", "drop"]),
+        D,
+        "drops a stash",
+        "git stash drop",
+    ),
+    r(
+        "git",
+        Sub(&["stash", "clear"]),
+        D,
+        "drops every stash",
+        "git stash clear",
+    ),
+    r(
+        "git",
+        Sub(&["stash", "list"]),
+        S,
+        "lists stashes",
+        "git stash list",
+    ),
+    r(
+        "git",
+        Sub(&["filter-branch"]),
+        D,
+        "rewrites history",
+        "git filter-branch --tree-filter x HEAD",
+    ),
+    r(
+        "git",
+        Sub(&["filter-repo"]),
+        D,
+        "rewrites history",
+        "git filter-repo --path x",
+    ),
+    r(
+        "git",
+        Sub(&["update-ref"]),
+        D,
+        "rewrites refs",
+        "git update-ref -d refs/heads/x",
+    ),
+    r(
+        "git",
+        SubFlag(&["gc"], &["--prune"]),
+        D,
+        "prunes unreachable objects",
+        "git gc --prune=now",
+    ),
+    r(
+        "git",
+        Sub(&["prune"]),
+        D,
+        "prunes unreachable objects",
+        "git prune",
+    ),
+    r(
+        "git",
+        SubFlag(&["worktree"], &["-f", "--force"]),
+        D,
+        "removes a worktree with changes",
+        "git worktree remove --force ../wt",
+    ),
+    r(
+        "git",
+        SubFlag(&["submodule"], &["-f", "--force"]),
+        D,
+        "discards submodule changes",
+        "git submodule deinit -f lib",
+    ),
+    r("git", Sub(&["remote"]), S, "lists remotes", "git remote -v"),
+    r(
+        "git",
+        Sub(&["remote", "*"]),
+        C,
+        "changes remotes",
+        "git remote prune origin",
+    ),
+    r(
+        "git",
+        Sub(&["config"]),
+        S,
+        "reads settings",
+        "git config --get user.email",
+    ),
+    r(
+        "git",
+        Sub(&["config", "*", "*"]),
+        C,
+        "changes settings",
+        "git config user.name me",
+    ),
+    r(
+        "git",
+        SubFlag(
+            &["config"],
+            &[
+                "--unset",
+                "--unset-all",
+                "--add",
+                "--replace-all",
+                "--rename-section",
+                "--remove-section",
+                "-e",
+                "--edit",
+            ],
+        ),
+        C,
+        "changes settings",
+        "git config --unset user.name",
+    ),
+    r("git", Sub(&["tag"]), S, "lists tags", "git tag"),
+    r(
+        "git",
+        Sub(&["tag", "*"]),
+        C,
+        "creates a tag",
+        "git tag v1.0",
+    ),
+    r(
+        "git",
+        SubFlag(&["tag"], &["-d", "--delete", "-f", "--force"]),
+        D,
+        "deletes or moves a tag",
+        "git tag -d v1.0",
+    ),
+    r(
+        "git",
+        Sub(&["commit"]),
+        C,
+        "records a commit",
+        "git commit -m 'rm -rf /'",
+    ),
+    r(
+        "git",
+        Sub(&["rebase"]),
+        C,
+        "rewrites the branch",
+        "git rebase --abort",
+    ),
+    // ---- kubectl ----
+    r(
+        "kubectl",
+        Def,
+        C,
+        "changes the cluster",
+        "kubectl scale deploy/api --replicas=3",
+    ),
+    r(
+        "kubectl",
+        Sub(&["get"]),
+        S,
+        "reads the cluster",
+        "kubectl get pods -n web",
+    ),
+    r(
+        "kubectl",
+        Sub(&["describe"]),
+        S,
+        "reads the cluster",
+        "kubectl describe pod api-0",
+    ),
+    r(
+        "kubectl",
+        Sub(&["logs"]),
+        S,
+        "reads logs",
+        "kubectl --context prod -n web logs api-0 -f",
+    ),
+    r(
+        "kubectl",
+        Sub(&["top"]),
+        S,
+        "reads metrics",
+        "kubectl top pods",
+    ),
+    r(
+        "kubectl",
+        Sub(&["explain"]),
+        S,
+        "explains a resource",
+        "kubectl explain pod",
+    ),
+    r(
+        "kubectl",
+        Sub(&["api-resources"]),
+        S,
+        "lists resources",
+        "kubectl api-resources",
+    ),
+    r(
+        "kubectl",
+        Sub(&["version"]),
+        S,
+        "prints versions",
+        "kubectl version",
+    ),
+    r(
+        "kubectl",
+        Sub(&["cluster-info"]),
+        S,
+        "describes the cluster",
+        "kubectl cluster-info",
+    ),
+    r(
+        "kubectl",
+        Sub(&["diff"]),
+        S,
+        "shows a diff",
+        "kubectl diff -f a.yaml",
+    ),
+    r(
+        "kubectl",
+        Sub(&["auth"]),
+        S,
+        "checks access",
+        "kubectl auth can-i get pods",
+    ),
+    r(
+        "kubectl",
+        Sub(&["events"]),
+        S,
+        "reads events",
+        "kubectl events",
+    ),
+    r(
+        "kubectl",
+        Sub(&["wait"]),
+        S,
+        "waits",
+        "kubectl wait --for=condition=ready pod/x",
+    ),
+    r(
+        "kubectl",
+        Sub(&["port-forward"]),
+        S,
+        "forwards a local port",
+        "kubectl port-forward svc/api 8080:80 -n web",
+    ),
+    r(
+        "kubectl",
+        Sub(&["proxy"]),
+        S,
+        "serves the API on localhost",
+        "kubectl proxy",
+    ),
+    r(
+        "kubectl",
+        Flag(&[
+            "--address=0.0.0.0",
+            "--address=::",
+            "--address=*",
+            "--accept-hosts",
+            "--disable-filter",
+        ]),
+        D,
+        "exposes the cluster API or a pod to the network",
+        "kubectl proxy --address=0.0.0.0",
+    ),
+    r(
+        "kubectl",
+        Sub(&["completion"]),
+        S,
+        "prints completions",
+        "kubectl completion bash",
+    ),
+    r(
+        "kubectl",
+        Sub(&["delete"]),
+        D,
+        "deletes resources",
+        "kubectl delete namespace prod",
+    ),
+    r(
+        "kubectl",
+        Sub(&["drain"]),
+        D,
+        "evicts every pod from a node",
+        "kubectl drain node-1",
+    ),
+    r(
+        "kubectl",
+        Sub(&["cordon"]),
+        C,
+        "stops scheduling on a node",
+        "kubectl cordon node-1",
+    ),
+    r(
+        "kubectl",
+        Sub(&["apply"]),
+        C,
+        "applies manifests",
+        "kubectl apply -f app.yaml",
+    ),
+    r(
+        "kubectl",
+        SubFlag(&["apply"], &["--prune"]),
+        D,
+        "deletes what the manifests omit",
+        "kubectl apply --prune -l app=x -f dir",
+    ),
+    r(
+        "kubectl",
+        SubFlag(&["replace"], &["--force"]),
+        D,
+        "deletes and recreates",
+        "kubectl replace --force -f a.yaml",
+    ),
+    r(
+        "kubectl",
+        SubFlag(&["scale"], &["--replicas=0", "--all"]),
+        D,
+        "scales to zero or scales everything",
+        "kubectl scale --all --replicas=0 deploy",
+    ),
+    r(
+        "kubectl",
+        Sub(&["config", "view"]),
+        S,
+        "reads kubeconfig",
+        "kubectl config view",
+    ),
+    r(
+        "kubectl",
+        Sub(&["config", "get-contexts"]),
+        S,
+        "reads kubeconfig",
+        "kubectl config get-contexts",
+    ),
+    r(
+        "kubectl",
+        Sub(&["config", "current-context"]),
+        S,
+        "reads kubeconfig",
+        "kubectl config current-context",
+    ),
+    r(
+        "kubectl",
+        WordPrefix(&["delete-context", "delete-cluster", "delete-user"]),
+        D,
+        "deletes kubeconfig entries",
+        "kubectl config delete-context old",
+    ),
+    r(
+        "kubectl",
+        Sub(&["rollout", "status"]),
+        S,
+        "reads rollout status",
+        "kubectl rollout status deploy/api",
+    ),
+    r(
+        "kubectl",
+        Sub(&["rollout", "history"]),
+        S,
+        "reads rollout history",
+        "kubectl rollout history deploy/api",
+    ),
+    r(
+        "kubectl",
+        Sub(&["exec"]),
+        C,
+        "runs a command in a pod",
+        "kubectl exec -it api-0 -- sh",
+    ),
+    // ---- helm ----
+    r(
+        "helm",
+        Def,
+        C,
+        "changes releases",
+        "helm upgrade --install api ./chart",
+    ),
+    r("helm", Sub(&["list"]), S, "lists releases", "helm list -A"),
+    r("helm", Sub(&["ls"]), S, "lists releases", "helm ls"),
+    r(
+        "helm",
+        Sub(&["status"]),
+        S,
+        "reads a release",
+        "helm status api",
+    ),
+    r(
+        "helm",
+        Sub(&["get"]),
+        S,
+        "reads a release",
+        "helm get values api",
+    ),
+    r(
+        "helm",
+        Sub(&["show"]),
+        S,
+        "reads a chart",
+        "helm show values ./chart",
+    ),
+    r(
+        "helm",
+        Sub(&["template"]),
+        S,
+        "renders templates",
+        "helm template ./chart",
+    ),
+    r(
+        "helm",
+        Sub(&["search"]),
+        S,
+        "searches charts",
+        "helm search repo nginx",
+    ),
+    r(
+        "helm",
+        Sub(&["history"]),
+        S,
+        "reads history",
+        "helm history api",
+    ),
+    r(
+        "helm",
+        Sub(&["lint"]),
+        S,
+        "checks a chart",
+        "helm lint ./chart",
+    ),
+    r(
+        "helm",
+        Sub(&["version"]),
+        S,
+        "prints the version",
+        "helm version",
+    ),
+    r(
+        "helm",
+        Sub(&["uninstall"]),
+        D,
+        "uninstalls a release",
+        "helm uninstall api",
+    ),
+    r(
+        "helm",
+        Sub(&["delete"]),
+        D,
+        "uninstalls a release",
+        "helm delete api",
+    ),
+    r(
+        "helm",
+        Sub(&["push"]),
+        D,
+        "publishes a chart",
+        "helm push chart.tgz oci://r",
+    ),
+    // ---- terraform ----
+    r(
+        "terraform",
+        Def,
+        C,
+        "changes infrastructure state",
+        "terraform init",
+    ),
+    r("terraform", Sub(&["plan"]), S, "plans", "terraform plan"),
+    r(
+        "terraform",
+        Sub(&["show"]),
+        S,
+        "shows state",
+        "terraform show",
+    ),
+    r(
+        "terraform",
+        Sub(&["validate"]),
+        S,
+        "validates",
+        "terraform validate",
+    ),
+    r(
+        "terraform",
+        Sub(&["output"]),
+        S,
+        "reads outputs",
+        "terraform output",
+    ),
+    r(
+        "terraform",
+        Sub(&["version"]),
+        S,
+        "prints the version",
+        "terraform version",
+    ),
+    r(
+        "terraform",
+        Sub(&["providers"]),
+        S,
+        "lists providers",
+        "terraform providers",
+    ),
+    r(
+        "terraform",
+        Sub(&["state", "list"]),
+        S,
+        "lists state",
+        "terraform state list",
+    ),
+    r(
+        "terraform",
+        Sub(&["apply"]),
+        C,
+        "applies a plan after asking",
+        "terraform apply",
+    ),
+    r(
+        "terraform",
+        SubFlag(&["apply"], &["-auto-approve", "--auto-approve", "-destroy"]),
+        D,
+        "applies without asking",
+        "terraform apply -auto-approve",
+    ),
+    r(
+        "terraform",
+        Sub(&["destroy"]),
+        D,
+        "destroys infrastructure",
+        "terraform destroy",
+    ),
+    r(
+        "terraform",
+        Sub(&["state", "rm"]),
+        D,
+        "forgets resources",
+        "terraform state rm aws_instance.x",
+    ),
+    r(
+        "terraform",
+        Sub(&["state", "push"]),
+        D,
+        "overwrites remote state",
+        "terraform state push s.tfstate",
+    ),
+    r(
+        "terraform",
+        Sub(&["force-unlock"]),
+        D,
+        "breaks a state lock",
+        "terraform force-unlock 1234",
+    ),
+    r(
+        "terraform",
+        Sub(&["workspace", "delete"]),
+        D,
+        "deletes a workspace",
+        "terraform workspace delete dev",
+    ),
+    r("tofu", Def, C, "changes infrastructure state", "tofu init"),
+    r("tofu", Sub(&["plan"]), S, "plans", "tofu plan"),
+    r(
+        "tofu",
+        Sub(&["destroy"]),
+        D,
+        "destroys infrastructure",
+        "tofu destroy",
+    ),
+    r(
+        "tofu",
+        SubFlag(&["apply"], &["-auto-approve", "-destroy"]),
+        D,
+        "applies without asking",
+        "tofu apply -auto-approve",
+    ),
+    r(
+        "terragrunt",
+        Def,
+        C,
+        "changes infrastructure state",
+        "terragrunt apply",
+    ),
+    r(
+        "terragrunt",
+        Word(&["destroy", "run-all"]),
+        D,
+        "destroys or applies everywhere",
+        "terragrunt run-all destroy",
+    ),
+    r("pulumi", Def, C, "changes infrastructure", "pulumi up"),
+    r("pulumi", Sub(&["preview"]), S, "previews", "pulumi preview"),
+    r(
+        "pulumi",
+        Word(&["destroy", "--yes", "-y"]),
+        D,
+        "destroys or applies without asking",
+        "pulumi destroy",
+    ),
+    // ---- containers ----
+    r(
+        "docker",
+        Def,
+        C,
+        "changes containers or images",
+        "docker run nginx",
+    ),
+    r(
+        "docker",
+        Sub(&["ps"]),
+        S,
+        "lists containers",
+        "docker ps -a",
+    ),
+    r(
+        "docker",
+        Sub(&["images"]),
+        S,
+        "lists images",
+        "docker images",
+    ),
+    r(
+        "docker",
+        Sub(&["logs"]),
+        S,
+        "reads logs",
+        "docker logs -f web",
+    ),
+    r(
+        "docker",
+        Sub(&["inspect"]),
+        S,
+        "inspects",
+        "docker inspect web",
+    ),
+    r(
+        "docker",
+        Sub(&["version"]),
+        S,
+        "prints versions",
+        "docker version",
+    ),
+    r(
+        "docker",
+        Sub(&["info"]),
+        S,
+        "describes the daemon",
+        "docker info",
+    ),
+    r(
+        "docker",
+        Sub(&["stats"]),
+        S,
+        "reads metrics",
+        "docker stats --no-stream",
+    ),
+    r(
+        "docker",
+        Sub(&["top"]),
+        S,
+        "lists processes",
+        "docker top web",
+    ),
+    r(
+        "docker",
+        Sub(&["history"]),
+        S,
+        "reads image history",
+        "docker history nginx",
+    ),
+    r(
+        "docker",
+        Sub(&["search"]),
+        S,
+        "searches images",
+        "docker search nginx",
+    ),
+    r("docker", Sub(&["*", "ls"]), S, "lists", "docker volume ls"),
+    r(
+        "docker",
+        Sub(&["*", "inspect"]),
+        S,
+        "inspects",
+        "docker network inspect bridge",
+    ),
+    r(
+        "docker",
+        Sub(&["rm"]),
+        D,
+        "removes containers",
+        "docker rm -f web",
+    ),
+    r(
+        "docker",
+        Sub(&["rmi"]),
+        D,
+        "removes images",
+        "docker rmi nginx",
+    ),
+    r(
+        "docker",
+        Sub(&["*", "rm"]),
+        D,
+        "removes objects",
+        "docker volume rm data",
+    ),
+    r(
+        "docker",
+        Sub(&["*", "prune"]),
+        D,
+        "prunes",
+        "docker system prune -a",
+    ),
+    r(
+        "docker",
+        Sub(&["kill"]),
+        D,
+        "kills containers",
+        "docker kill web",
+    ),
+    r(
+        "docker",
+        Sub(&["push"]),
+        D,
+        "publishes an image",
+        "docker push me/app:1",
+    ),
+    r(
+        "docker",
+        SubFlag(&["compose", "down"], &["-v", "--volumes", "--rmi"]),
+        D,
+        "removes volumes or images",
+        "docker compose down -v",
+    ),
+    r(
+        "docker",
+        SubFlag(
+            &["run"],
+            &[
+                "--privileged",
+                "--pid=host",
+                "--cap-add=ALL",
+                "--cap-add=SYS_ADMIN",
+                "--volume=/:/host",
+                "-v=/:/host",
+                "-v=/var/run/docker.sock:/var/run/docker.sock",
+            ],
+        ),
+        D,
+        "gives the container the host",
+        "docker run --privileged -it alpine",
+    ),
+    r(
+        "docker",
+        Sub(&["exec"]),
+        C,
+        "runs a command in a container",
+        "docker exec -it web sh",
+    ),
+    r(
+        "podman",
+        Def,
+        C,
+        "changes containers or images",
+        "podman run nginx",
+    ),
+    r("podman", Sub(&["ps"]), S, "lists containers", "podman ps"),
+    r(
+        "podman",
+        Sub(&["images"]),
+        S,
+        "lists images",
+        "podman images",
+    ),
+    r(
+        "podman",
+        Sub(&["rm"]),
+        D,
+        "removes containers",
+        "podman rm web",
+    ),
+    r(
+        "podman",
+        Sub(&["rmi"]),
+        D,
+        "removes images",
+        "podman rmi nginx",
+    ),
+    r(
+        "podman",
+        Sub(&["*", "prune"]),
+        D,
+        "prunes",
+        "podman system prune -a",
+    ),
+    r(
+        "podman",
+        Sub(&["*", "rm"]),
+        D,
+        "removes objects",
+        "podman volume rm data",
+    ),
+    r(
+        "podman",
+        Sub(&["push"]),
+        D,
+        "publishes an image",
+        "podman push me/app",
+    ),
+    r("nerdctl", Def, C, "changes containers", "nerdctl run nginx"),
+    r(
+        "nerdctl",
+        Sub(&["rm"]),
+        D,
+        "removes containers",
+        "nerdctl rm web",
+    ),
+    r("crictl", Def, S, "inspects containers", "crictl ps"),
+    r(
+        "crictl",
+        Word(&["rm", "rmi", "rmp", "stop", "stopp"]),
+        D,
+        "removes containers",
+        "crictl rm abc",
+    ),
+    r(
+        "kind",
+        Def,
+        C,
+        "manages local clusters",
+        "kind create cluster",
+    ),
+    r(
+        "kind",
+        Sub(&["delete"]),
+        D,
+        "deletes a cluster",
+        "kind delete cluster",
+    ),
+    r(
+        "minikube",
+        Def,
+        C,
+        "manages a local cluster",
+        "minikube start",
+    ),
+    r(
+        "minikube",
+        Sub(&["delete"]),
+        D,
+        "deletes the cluster",
+        "minikube delete",
+    ),
+    r(
+        "eksctl",
+        Def,
+        C,
+        "changes EKS clusters",
+        "eksctl create cluster",
+    ),
+    r(
+        "eksctl",
+        Sub(&["get"]),
+        S,
+        "reads clusters",
+        "eksctl get clusters",
+    ),
+    r(
+        "eksctl",
+        Sub(&["delete"]),
+        D,
+        "deletes clusters",
+        "eksctl delete cluster prod",
+    ),
+    // ---- package managers ----
+    r("apt", Def, C, "changes packages", "apt install jq"),
+    r(
+        "apt",
+        Word(&["list", "search", "show", "policy"]),
+        S,
+        "reads packages",
+        "apt search jq",
+    ),
+    r(
+        "apt",
+        Word(&["remove", "purge", "autoremove"]),
+        D,
+        "removes packages",
+        "apt purge nginx",
+    ),
+    r(
+        "apt-get",
+        Def,
+        C,
+        "changes packages",
+        "apt-get install -y jq",
+    ),
+    r(
+        "apt-get",
+        Word(&["remove", "purge", "autoremove", "clean"]),
+        D,
+        "removes packages",
+        "apt-get remove nginx",
+    ),
+    r(
+        "apt-get",
+        Contains(&["invoke"]),
+        D,
+        "an option that runs a command",
+        "apt-get -o APT::Update::Pre-Invoke::=x update",
+    ),
+    r("apt-cache", Def, S, "reads packages", "apt-cache policy jq"),
+    r("dpkg", Def, S, "reads packages", "dpkg -l"),
+    r(
+        "dpkg",
+        Flag(&["-i", "--install", "--configure", "--unpack"]),
+        C,
+        "installs packages",
+        "dpkg -i a.deb",
+    ),
+    r(
+        "dpkg",
+        Flag(&["-r", "--remove", "-P", "--purge"]),
+        D,
+        "removes packages",
+        "dpkg -P nginx",
+    ),
+    r("dnf", Def, C, "changes packages", "dnf install jq"),
+    r(
+        "dnf",
+        Word(&["list", "search", "info"]),
+        S,
+        "reads packages",
+        "dnf list installed",
+    ),
+    r(
+        "dnf",
+        Word(&["remove", "erase", "autoremove"]),
+        D,
+        "removes packages",
+        "dnf remove nginx",
+    ),
+    r("yum", Def, C, "changes packages", "yum install jq"),
+    r(
+        "yum",
+        Word(&["list", "search", "info"]),
+        S,
+        "reads packages",
+        "yum list",
+    ),
+    r(
+        "yum",
+        Word(&["remove", "erase", "autoremove"]),
+        D,
+        "removes packages",
+        "yum remove nginx",
+    ),
+    r("zypper", Def, C, "changes packages", "zypper install jq"),
+    r(
+        "zypper",
+        Word(&["remove", "rm"]),
+        D,
+        "removes packages",
+        "zypper rm nginx",
+    ),
+    r("pacman", Def, C, "changes packages", "pacman -Syu"),
+    r(
+        "pacman",
+        Flag(&["-Q", "-Ss", "-Si", "-Qi", "-Ql"]),
+        S,
+        "reads packages",
+        "pacman -Q",
+    ),
+    r(
+        "pacman",
+        Flag(&["-R", "-Rns", "-Rs", "--remove"]),
+        D,
+        "removes packages",
+        "pacman -Rns foo",
+    ),
+    r("apk", Def, C, "changes packages", "apk add jq"),
+    r("apk", Word(&["del"]), D, "removes packages", "apk del jq"),
+    r("brew", Def, C, "changes packages", "brew install jq"),
+    r(
+        "brew",
+        Word(&[
+            "list",
+            "search",
+            "info",
+            "outdated",
+            "doctor",
+            "config",
+            "--version",
+        ]),
+        S,
+        "reads packages",
+        "brew list",
+    ),
+    r(
+        "brew",
+        Word(&["uninstall", "remove", "rm", "cleanup", "zap"]),
+        D,
+        "removes packages",
+        "brew uninstall jq",
+    ),
+    r("snap", Def, C, "changes packages", "snap install jq"),
+    r(
+        "snap",
+        Word(&["list", "info", "find"]),
+        S,
+        "reads packages",
+        "snap list",
+    ),
+    r(
+        "snap",
+        Word(&["remove"]),
+        D,
+        "removes packages",
+        "snap remove jq",
+    ),
+    r("flatpak", Def, C, "changes packages", "flatpak install app"),
+    r(
+        "flatpak",
+        Word(&["uninstall"]),
+        D,
+        "removes packages",
+        "flatpak uninstall app",
+    ),
+    r(
+        "nix-env",
+        Def,
+        C,
+        "changes packages",
+        "nix-env -iA nixpkgs.jq",
+    ),
+    r(
+        "nix-env",
+        Flag(&["-e", "--uninstall"]),
+        D,
+        "removes packages",
+        "nix-env -e jq",
+    ),
+    r(
+        "pip",
+        Def,
+        C,
+        "changes Python packages",
+        "pip install requests",
+    ),
+    r(
+        "pip",
+        Word(&["list", "show", "freeze", "check", "search", "--version"]),
+        S,
+        "reads packages",
+        "pip list",
+    ),
+    r(
+        "pip",
+        Word(&["uninstall"]),
+        D,
+        "removes packages",
+        "pip uninstall -y requests",
+    ),
+    r(
+        "pip3",
+        Def,
+        C,
+        "changes Python packages",
+        "pip3 install requests",
+    ),
+    r(
+        "pip3",
+        Word(&["list", "show", "freeze"]),
+        S,
+        "reads packages",
+        "pip3 freeze",
+    ),
+    r(
+        "pip3",
+        Word(&["uninstall"]),
+        D,
+        "removes packages",
+        "pip3 uninstall requests",
+    ),
+    r("pipx", Def, C, "changes Python tools", "pipx install black"),
+    r(
+        "pipx",
+        Word(&["uninstall", "uninstall-all"]),
+        D,
+        "removes tools",
+        "pipx uninstall black",
+    ),
+    r("uv", Def, C, "changes Python projects", "uv sync"),
+    r(
+        "uv",
+        Word(&["publish"]),
+        D,
+        "publishes a package",
+        "uv publish",
+    ),
+    r(
+        "poetry",
+        Def,
+        C,
+        "changes Python projects",
+        "poetry install",
+    ),
+    r(
+        "poetry",
+        Word(&["publish"]),
+        D,
+        "publishes a package",
+        "poetry publish",
+    ),
+    r("twine", Def, C, "uploads packages", "twine check dist/*"),
+    r(
+        "twine",
+        Word(&["upload"]),
+        D,
+        "publishes a package",
+        "twine upload dist/*",
+    ),
+    r(
+        "conda",
+        Def,
+        C,
+        "changes environments",
+        "conda install numpy",
+    ),
+    r(
+        "conda",
+        Word(&["list", "info", "search"]),
+        S,
+        "reads environments",
+        "conda list",
+    ),
+    r(
+        "conda",
+        Word(&["remove", "uninstall"]),
+        D,
+        "removes packages or environments",
+        "conda remove --all -n env",
+    ),
+    r("npm", Def, C, "changes Node packages", "npm install"),
+    r(
+        "npm",
+        Word(&[
+            "ls",
+            "list",
+            "view",
+            "outdated",
+            "search",
+            "help",
+            "--version",
+        ]),
+        S,
+        "reads packages",
+        "npm ls",
+    ),
+    r(
+        "npm",
+        Word(&["uninstall", "remove", "rm", "unpublish", "prune"]),
+        D,
+        "removes packages",
+        "npm uninstall left-pad",
+    ),
+    r(
+        "npm",
+        Word(&["publish"]),
+        D,
+        "publishes a package",
+        "npm publish",
+    ),
+    r("pnpm", Def, C, "changes Node packages", "pnpm install"),
+    r(
+        "pnpm",
+        Word(&["publish"]),
+        D,
+        "publishes a package",
+        "pnpm publish",
+    ),
+    r("yarn", Def, C, "changes Node packages", "yarn add react"),
+    r(
+        "yarn",
+        Word(&["publish"]),
+        D,
+        "publishes a package",
+        "yarn publish",
+    ),
+    r("gem", Def, C, "changes Ruby gems", "gem install rails"),
+    r(
+        "gem",
+        Word(&["list", "search", "info"]),
+        S,
+        "reads gems",
+        "gem list",
+    ),
+    r(
+        "gem",
+        Word(&["uninstall", "push", "yank"]),
+        D,
+        "removes or publishes gems",
+        "gem push a.gem",
+    ),
+    r(
+        "cargo",
+        Def,
+        C,
+        "builds or changes Rust projects",
+        "cargo build",
+    ),
+    r(
+        "cargo",
+        Word(&["publish", "yank", "owner"]),
+        D,
+        "publishes a crate",
+        "cargo publish",
+    ),
+    r(
+        "cargo",
+        Word(&["uninstall"]),
+        D,
+        "removes a binary",
+        "cargo uninstall ripgrep",
+    ),
+    r("go", Def, C, "builds Go code", "go build ./..."),
+    r(
+        "go",
+        Sub(&["version"]),
+        S,
+        "prints the version",
+        "go version",
+    ),
+    r("go", Sub(&["env"]), S, "prints settings", "go env GOPATH"),
+    r("go", Sub(&["list"]), S, "lists packages", "go list ./..."),
+    r("go", Sub(&["doc"]), S, "shows docs", "go doc fmt"),
+    r(
+        "composer",
+        Def,
+        C,
+        "changes PHP packages",
+        "composer install",
+    ),
+    r(
+        "composer",
+        Word(&["remove"]),
+        D,
+        "removes packages",
+        "composer remove x/y",
+    ),
+    // ---- cloud ----
+    r(
+        "aws",
+        Def,
+        C,
+        "changes AWS resources",
+        "aws s3 cp a s3://b/a",
+    ),
+    r(
+        "aws",
+        WordPrefix(&["describe-", "list-", "get-"]),
+        S,
+        "reads AWS resources",
+        "aws ec2 describe-instances",
+    ),
+    r(
+        "aws",
+        Sub(&["s3", "ls"]),
+        S,
+        "lists objects",
+        "aws s3 ls s3://b",
+    ),
+    r(
+        "aws",
+        Sub(&["sts", "get-caller-identity"]),
+        S,
+        "reads the identity",
+        "aws sts get-caller-identity",
+    ),
+    r(
+        "aws",
+        WordPrefix(&[
+            "delete-",
+            "terminate-",
+            "remove-",
+            "deregister-",
+            "purge-",
+            "disable-",
+            "detach-",
+            "revoke-",
+            "cancel-",
+        ]),
+        D,
+        "deletes AWS resources",
+        "aws ec2 terminate-instances --instance-ids i-1",
+    ),
+    r(
+        "aws",
+        Sub(&["s3", "rm"]),
+        D,
+        "deletes objects",
+        "aws s3 rm --recursive s3://b/",
+    ),
+    r(
+        "aws",
+        Sub(&["s3", "rb"]),
+        D,
+        "deletes a bucket",
+        "aws s3 rb s3://b --force",
+    ),
+    r(
+        "aws",
+        SubFlag(&["s3", "sync"], &["--delete"]),
+        D,
+        "deletes what the source lacks",
+        "aws s3 sync . s3://b --delete",
+    ),
+    r(
+        "gcloud",
+        Def,
+        C,
+        "changes Google Cloud resources",
+        "gcloud compute instances create vm1",
+    ),
+    r(
+        "gcloud",
+        Word(&["list", "describe", "get-iam-policy", "info", "version"]),
+        S,
+        "reads resources",
+        "gcloud compute instances list",
+    ),
+    r(
+        "gcloud",
+        Word(&["delete", "remove-iam-policy-binding", "reset", "destroy"]),
+        D,
+        "deletes resources",
+        "gcloud compute instances delete vm1",
+    ),
+    r(
+        "gsutil",
+        Def,
+        C,
+        "changes Cloud Storage",
+        "gsutil cp a gs://b",
+    ),
+    r(
+        "gsutil",
+        Sub(&["ls"]),
+        S,
+        "lists objects",
+        "gsutil ls gs://b",
+    ),
+    r(
+        "gsutil",
+        Sub(&["rm"]),
+        D,
+        "deletes objects",
+        "gsutil rm -r gs://b/x",
+    ),
+    r(
+        "gsutil",
+        Sub(&["rb"]),
+        D,
+        "deletes a bucket",
+        "gsutil rb gs://b",
+    ),
+    r(
+        "az",
+        Def,
+        C,
+        "changes Azure resources",
+        "az group create -n rg -l westeurope",
+    ),
+    r(
+        "az",
+        Word(&["list", "show", "version", "account"]),
+        S,
+        "reads resources",
+        "az vm list",
+    ),
+    r(
+        "az",
+        Word(&["delete", "purge", "remove"]),
+        D,
+        "deletes resources",
+        "az group delete -n rg",
+    ),
+    r(
+        "doctl",
+        Def,
+        C,
+        "changes DigitalOcean resources",
+        "doctl compute droplet create d1",
+    ),
+    r(
+        "doctl",
+        Word(&["list", "get"]),
+        S,
+        "reads resources",
+        "doctl compute droplet list",
+    ),
+    r(
+        "doctl",
+        Word(&["delete", "rm"]),
+        D,
+        "deletes resources",
+        "doctl compute droplet delete d1",
+    ),
+    r(
+        "hcloud",
+        Def,
+        C,
+        "changes Hetzner resources",
+        "hcloud server create --name s1",
+    ),
+    r(
+        "hcloud",
+        Word(&["delete"]),
+        D,
+        "deletes resources",
+        "hcloud server delete s1",
+    ),
+    r("gh", Def, C, "changes GitHub", "gh pr create"),
+    r(
+        "gh",
+        Word(&["list", "view", "status", "diff", "checks"]),
+        S,
+        "reads GitHub",
+        "gh pr list",
+    ),
+    r(
+        "gh",
+        Word(&["delete"]),
+        D,
+        "deletes on GitHub",
+        "gh repo delete o/r",
+    ),
+    r(
+        "gh",
+        Sub(&["release", "create"]),
+        D,
+        "publishes a release",
+        "gh release create v1",
+    ),
+    r("glab", Def, C, "changes GitLab", "glab mr create"),
+    r(
+        "glab",
+        Word(&["delete"]),
+        D,
+        "deletes on GitLab",
+        "glab repo delete o/r",
+    ),
+    r(
+        "rclone",
+        Def,
+        C,
+        "copies to remotes",
+        "rclone copy a remote:b",
+    ),
+    r(
+        "rclone",
+        Word(&["ls", "lsd", "lsl", "size", "check"]),
+        S,
+        "lists remotes",
+        "rclone ls remote:",
+    ),
+    r(
+        "rclone",
+        Word(&[
+            "delete",
+            "purge",
+            "sync",
+            "rmdir",
+            "rmdirs",
+            "deletefile",
+            "cleanup",
+        ]),
+        D,
+        "deletes on remotes",
+        "rclone purge remote:b",
+    ),
+    r("s3cmd", Def, C, "changes S3", "s3cmd put a s3://b"),
+    r(
+        "s3cmd",
+        Word(&["del", "rm", "rb"]),
+        D,
+        "deletes on S3",
+        "s3cmd del s3://b/a",
+    ),
+    r(
+        "vault",
+        Def,
+        C,
+        "changes Vault",
+        "vault kv put secret/a x=1",
+    ),
+    r(
+        "vault",
+        Word(&["read", "list", "status"]),
+        S,
+        "reads Vault",
+        "vault status",
+    ),
+    r(
+        "vault",
+        Word(&["delete", "destroy", "revoke", "disable"]),
+        D,
+        "deletes in Vault",
+        "vault kv destroy -versions=1 secret/a",
+    ),
+    r(
+        "ngrok",
+        Def,
+        D,
+        "exposes a local service to the internet",
+        "ngrok http 8080",
+    ),
+    // ---- databases ----
+    r(
+        "psql",
+        Def,
+        C,
+        "opens a database session",
+        "psql -h db -U app",
+    ),
+    r(
+        "psql",
+        Contains(&["drop ", "truncate", "delete from", "drop\t"]),
+        D,
+        "drops or deletes data",
+        "psql -c 'DROP TABLE users'",
+    ),
+    r(
+        "psql",
+        Flag(&["-l", "--list", "--version"]),
+        S,
+        "lists databases",
+        "psql -l",
+    ),
+    r("mysql", Def, C, "opens a database session", "mysql -u root"),
+    r(
+        "mysql",
+        Contains(&["drop ", "truncate", "delete from"]),
+        D,
+        "drops or deletes data",
+        "mysql -e 'DROP DATABASE shop'",
+    ),
+    r(
+        "mariadb",
+        Def,
+        C,
+        "opens a database session",
+        "mariadb -u root",
+    ),
+    r(
+        "mariadb",
+        Contains(&["drop ", "truncate", "delete from"]),
+        D,
+        "drops or deletes data",
+        "mariadb -e 'TRUNCATE t'",
+    ),
+    r("sqlite3", Def, C, "opens a database", "sqlite3 app.db"),
+    r(
+        "sqlite3",
+        Contains(&["drop ", "truncate", "delete from"]),
+        D,
+        "drops or deletes data",
+        "sqlite3 app.db 'DROP TABLE t'",
+    ),
+    r("sqlcmd", Def, C, "opens a database session", "sqlcmd -S db"),
+    r(
+        "sqlcmd",
+        Contains(&["drop ", "truncate", "delete from"]),
+        D,
+        "drops or deletes data",
+        "sqlcmd -Q 'DROP TABLE t'",
+    ),
+    r(
+        "clickhouse-client",
+        Def,
+        C,
+        "opens a database session",
+        "clickhouse-client",
+    ),
+    r(
+        "clickhouse-client",
+        Contains(&["drop ", "truncate", "delete from"]),
+        D,
+        "drops or deletes data",
+        "clickhouse-client -q 'DROP TABLE t'",
+    ),
+    r("cqlsh", Def, C, "opens a database session", "cqlsh db"),
+    r(
+        "cqlsh",
+        Contains(&["drop ", "truncate"]),
+        D,
+        "drops data",
+        "cqlsh -e 'DROP KEYSPACE k'",
+    ),
+    r("mongosh", Def, C, "opens a database session", "mongosh"),
+    r(
+        "mongosh",
+        Contains(&["dropdatabase", ".drop(", "deletemany", "remove("]),
+        D,
+        "drops or deletes data",
+        "mongosh --eval 'db.dropDatabase()'",
+    ),
+    r("redis-cli", Def, C, "changes Redis", "redis-cli set a 1"),
+    r(
+        "redis-cli",
+        Word(&[
+            "get", "keys", "info", "scan", "ping", "ttl", "type", "monitor", "--scan", "hgetall",
+            "lrange", "smembers", "dbsize",
+        ]),
+        S,
+        "reads Redis",
+        "redis-cli info",
+    ),
+    r(
+        "redis-cli",
+        Word(&[
+            "flushall", "flushdb", "del", "unlink", "shutdown", "debug", "swapdb",
+        ]),
+        D,
+        "deletes data",
+        "redis-cli FLUSHALL",
+    ),
+    r(
+        "redis-cli",
+        Contains(&["config set"]),
+        D,
+        "changes the server's configuration",
+        "redis-cli CONFIG SET dir /tmp",
+    ),
+    r("dropdb", Def, D, "drops a database", "dropdb shop"),
+    r("pg_dump", Def, S, "dumps a database", "pg_dump shop"),
+    r(
+        "pg_restore",
+        Def,
+        C,
+        "restores a database",
+        "pg_restore -d shop dump",
+    ),
+    r(
+        "pg_restore",
+        Flag(&["-c", "--clean"]),
+        D,
+        "drops objects before restoring",
+        "pg_restore -c -d shop dump",
+    ),
+    r("mysqldump", Def, S, "dumps a database", "mysqldump shop"),
+    // ---- network ----
+    r(
+        "curl",
+        Def,
+        S,
+        "fetches a URL",
+        "curl -s https://example.com",
+    ),
+    r(
+        "curl",
+        Flag(&[
+            "-o",
+            "--output",
+            "-O",
+            "--remote-name",
+            "--remote-name-all",
+            "-c",
+            "--cookie-jar",
+            "-D",
+            "--dump-header",
+            "--trace",
+            "--trace-ascii",
+            "--output-dir",
+            "-K",
+            "--config",
+        ]),
+        C,
+        "writes files",
+        "curl -o page.html https://example.com",
+    ),
+    r(
+        "curl",
+        Flag(&[
+            "-d",
+            "--data",
+            "--data-binary",
+            "--data-raw",
+            "--data-urlencode",
+            "--json",
+            "-F",
+            "--form",
+            "-T",
+            "--upload-file",
+            "-X",
+            "--request",
+        ]),
+        C,
+        "sends data or a request that changes things",
+        "curl -X POST https://api.example.com/x",
+    ),
+    r(
+        "curl",
+        Flag(&["-X=DELETE", "--request=DELETE"]),
+        D,
+        "deletes a remote resource",
+        "curl -X DELETE https://api.example.com/x/1",
+    ),
+    r(
+        "wget",
+        Def,
+        C,
+        "downloads files",
+        "wget https://example.com/a.tgz",
+    ),
+    r(
+        "wget",
+        Flag(&["-O=-", "--output-document=-", "--spider"]),
+        S,
+        "prints what it fetches",
+        "wget -qO- https://example.com",
+    ),
+    r(
+        "wget",
+        Flag(&[
+            "--post-data",
+            "--post-file",
+            "--body-data",
+            "--body-file",
+            "--method",
+        ]),
+        C,
+        "sends data",
+        "wget --post-data=a=1 https://x",
+    ),
+    r("scp", Def, C, "copies files over ssh", "scp a host:/tmp/"),
+    r("sftp", Def, C, "transfers files", "sftp host"),
+    r("rsync", Def, C, "copies files", "rsync -av src/ dst/"),
+    r(
+        "rsync",
+        Flag(&[
+            "--delete",
+            "--delete-after",
+            "--delete-before",
+            "--delete-during",
+            "--delete-excluded",
+            "--remove-source-files",
+            "--del",
+        ]),
+        D,
+        "deletes files",
+        "rsync -a --delete src/ dst/",
+    ),
+    r(
+        "rsync",
+        Flag(&["--rsync-path"]),
+        D,
+        "an option that runs a program on the remote side",
+        "rsync --rsync-path='sudo rsync' a host:b",
+    ),
+    r("ssh", Def, C, "opens a remote shell", "ssh host"),
+    r(
+        "ssh",
+        Flag(&["-g"]),
+        D,
+        "exposes forwarded ports to the network",
+        "ssh -g -L 8080:localhost:80 host",
+    ),
+    r(
+        "ssh-keygen",
+        Def,
+        C,
+        "creates or changes keys",
+        "ssh-keygen -t ed25519",
+    ),
+    r(
+        "ssh-keygen",
+        Flag(&["-l", "-L", "-y", "-F"]),
+        S,
+        "reads keys",
+        "ssh-keygen -l -f key.pub",
+    ),
+    r(
+        "ssh-copy-id",
+        Def,
+        C,
+        "installs a key on a host",
+        "ssh-copy-id host",
+    ),
+    r("nc", Def, C, "opens a connection", "nc host 80"),
+    r(
+        "nc",
+        Flag(&["-l", "--listen", "-e", "--exec", "-c", "--sh-exec"]),
+        D,
+        "listens on the network or runs a program for it",
+        "nc -l 4444",
+    ),
+    r("ncat", Def, C, "opens a connection", "ncat host 80"),
+    r(
+        "ncat",
+        Flag(&[
+            "-l",
+            "--listen",
+            "-e",
+            "--exec",
+            "-c",
+            "--sh-exec",
+            "--lua-exec",
+        ]),
+        D,
+        "listens on the network or runs a program for it",
+        "ncat -l 4444 -e /bin/sh",
+    ),
+    r("socat", Def, C, "relays connections", "socat - TCP:host:80"),
+    r(
+        "socat",
+        Contains(&["exec:", "system:", "-listen:", "listen:"]),
+        D,
+        "listens or runs a program for the network",
+        "socat TCP-LISTEN:4444 EXEC:/bin/sh",
+    ),
+    r("telnet", Def, C, "opens a connection", "telnet host 25"),
+    // ---- editors, pagers, build tools ----
+    r("vim", Def, C, "edits files", "vim a.txt"),
+    r("vi", Def, C, "edits files", "vi a.txt"),
+    r("nvim", Def, C, "edits files", "nvim a.txt"),
+    r("nano", Def, C, "edits files", "nano a.txt"),
+    r("emacs", Def, C, "edits files", "emacs a.txt"),
+    r("code", Def, C, "opens an editor", "code ."),
+    r("make", Def, C, "runs build rules", "make build"),
+    r("cmake", Def, C, "configures a build", "cmake -S . -B build"),
+    r(
+        "npx",
+        Def,
+        D,
+        "downloads and runs a package",
+        "npx create-react-app x",
+    ),
+    r(
+        "open",
+        Def,
+        C,
+        "opens a file or URL",
+        "open https://example.com",
+    ),
+    r("xdg-open", Def, C, "opens a file or URL", "xdg-open a.pdf"),
+    // ---- refinements found by trying more commands ----
+    r("mount", NoArgs, S, "lists mounts", "mount"),
+    r("npm", Sub(&["audit"]), S, "reads advisories", "npm audit"),
+    r(
+        "npm",
+        Sub(&["audit", "fix"]),
+        C,
+        "upgrades packages",
+        "npm audit fix --force",
+    ),
+    r(
+        "docker",
+        Sub(&["compose", "logs"]),
+        S,
+        "reads logs",
+        "docker compose logs -f",
+    ),
+    r(
+        "docker",
+        Sub(&["compose", "config"]),
+        S,
+        "prints the configuration",
+        "docker compose config",
+    ),
+    r(
+        "terraform",
+        Sub(&["apply", "*"]),
+        D,
+        "applies a saved plan without asking",
+        "terraform apply tf.plan",
+    ),
+    r(
+        "setcap",
+        Def,
+        D,
+        "grants capabilities, as setuid does",
+        "setcap cap_setuid+ep /usr/bin/python3",
+    ),
+    r("getcap", Def, S, "lists capabilities", "getcap -r /usr/bin"),
+];
+
+/// The words of a command after its program, sorted into options and positionals.
+#[derive(Debug, Default)]
+pub struct Parsed {
+    /// Options as (name, value): `--x=v`, `--x v` for a value option, `-n web`, `-rf` as
+    /// `-rf` and each of `-r`, `-f`.
+    pub options: Vec<(String, Option<String>)>,
+    /// Everything else, in order.
+    pub positionals: Vec<String>,
+}
+
+/// Sorts `args` into options and positionals for `program`.
+#[must_use]
+pub fn parse(program: &str, args: &[String]) -> Parsed {
+    let values = VALUE_OPTS
+        .iter()
+        .find(|(p, _)| *p == program)
+        .map_or(&[][..], |(_, v)| *v);
+    let mut out = Parsed::default();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        if a == "--" {
+            out.positionals.extend(it.by_ref().cloned());
+            break;
+        }
+        if let Some(long) = a.strip_prefix("--").filter(|l| !l.is_empty()) {
+            match long.split_once('=') {
+                Some((name, value)) => out.options.push((format!("--{name}"), Some(value.into()))),
+                None if values.contains(&a.as_str()) => {
+                    out.options.push((a.clone(), it.next().cloned()));
+                }
+                None => out.options.push((a.clone(), None)),
+            }
+            continue;
+        }
+        if a.len() > 1 && a.starts_with('-') {
+            if values.contains(&a.as_str()) {
+                out.options.push((a.clone(), it.next().cloned()));
+                continue;
+            }
+            // The word itself (single-dash long options: -delete, -auto-approve), then each
+            // letter of a cluster (-rf, -qO-), the first value option taking the rest.
+            out.options.push((a.clone(), None));
+            for (i, c) in a.char_indices().skip(1) {
+                if !c.is_ascii_alphanumeric() {
+                    break;
+                }
+                let opt = format!("-{c}");
+                if values.contains(&opt.as_str()) {
+                    let rest = &a[i + c.len_utf8()..];
+                    let value = if rest.is_empty() {
+                        it.next().cloned()
+                    } else {
+                        Some(rest.to_owned())
+                    };
+                    out.options.push((opt, value));
+                    break;
+                }
+                if a.len() > 2 {
+                    out.options.push((opt, None));
+                }
+            }
+            continue;
+        }
+        out.positionals.push(a.clone());
+    }
+    out
+}
+
+fn has_option(parsed: &Parsed, spec: &str) -> bool {
+    let (name, value) = match spec.split_once('=') {
+        Some((n, v)) => (n, Some(v)),
+        None => (spec, None),
+    };
+    parsed.options.iter().any(|(n, v)| {
+        n == name
+            && value.is_none_or(|want| v.as_deref().is_some_and(|v| v.eq_ignore_ascii_case(want)))
     })
 }
 
-fn has(args: &[String], any: &[&str]) -> bool {
-    args.iter().any(|a| any.contains(&a.as_str()))
-}
-
-const SAFE: &[&str] = &[
-    "ls",
-    "cat",
-    "less",
-    "more",
-    "head",
-    "tail",
-    "grep",
-    "rg",
-    "egrep",
-    "fgrep",
-    "echo",
-    "printf",
-    "pwd",
-    "cd",
-    "which",
-    "type",
-    "whoami",
-    "id",
-    "date",
-    "uname",
-    "hostname",
-    "printenv",
-    "ps",
-    "top",
-    "htop",
-    "df",
-    "du",
-    "free",
-    "uptime",
-    "wc",
-    "sort",
-    "uniq",
-    "cut",
-    "tr",
-    "jq",
-    "yq",
-    "diff",
-    "cmp",
-    "file",
-    "stat",
-    "tree",
-    "history",
-    "man",
-    "help",
-    "true",
-    "false",
-    "test",
-    "[",
-    "ping",
-    "dig",
-    "nslookup",
-    "host",
-    "lsof",
-    "netstat",
-    "ss",
-    "journalctl",
-    "dmesg",
-    "base64",
-    "sha256sum",
-    "sha1sum",
-    "md5sum",
-    "xxd",
-    "od",
-    "strings",
-    "readlink",
-    "realpath",
-    "basename",
-    "dirname",
-    "column",
-    "nl",
-    "tac",
-    "rev",
-    "seq",
-    "sleep",
-    "awesh",
-    "whereis",
-    "env",
-    "locale",
-    "nproc",
-    "lscpu",
-    "lsblk",
-    "blkid",
-    "mount",
-    "findmnt",
-    "last",
-    "w",
-    "who",
-    "groups",
-    "bat",
-];
-
-const DESTRUCTIVE_PROGRAMS: &[&str] = &[
-    "shred",
-    "wipefs",
-    "mke2fs",
-    "mkswap",
-    "fdisk",
-    "sfdisk",
-    "parted",
-    "gdisk",
-    "blkdiscard",
-    "reboot",
-    "shutdown",
-    "halt",
-    "poweroff",
-    "truncate",
-    "srm",
-];
-
-pub(super) fn simple(words: &[String], whole: &str) -> Risk {
-    let words = strip_wrappers(words);
-    let Some(program) = words.first() else {
-        return Risk::Safe;
+fn matches(when: When, parsed: &Parsed, joined: &str) -> bool {
+    let sub = |words: &[&str]| {
+        words.len() <= parsed.positionals.len()
+            && words
+                .iter()
+                .zip(&parsed.positionals)
+                .all(|(w, p)| *w == "*" || p.eq_ignore_ascii_case(w))
     };
-    let program = base(program);
-    let args = &words[1..];
-    match program {
-        "rm" => {
-            if flag(args, 'r', "--recursive")
-                || flag(args, 'R', "--recursive")
-                || flag(args, 'f', "--force")
-            {
-                Risk::Destructive
-            } else {
-                Risk::Changes
-            }
-        }
-        "dd" => {
-            if args.iter().any(|a| a.starts_with("of=")) {
-                Risk::Destructive
-            } else {
-                Risk::Changes
-            }
-        }
-        p if p.starts_with("mkfs") || DESTRUCTIVE_PROGRAMS.contains(&p) => Risk::Destructive,
-        "chmod" | "chown" | "chgrp" => {
-            let top = args.iter().any(|a| {
-                a == "/"
-                    || a == "~"
-                    || a == "/*"
-                    || (a.starts_with('/')
-                        && a[1..].split('/').filter(|s| !s.is_empty()).count() == 1)
-            });
-            if flag(args, 'R', "--recursive") && top {
-                Risk::Destructive
-            } else {
-                Risk::Changes
-            }
-        }
-        "find" => {
-            if has(args, &["-delete"]) || args.windows(2).any(|w| w[0] == "-exec" && w[1] == "rm") {
-                Risk::Destructive
-            } else if has(args, &["-exec", "-execdir", "-ok"]) {
-                Risk::Changes
-            } else {
-                Risk::Safe
-            }
-        }
-        "sed" | "perl" if flag(args, 'i', "--in-place") => Risk::Changes,
-        "sed" | "awk" => Risk::Safe,
-        "rsync"
-            if has(
-                args,
-                &[
-                    "--delete",
-                    "--delete-after",
-                    "--delete-before",
-                    "--remove-source-files",
-                ],
-            ) =>
-        {
-            Risk::Destructive
-        }
-        "curl" => {
-            if has(
-                args,
-                &[
-                    "-o",
-                    "-O",
-                    "--output",
-                    "--remote-name",
-                    "-T",
-                    "--upload-file",
-                    "-d",
-                    "--data",
-                    "-F",
-                    "--form",
-                ],
-            ) || args.windows(2).any(|w| w[0] == "-X" && w[1] != "GET")
-            {
-                Risk::Changes
-            } else {
-                Risk::Safe
-            }
-        }
-        "git" => git(args),
-        "kubectl" | "k" | "oc" => kubectl(args),
-        "helm" => match args.first().map(String::as_str) {
-            Some("uninstall" | "delete" | "del" | "un") => Risk::Destructive,
-            Some(
-                "list" | "ls" | "status" | "get" | "show" | "template" | "search" | "history"
-                | "version" | "lint",
-            ) => Risk::Safe,
-            _ => Risk::Changes,
-        },
-        "docker" | "podman" => docker(args),
-        "terraform" | "tofu" => match args.first().map(String::as_str) {
-            Some("destroy") => Risk::Destructive,
-            Some("apply") if has(args, &["-destroy"]) => Risk::Destructive,
-            Some("plan" | "show" | "validate" | "output" | "version" | "providers") => Risk::Safe,
-            _ => Risk::Changes,
-        },
-        p if matches!(p, "sh" | "bash" | "zsh" | "dash")
-            && (whole.contains("curl") || whole.contains("wget"))
-            && (whole.contains("$(") || whole.contains("<(")) =>
-        {
-            Risk::Destructive // sh -c "$(curl ...)", bash <(curl ...)
-        }
-        p if SAFE.contains(&p) => Risk::Safe,
-        _ => Risk::Changes,
+    match when {
+        When::Default => false,
+        When::NoArgs => parsed.positionals.is_empty(),
+        When::Sub(words) => sub(words),
+        When::Flag(flags) => flags.iter().any(|f| has_option(parsed, f)),
+        When::SubFlag(words, flags) => sub(words) && flags.iter().any(|f| has_option(parsed, f)),
+        When::SubNoFlag(words, flags) => sub(words) && !flags.iter().any(|f| has_option(parsed, f)),
+        When::Word(words) => parsed
+            .positionals
+            .iter()
+            .any(|p| words.iter().any(|w| p.eq_ignore_ascii_case(w))),
+        When::WordPrefix(prefixes) => parsed
+            .positionals
+            .iter()
+            .any(|p| prefixes.iter().any(|w| p.starts_with(w))),
+        When::Contains(needles) => needles.iter().any(|n| joined.contains(n)),
     }
 }
 
-fn git(args: &[String]) -> Risk {
-    // Skip global options: -C dir, -c k=v, --git-dir=..., --no-pager.
-    let mut rest = args;
-    while let Some(first) = rest.first() {
-        match first.as_str() {
-            "-C" | "-c" => rest = rest.get(2..).unwrap_or(&[]),
-            f if f.starts_with('-') => rest = &rest[1..],
-            _ => break,
-        }
+/// The label the table gives `program` with `args` (and `extra` text it reads, such as a
+/// here-document), and the rule that gave it; `None` when the program has no row.
+#[must_use]
+pub fn label(program: &str, args: &[String], extra: &str) -> Option<(Risk, &'static Rule)> {
+    let rows: Vec<&'static Rule> = RULES.iter().filter(|r| r.program == program).collect();
+    if rows.is_empty() {
+        return None;
     }
-    let Some((sub, args)) = rest.split_first() else {
-        return Risk::Safe;
-    };
-    match sub.as_str() {
-        "status" | "log" | "diff" | "show" | "blame" | "shortlog" | "describe" | "rev-parse"
-        | "ls-files" | "ls-tree" | "grep" | "whatchanged" | "cat-file" | "rev-list" | "help"
-        | "version" | "reflog"
-            if !has(args, &["expire", "delete"]) =>
-        {
-            Risk::Safe
-        }
-        "push" => {
-            if flag(args, 'f', "--force")
-                || flag(args, 'd', "--delete")
-                || args.iter().any(|a| {
-                    a.starts_with("--force")
-                        || a == "--mirror"
-                        || a == "--prune"
-                        || a.starts_with('+')
-                        || (a.starts_with(':') && a.len() > 1)
-                })
-            {
-                Risk::Destructive
-            } else {
-                Risk::Changes
-            }
-        }
-        "reset" if has(args, &["--hard", "--merge", "--keep"]) => Risk::Destructive,
-        "clean" => {
-            if flag(args, 'n', "--dry-run") {
-                Risk::Safe
-            } else if flag(args, 'f', "--force") {
-                Risk::Destructive
-            } else {
-                Risk::Changes
-            }
-        }
-        "checkout"
-            if flag(args, 'f', "--force") || has(args, &["--", ".", "--theirs", "--ours"]) =>
-        {
-            Risk::Destructive
-        }
-        "restore" if !has(args, &["--staged", "-S"]) || has(args, &["--worktree", "-W"]) => {
-            Risk::Destructive
-        }
-        "branch" => {
-            if has(args, &["-D"]) || (flag(args, 'd', "--delete") && flag(args, 'f', "--force")) {
-                Risk::Destructive
-            } else if args.is_empty()
-                || args.iter().all(|a| {
-                    matches!(
-                        a.as_str(),
-                        "-a" | "-r"
-                            | "-v"
-                            | "-vv"
-                            | "--list"
-                            | "--all"
-                            | "--show-current"
-                            | "--remotes"
-                            | "--merged"
-                            | "--no-merged"
-                    )
-                })
-            {
-                Risk::Safe
-            } else {
-                Risk::Changes
-            }
-        }
-        "stash" => match args.first().map(String::as_str) {
-            Some("drop" | "clear") => Risk::Destructive,
-            Some("list" | "show") => Risk::Safe,
-            _ => Risk::Changes,
-        },
-        "remote" | "tag" | "config" | "worktree"
-            if args.is_empty() || has(args, &["-v", "--list", "-l", "--get", "list"]) =>
-        {
-            Risk::Safe
-        }
-        "filter-branch" | "filter-repo" | "reflog" | "update-ref" | "gc"
-            if sub != "gc" || args.iter().any(|a| a.starts_with("--prune")) =>
-        {
-            Risk::Destructive
-        }
-        _ => Risk::Changes,
-    }
-}
-
-fn kubectl(args: &[String]) -> Risk {
-    let mut rest = args;
-    while let Some(first) = rest.first() {
-        match first.as_str() {
-            "-n" | "--namespace" | "--context" | "--kubeconfig" | "--cluster" | "--user" | "-s"
-            | "--server" => {
-                rest = rest.get(2..).unwrap_or(&[]);
-            }
-            f if f.starts_with('-') => rest = &rest[1..],
-            _ => break,
-        }
-    }
-    let Some((sub, args)) = rest.split_first() else {
-        return Risk::Safe;
-    };
-    match sub.as_str() {
-        "get" | "describe" | "logs" | "top" | "explain" | "api-resources" | "api-versions"
-        | "version" | "cluster-info" | "diff" | "auth" | "events" | "wait" | "port-forward"
-        | "proxy" | "completion" => Risk::Safe,
-        "delete" | "drain" => Risk::Destructive,
-        "replace" if flag(args, 'f', "--force") && has(args, &["--force"]) => Risk::Destructive,
-        "config" => match args.first().map(String::as_str) {
-            Some("view" | "get-contexts" | "current-context" | "get-clusters" | "get-users") => {
-                Risk::Safe
-            }
-            Some("delete-context" | "delete-cluster" | "delete-user") => Risk::Destructive,
-            _ => Risk::Changes,
-        },
-        "rollout" => match args.first().map(String::as_str) {
-            Some("status" | "history") => Risk::Safe,
-            _ => Risk::Changes,
-        },
-        _ => Risk::Changes,
-    }
-}
-
-fn docker(args: &[String]) -> Risk {
-    let words: Vec<&str> = args
+    let parsed = parse(program, args);
+    let mut joined = args.join(" ").to_lowercase();
+    joined.push(' ');
+    joined.push_str(&extra.to_lowercase());
+    let worst = rows
         .iter()
-        .map(String::as_str)
-        .filter(|a| !a.starts_with('-'))
-        .collect();
-    match words.as_slice() {
-        ["rm" | "rmi", ..] | [_, "prune" | "rm", ..] | ["compose", "down", ..]
-            if !args.iter().any(|a| a == "--dry-run") =>
-        {
-            if words.first() == Some(&"compose") && !has(args, &["-v", "--volumes"]) {
-                Risk::Changes
-            } else {
-                Risk::Destructive
-            }
-        }
-        ["ps" | "images" | "logs" | "inspect" | "version" | "info" | "stats" | "top" | "history"
-        | "search", ..]
-        | [_, "ls" | "inspect" | "ps", ..] => Risk::Safe,
-        _ => Risk::Changes,
-    }
+        .filter(|r| matches(r.when, &parsed, &joined))
+        .max_by_key(|r| r.risk);
+    let row = worst.or_else(|| rows.iter().find(|r| matches!(r.when, When::Default)))?;
+    Some((row.risk, row))
 }
