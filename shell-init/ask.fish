@@ -1,11 +1,12 @@
 # awesh ask for fish: ask a question, get the suggested command into your command line for review.
 #
 #   awesh_ask QUESTION...   (also `ask`, unless you already have an `ask` command)
-#       Prints the answer and its risk label (on stderr) and puts the suggested command in the
-#       command line (`commandline -r`) when called from a key binding, else in the next one
-#       (pushed with `commandline` once the prompt is back): review it, and run it yourself.
+#       Prints the answer and its risk label (on stderr) and keeps the suggested command: press
+#       Alt-a on the empty command line to get it there (fish lets only a key binding edit the
+#       command line), review it, and run it yourself.
 #   Alt-a
-#       Replaces the current command line (your question) with the suggested command.
+#       Replaces the current command line (your question) with the suggested command
+#       (`commandline -r`).
 #
 # Nothing is ever run for you. `awesh init` appends this file to its script, so the binary it
 # found is used; sourced alone, set AWESH_BIN if awesh is not on PATH. Set AWESH_ASK_KEY before
@@ -21,35 +22,44 @@ function __awesh_ask_bin
     end
 end
 
+# The command awesh offers is one line without control bytes; anything else (an awesh that
+# predates that check, a broken pipe) is refused here too, before it reaches the command line.
+function __awesh_ask_offerable
+    if string match -qr -- '[\x00-\x1f\x7f]' $argv[1]
+        printf '%s\n' "awesh: not offering a command with control characters" >&2
+        return 1
+    end
+end
+
 function awesh_ask --description 'awesh: ask, and get the suggested command to edit'
     set -l bin (__awesh_ask_bin)
     set -l cmd ($bin ask --command-only -- $argv | string collect)
     or return
     test -n "$cmd"; or return 0
-    # The next command line starts with it, once the prompt is drawn again.
+    __awesh_ask_offerable "$cmd"; or return
+    # fish lets only a key binding edit the command line: Alt-a on an empty line brings it.
     set -g __awesh_ask_next $cmd
-    printf 'awesh: the next command line holds: %s\n' $cmd >&2
+    printf 'awesh: press Alt-a to edit: %s\n' $cmd >&2
 end
 
-# Fills the command line with the command awesh_ask left, once (a fish_prompt handler runs
-# before the line editor starts, so the text is put there on the next repaint).
-function __awesh_ask_fill --on-event fish_prompt
-    set -q __awesh_ask_next; or return
-    set -l cmd $__awesh_ask_next
-    set -e __awesh_ask_next
-    commandline -r -- $cmd 2>/dev/null
-end
-
+# Alt-a: with a question typed, replaces it with the suggested command; on an empty line, brings
+# the command the last `awesh_ask` suggested.
 function __awesh_ask_widget
     set -l question (commandline)
-    test -n "$question"; or return 0
+    if test -z "$question"
+        if set -q __awesh_ask_next
+            commandline -r -- $__awesh_ask_next
+            set -e __awesh_ask_next
+        end
+        return 0
+    end
     set -l bin (__awesh_ask_bin)
     set -l cmd ($bin ask --command-only -- "$question" | string collect)
     or begin
         commandline -f repaint
         return 0
     end
-    test -n "$cmd"; and commandline -r -- $cmd
+    test -n "$cmd"; and __awesh_ask_offerable "$cmd"; and commandline -r -- $cmd
     commandline -f repaint
 end
 

@@ -1,4 +1,4 @@
-//! The `ask` shell functions (shell-init/ask.bash, ask.zsh) in real bash and zsh under strict
+//! The `ask` shell functions (shell-init/ask.bash, ask.zsh, ask.fish) in real bash, zsh and fish under strict
 //! flags: they parse, define their functions, and put the suggested command where the user
 //! edits it (bash: the history and READLINE_LINE; zsh: the `print -z` buffer stack) (issue 6).
 
@@ -342,4 +342,67 @@ fn issue_14_shell_functions_never_put_control_bytes_in_the_edit_line() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+#[test]
+fn fish_alt_a_puts_the_command_in_the_command_line() {
+    if std::process::Command::new("tmux")
+        .arg("-V")
+        .output()
+        .is_err()
+        || !have("fish")
+    {
+        eprintln!("tmux or fish not installed: skipped");
+        return;
+    }
+    alt_a_replaces_the_question_in_the_edit_line(
+        &[
+            "fish",
+            "--no-config",
+            "-i",
+            "-C",
+            "function fish_prompt; printf '$ '; end; set -g fish_greeting ''",
+        ],
+        "ask.fish",
+    );
+}
+
+/// `awesh_ask QUESTION` in fish: the answer printed, and Alt-a on the empty command line that
+/// follows brings the command, not run.
+#[test]
+fn fish_awesh_ask_then_alt_a_brings_the_command() {
+    if std::process::Command::new("tmux")
+        .arg("-V")
+        .output()
+        .is_err()
+        || !have("fish")
+    {
+        eprintln!("tmux or fish not installed: skipped");
+        return;
+    }
+    let w = world();
+    let pane = Pane::start(
+        &w,
+        &[
+            "fish",
+            "--no-config",
+            "-i",
+            "-C",
+            "function fish_prompt; printf '$ '; end; set -g fish_greeting ''",
+        ],
+    );
+    pane.wait_for("the first prompt", |l| l.starts_with("$"));
+    pane.keys(&[
+        &format!("source '{}'; echo sourced", script("ask.fish").display()),
+        "Enter",
+    ]);
+    pane.wait_for("the script sourced", |l| l == "sourced");
+    pane.keys(&["-l", "awesh_ask list pods"]);
+    pane.keys(&["Enter"]);
+    pane.wait_for("the answer", |l| l.starts_with("awesh: press Alt-a"));
+    pane.keys(&["M-a"]);
+    pane.wait_for("the command in the next command line", |l| {
+        l.trim_end() == "$ kubectl get pods -n default"
+    });
+    assert!(pane.screen().contains("The pods in the default namespace."));
 }
