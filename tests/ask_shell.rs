@@ -1,6 +1,7 @@
-//! The `ask` shell functions (shell-init/ask.bash, ask.zsh, ask.fish) in real bash, zsh and fish under strict
-//! flags: they parse, define their functions, and put the suggested command where the user
-//! edits it (bash: the history and READLINE_LINE; zsh: the `print -z` buffer stack) (issue 6).
+//! The `ask` shell functions (shell-init/ask.bash, ask.zsh, ask.fish) in real bash, zsh and
+//! fish under strict flags: they parse, define their functions, and put the suggested command
+//! where the user edits it (bash: the history and READLINE_LINE; zsh: the `print -z` buffer
+//! stack; fish: `commandline -r` from Alt-a).
 
 mod common;
 
