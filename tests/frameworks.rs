@@ -701,3 +701,55 @@ setup_test!(
     "",
     "--prompt var"
 );
+
+/// With powerlevel10k loaded and no awesh element, `awesh init zsh` says once how to add one:
+/// in the first shell, not in the next.
+#[test]
+fn powerlevel10k_hint_is_said_once() {
+    let setup = Setup {
+        name: "powerlevel10k hint",
+        shell: Sh::Zsh,
+        needs: &[From::Git("powerlevel10k")],
+        rc: "",
+        quiet_ms: 1500,
+        awesh_first: false,
+        branch: false,
+        busy: "",
+        init_args: "",
+    };
+    if !available(&setup) {
+        return;
+    }
+    let world = World::new();
+    world.repo("repo", "main");
+    let fw = frameworks_dir().unwrap().display().to_string();
+    let rc = concat!(
+        p9k_vars!("dir vcs newline prompt_char"),
+        "source {fw}/powerlevel10k/powerlevel10k.zsh-theme\n"
+    )
+    .replace("{fw}", &fw);
+    world.write(
+        "home/.zshrc",
+        format!("{rc}{}", Sh::Zsh.init(awesh_bin(), "")),
+    );
+    let cache = world.path("cache").display().to_string();
+    let env = [("XDG_CACHE_HOME", cache.as_str())];
+    let hint = "add awesh to POWERLEVEL9K_LEFT_PROMPT_ELEMENTS";
+    for (n, want) in [(0, 1), (1, 0)] {
+        let screen = world.screen(
+            &format!("hint-{n}"),
+            &["zsh", "-i"],
+            &env,
+            &world.path("repo"),
+        );
+        let shot = screen.settle(Duration::from_millis(1500), "the first prompt", |s| {
+            s.cursor_line().contains('❯')
+        });
+        assert_eq!(
+            shot.text().matches(hint).count(),
+            want,
+            "shell {n}:\n{}",
+            shot.text()
+        );
+    }
+}
