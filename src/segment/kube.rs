@@ -336,11 +336,16 @@ pub fn read(path: &Path) -> SourceOutcome {
 
 /// The answer: the cached one when the cache answered, else the files merged as kubectl
 /// does: the first non-empty `current-context` wins, and the context is taken whole from the
-/// first file that defines that name.
+/// first file that defines that name. A file that was listed but not read (too big, not a
+/// regular file, unreadable, unparsable, being rewritten) could have decided either, and
+/// kubectl itself would refuse to run: then there is no answer, never the next file's.
 #[must_use]
 pub fn compute(raw: &Raw) -> Option<Info> {
     if let Some(cached) = &raw.cached {
         return cached.clone();
+    }
+    if unread(raw).is_some() {
+        return None;
     }
     let parsed = raw
         .sources
@@ -364,6 +369,18 @@ pub fn compute(raw: &Raw) -> Option<Info> {
         namespace: definition.and_then(|(_, ns)| ns.clone()),
         context_from,
         defined_in: definition.map(|(i, _)| i),
+    })
+}
+
+/// The first listed file that exists but was not read, with why: while there is one, the
+/// answer is unknown (issue 13, case 3).
+#[must_use]
+pub fn unread(raw: &Raw) -> Option<(&Path, &str)> {
+    raw.sources.iter().find_map(|s| match &s.outcome {
+        SourceOutcome::Failed(why) | SourceOutcome::InFlux(why) => {
+            Some((s.path.as_path(), why.as_str()))
+        }
+        _ => None,
     })
 }
 
@@ -421,11 +438,12 @@ mod tests {
                 vec![file(Some("ghost"), &[("a", Some("x"))])],
                 Some(("ghost", None)),
             ),
-            // a failed file contributes nothing
+            // issue 13, case 3: a file not read could have decided: no answer, never b's
             (
-                vec![failed, file(Some("b"), &[("b", Some("y"))])],
-                Some(("b", Some("y"))),
+                vec![failed.clone(), file(Some("b"), &[("b", Some("y"))])],
+                None,
             ),
+            (vec![file(Some("b"), &[("b", Some("y"))]), failed], None),
         ];
         for (sources, want) in cases {
             let got = compute(&Raw::parsed(sources));

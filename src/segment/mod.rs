@@ -12,6 +12,8 @@ pub mod git;
 pub mod inline;
 pub mod kube;
 pub mod kube_cache;
+pub mod kube_cut;
+pub mod kube_merge;
 pub mod kube_parse;
 pub mod mounts;
 pub mod reftable;
