@@ -7,7 +7,7 @@
 
 use std::fs::File;
 use std::io::Read;
-use std::os::unix::fs::OpenOptionsExt;
+use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
 use std::path::Path;
 
 /// Opens `path` for reading without waiting: opening a FIFO returns at once instead of
@@ -81,6 +81,102 @@ pub fn read_known(path: &Path, meta: &std::fs::Metadata, limit: u64) -> Result<V
     }
     bytes.truncate(len);
     Ok(bytes)
+}
+
+/// The effective user id: the only owner whose files awesh believes (see [`is_private`]).
+#[must_use]
+pub fn euid() -> u32 {
+    // SAFETY: geteuid takes nothing, touches no memory and cannot fail (POSIX).
+    #[allow(unsafe_code)]
+    unsafe {
+        libc::geteuid()
+    }
+}
+
+/// Why `meta` (of a cache file or folder) is not to be believed, if it is not: it must be
+/// owned by the effective user and not writable by group or others, or someone else could
+/// have put there what the prompt would show.
+///
+/// # Errors
+/// The reason, naming `path`.
+pub fn is_private(path: &Path, meta: &std::fs::Metadata) -> Result<(), String> {
+    if meta.uid() != euid() {
+        return Err(format!(
+            "{} belongs to uid {}, not to this user: not trusted",
+            path.display(),
+            meta.uid()
+        ));
+    }
+    if meta.mode() & 0o022 != 0 {
+        return Err(format!(
+            "{} is writable by others (mode {:o}): not trusted",
+            path.display(),
+            meta.mode() & 0o7777
+        ));
+    }
+    Ok(())
+}
+
+/// Why `dir` is not a folder awesh may keep its cache in, if it is not: it must be a real
+/// folder (not a symlink), owned by the effective user, not writable by group or others.
+///
+/// # Errors
+/// The reason, naming `dir`.
+pub fn private_dir(dir: &Path) -> Result<(), String> {
+    let meta = std::fs::symlink_metadata(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    if !meta.is_dir() {
+        return Err(format!(
+            "{} is not a folder (or is a symlink): not trusted",
+            dir.display()
+        ));
+    }
+    is_private(dir, &meta)
+}
+
+/// Reads a file of awesh's own (a cache entry) only if nobody else could have written it:
+/// opened without following a symlink, and the open file (`fstat`) must be regular, owned by
+/// the effective user and not group- or world-writable, in a folder that is the same
+/// ([`private_dir`]). `Ok(None)` when it does not exist.
+///
+/// # Errors
+/// Why it is not read.
+pub fn read_private(path: &Path, limit: u64) -> Result<Option<Vec<u8>>, String> {
+    if let Some(dir) = path.parent() {
+        if let Err(why) = private_dir(dir) {
+            return match std::fs::symlink_metadata(dir) {
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+                _ => Err(why),
+            };
+        }
+    }
+    let cannot = |e: std::io::Error| format!("cannot read {}: {e}", path.display());
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK | libc::O_NOFOLLOW)
+        .open(path);
+    let file = match file {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) if e.raw_os_error() == Some(libc::ELOOP) => {
+            return Err(format!("{} is a symlink: not trusted", path.display()))
+        }
+        Err(e) => return Err(cannot(e)),
+    };
+    let meta = file.metadata().map_err(cannot)?;
+    if !meta.is_file() {
+        return Err(format!("{} is not a regular file", path.display()));
+    }
+    is_private(path, &meta)?;
+    if meta.len() > limit {
+        return Err(format!(
+            "{} is {} bytes, over the {limit} byte limit",
+            path.display(),
+            meta.len()
+        ));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    file.take(limit).read_to_end(&mut bytes).map_err(cannot)?;
+    Ok(Some(bytes))
 }
 
 #[cfg(test)]
