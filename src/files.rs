@@ -10,6 +10,9 @@ use std::io::Read;
 use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
 use std::path::Path;
 
+/// The most read from a file that says it is empty (a kernel pseudo-file).
+pub const MAX_PSEUDO_FILE_BYTES: u64 = 64 << 10;
+
 /// Opens `path` for reading without waiting: opening a FIFO returns at once instead of
 /// waiting for a writer (reads from regular files are unaffected).
 ///
@@ -65,8 +68,19 @@ pub fn read_known(path: &Path, meta: &std::fs::Metadata, limit: u64) -> Result<V
     check(&meta)?;
     let size = usize::try_from(meta.len()).unwrap_or(usize::MAX);
     if size == 0 {
+        // A pseudo-file says it is empty and may never end (`/proc/self/pagemap` runs to
+        // terabytes): read a little, and refuse it if there is more, rather than cut it.
+        let cap = limit.min(MAX_PSEUDO_FILE_BYTES);
         let mut bytes = Vec::new();
-        file.take(limit).read_to_end(&mut bytes).map_err(cannot)?;
+        file.take(cap.saturating_add(1))
+            .read_to_end(&mut bytes)
+            .map_err(cannot)?;
+        if bytes.len() as u64 > cap {
+            return Err(format!(
+                "{} says it is empty but holds over {cap} bytes: refused",
+                path.display()
+            ));
+        }
         return Ok(bytes);
     }
     let mut bytes = vec![0; size];
