@@ -403,3 +403,20 @@ fn a_fifo_in_place_of_the_config_never_blocks_the_prompt() {
     let text = common::stdout(explain);
     assert!(text.contains("not a regular file"), "{text}");
 }
+
+/// Issue 13, case 6: a counted repetition against a 200 KB context name took 15-24 s. Now the
+/// name is matched by exact-name rules only and shown cut with `…`; the prompt prints.
+#[test]
+fn issue_13_a_huge_context_name_is_not_matched_and_shown_cut() {
+    let w = World::new();
+    let huge = "ab-".repeat(70_000);
+    w.kube(Some(&huge), &[(&huge, Some("ns"))]);
+    w.config("[[context.alias]]\nregex = '([a-z]+-){1,1000}x'\nto = 'slow'\n[[context.highlight]]\nregex = '([a-z]+-){1,1000}'\nsymbol = 'HOT'\n");
+    let mut cmd = w.awesh();
+    cmd.args(["prompt", "--no-git"]);
+    let shown = stdout(cmd);
+    assert!(shown.contains("ab-ab-"), "{shown}");
+    assert!(shown.contains('…'), "cut visibly");
+    assert!(!shown.contains("HOT") && !shown.contains("slow"));
+    assert!(shown.len() < 1200, "{} bytes shown", shown.len());
+}
