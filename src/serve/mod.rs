@@ -76,6 +76,13 @@ impl Server {
         }
     }
 
+    /// Answers a request that was refused (too long): an empty segment, which is also what
+    /// a `short=1` client now holds as the last one.
+    pub fn refuse(&mut self, req: &Request, reply: &mut Vec<u8>) {
+        protocol::refuse(reply, &req.id);
+        self.last = Some(Buf::new());
+    }
+
     /// `cmd::prompt::render_with`, gathering on this thread under the guard's deadline, with
     /// the config and the Kubernetes answers kept.
     fn render(&mut self, env: &Env, req: &Request) {
@@ -157,7 +164,10 @@ mod tests {
             }
         }
         name.push_str("%\u{9b}");
-        let quoted = serde_json::to_string(&name).unwrap();
+        // A raw C1 control is refused by YAML, and so by kubectl: send it escaped.
+        let quoted = serde_json::to_string(&name)
+            .unwrap()
+            .replace('\u{9b}', "\\u009b");
         std::fs::write(
             dir.path().join("kube"),
             format!("{{\"current-context\": {quoted}, \"contexts\": [{{\"name\": {quoted}, \"context\": {{\"namespace\": {quoted}}}}}]}}"),
