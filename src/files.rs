@@ -5,6 +5,21 @@
 //! Files are opened non-blocking besides, so a FIFO swapped in between the check and the
 //! open still cannot block.
 
+// No panic may reach the prompt (issue 13): with panic = "abort" in release, one would take
+// every other segment with it. Tests are exempt.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::indexing_slicing,
+        clippy::panic,
+        clippy::unreachable,
+        clippy::todo,
+        clippy::unimplemented
+    )
+)]
+
 use std::fs::File;
 use std::io::Read;
 use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
@@ -85,8 +100,8 @@ pub fn read_known(path: &Path, meta: &std::fs::Metadata, limit: u64) -> Result<V
     }
     let mut bytes = vec![0; size];
     let mut len = 0;
-    while len < size {
-        match file.read(&mut bytes[len..]) {
+    while let Some(rest) = bytes.get_mut(len..).filter(|r| !r.is_empty()) {
+        match file.read(rest) {
             Ok(0) => break,
             Ok(n) => len += n,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}

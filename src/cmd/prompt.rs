@@ -1,6 +1,21 @@
 //! `awesh prompt`: gather, compute, render, one write, exit 0 — whatever happens. Any reason
 //! a part is missing is left for `awesh explain`; the prompt never prints an error.
 
+// No panic may reach the prompt (issue 13): with panic = "abort" in release, one would take
+// every other segment with it. Tests are exempt.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::indexing_slicing,
+        clippy::panic,
+        clippy::unreachable,
+        clippy::todo,
+        clippy::unimplemented
+    )
+)]
+
 use std::process::ExitCode;
 use std::sync::Arc;
 

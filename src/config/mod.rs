@@ -3,6 +3,21 @@
 //! problem is kept for `awesh explain` and `awesh config check`, so a bad config never breaks
 //! the prompt.
 
+// No panic may reach the prompt (issue 13): with panic = "abort" in release, one would take
+// every other segment with it. Tests are exempt.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::indexing_slicing,
+        clippy::panic,
+        clippy::unreachable,
+        clippy::todo,
+        clippy::unimplemented
+    )
+)]
+
 pub mod format;
 pub mod parse;
 pub mod rules;

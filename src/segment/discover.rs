@@ -236,11 +236,12 @@ fn read_head(path: &Path) -> Result<HeadFile, Missing> {
     let valid = match text.strip_prefix(b"ref:") {
         Some(rest) => {
             let start = rest.iter().position(|b| !is_space(b)).unwrap_or(rest.len());
-            rest[start..].starts_with(b"refs/")
+            rest.get(start..).unwrap_or_default().starts_with(b"refs/")
         }
-        None => [40, 64]
-            .iter()
-            .any(|&n| text.len() >= n && text[..n].iter().all(u8::is_ascii_hexdigit)),
+        None => [40, 64].iter().any(|&n| {
+            text.get(..n)
+                .is_some_and(|id| id.iter().all(u8::is_ascii_hexdigit))
+        }),
     };
     let line = first_line(&text);
     if !valid {
@@ -261,8 +262,8 @@ fn read_head(path: &Path) -> Result<HeadFile, Missing> {
 
 /// The first line of `text`, without its line ending.
 fn first_line(text: &[u8]) -> &[u8] {
-    let end = text.iter().position(|&b| b == b'\n').unwrap_or(text.len());
-    text[..end].strip_suffix(b"\r").unwrap_or(&text[..end])
+    let line = text.split(|&b| b == b'\n').next().unwrap_or_default();
+    line.strip_suffix(b"\r").unwrap_or(line)
 }
 
 /// The common folder: what the `commondir` file of a linked worktree names (relative to the
@@ -287,14 +288,12 @@ fn common_dir(git_dir: &Path) -> Result<PathBuf, Missing> {
 /// The path a `.git` or `commondir` file names (git strips the line endings, nothing else),
 /// taken relative to `base` unless absolute; `None` when it names nothing.
 fn named_path(text: &[u8], base: &Path) -> Option<PathBuf> {
-    let mut end = text.len();
-    while end > 0 && matches!(text[end - 1], b'\n' | b'\r') {
-        end -= 1;
-    }
-    if end == 0 {
-        return None;
-    }
-    let named = Path::new(OsStr::from_bytes(&text[..end]));
+    let end = text
+        .iter()
+        .rposition(|b| !matches!(b, b'\n' | b'\r'))
+        .map_or(0, |last| last + 1);
+    let named = text.get(..end).filter(|t| !t.is_empty())?;
+    let named = Path::new(OsStr::from_bytes(named));
     Some(if named.is_relative() {
         base.join(named)
     } else {

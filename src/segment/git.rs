@@ -129,7 +129,7 @@ impl Info {
     pub fn short_id(&self) -> Option<&[u8]> {
         self.detached_id
             .as_ref()
-            .map(|id| &id.as_bytes()[..id.as_bytes().len().min(7)])
+            .map(|id| id.as_bytes().get(..7).unwrap_or(id.as_bytes()))
     }
 }
 
@@ -345,21 +345,29 @@ fn first_line_of_regular(path: &Path) -> Option<Name> {
     let mut buf = [0u8; 512];
     let mut file = crate::files::open(path).ok()?;
     let mut len = 0;
-    while len < buf.len() {
-        match file.read(&mut buf[len..]) {
-            Ok(0) => break,
+    let mut ended = false;
+    while let Some(rest) = buf.get_mut(len..).filter(|r| !r.is_empty()) {
+        match file.read(rest) {
+            Ok(0) => {
+                ended = true;
+                break;
+            }
             Ok(n) => len += n,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
             Err(_) => return None,
         }
-        if buf[..len].contains(&b'\n') {
+        if buf.get(..len).is_some_and(|t| t.contains(&b'\n')) {
             break;
         }
     }
-    let text = &buf[..len];
-    let end = text.iter().position(|&b| b == b'\n').unwrap_or(text.len());
-    let line = text[..end].strip_suffix(b"\r").unwrap_or(&text[..end]);
-    Some(Name::new(line))
+    let text = buf.get(..len)?;
+    let line = match text.iter().position(|&b| b == b'\n') {
+        Some(end) => text.get(..end)?,
+        // A first line longer than the buffer would be shown cut: unknown instead.
+        None if !ended => return None,
+        None => text,
+    };
+    Some(Name::new(line.strip_suffix(b"\r").unwrap_or(line)))
 }
 
 /// Resolves HEAD to the full commit id it names (for `explain`), or `None` when unborn.

@@ -189,15 +189,23 @@ pub fn types_are_local(list: &[mounts::Mount]) -> Result<(), String> {
 /// and reports its size as 0, so `read_to_string` would `stat` and `lseek` first and then
 /// read 32 bytes, 64, 128... (eleven calls for this machine's twenty mounts; three here).
 fn read_mount_table() -> std::io::Result<Vec<u8>> {
+    /// No machine has a mount table this big; a bigger one sends the gathers to threads.
+    const MAX_MOUNT_TABLE: usize = 4 << 20;
     use std::io::Read;
     let mut file = std::fs::File::open("/proc/self/mounts")?;
     let mut table = vec![0; 16 << 10];
     let mut len = 0;
     loop {
         if len == table.len() {
+            if len >= MAX_MOUNT_TABLE {
+                return Err(std::io::Error::other("over 4 MiB: not believed"));
+            }
             table.resize(len * 2, 0);
         }
-        match file.read(&mut table[len..]) {
+        let Some(rest) = table.get_mut(len..) else {
+            break;
+        };
+        match file.read(rest) {
             Ok(0) => break,
             Ok(n) => len += n,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}

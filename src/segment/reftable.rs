@@ -165,8 +165,10 @@ fn find_in_table(table: &[u8], name: &[u8]) -> Result<Option<Value>, String> {
             .filter(|&end| end >= type_at + 4 + 2 && end <= blocks_end)
             .ok_or_else(|| format!("bad block length {block_len} at {type_at}"))?;
         let block = table.get(..block_end).ok_or("truncated block")?;
-        let tail = block.get(block_end - 2..).ok_or("truncated block")?;
-        let restarts = usize::from(u16::from_be_bytes([tail[0], tail[1]]));
+        let restarts = match block.get(block_end - 2..) {
+            Some(&[hi, lo]) => usize::from(u16::from_be_bytes([hi, lo])),
+            _ => return Err("truncated block".into()),
+        };
         let records_end = (block_end - 2)
             .checked_sub(3 * restarts)
             .filter(|&end| end >= type_at + 4)
@@ -291,16 +293,13 @@ fn be24(b: &[u8]) -> usize {
 
 fn hex(bytes: &[u8]) -> Name {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = Name::default();
-    let mut buf = [0u8; 64];
-    for (i, b) in bytes.iter().enumerate().take(32) {
-        buf[2 * i] = DIGITS[usize::from(b >> 4)];
-        buf[2 * i + 1] = DIGITS[usize::from(b & 15)];
+    let mut out: smallvec::SmallVec<[u8; 64]> = smallvec::SmallVec::new();
+    for b in bytes.iter().take(32) {
+        for nibble in [b >> 4, b & 15] {
+            out.extend(DIGITS.get(usize::from(nibble)).copied());
+        }
     }
-    if !bytes.is_empty() {
-        out = Name::new(&buf[..bytes.len().min(32) * 2]);
-    }
-    out
+    Name::new(&out)
 }
 
 #[cfg(test)]

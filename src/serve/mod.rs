@@ -5,6 +5,21 @@
 //! `awesh prompt --shell X` prints at that moment. What can be kept between requests is kept
 //! ([`memo`]) and proved fresh with a few `stat` calls. The deadline is kept by [`watchdog`].
 
+// No panic may reach the prompt (issue 13): with panic = "abort" in release, one would take
+// every other segment with it. Tests are exempt.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::indexing_slicing,
+        clippy::panic,
+        clippy::unreachable,
+        clippy::todo,
+        clippy::unimplemented
+    )
+)]
+
 pub mod memo;
 pub mod protocol;
 pub mod watchdog;

@@ -147,10 +147,10 @@ pub fn refuse(out: &mut Vec<u8>, id: &[u8]) {
 
 /// Takes one `KEY=VALUE` field into `req`; a field without `=` is ignored.
 fn apply(req: &mut Request, field: &[u8]) {
-    let Some(eq) = field.iter().position(|&b| b == b'=') else {
+    let mut parts = field.splitn(2, |&b| b == b'=');
+    let (Some(key), Some(value)) = (parts.next(), parts.next()) else {
         return;
     };
-    let (key, value) = (&field[..eq], &field[eq + 1..]);
     match key {
         b"id" => req.id = value.to_vec(),
         b"pid" => req.pid = std::str::from_utf8(value).ok().and_then(|v| v.parse().ok()),
@@ -166,11 +166,12 @@ fn apply(req: &mut Request, field: &[u8]) {
         b"no-kube" => req.no_kube = value == b"1",
         b"short" => req.short = value == b"1",
         _ => {
-            let name = match key.iter().position(|&b| b == b'/') {
+            let mut halves = key.splitn(2, |&b| b == b'/');
+            let name = match (halves.next(), halves.next()) {
                 // Sent whatever its attributes: a variable only when exported.
-                Some(slash) if key[..slash].contains(&b'x') => &key[slash + 1..],
-                Some(_) => return,
-                None => key,
+                (Some(attrs), Some(name)) if attrs.contains(&b'x') => name,
+                (_, Some(_)) => return,
+                _ => key,
             };
             if let Ok(name) = std::str::from_utf8(name) {
                 req.vars
