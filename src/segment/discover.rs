@@ -208,7 +208,15 @@ fn read_head(path: &Path) -> Result<HeadFile, Missing> {
         let target = std::fs::read_link(path).unwrap_or_default();
         let target = target.as_os_str().as_bytes();
         return Ok(if target.starts_with(b"refs/") {
-            HeadFile::Valid(Ok(Head::Symbolic(crate::name::Name::new(target))))
+            HeadFile::Valid(if crate::segment::git::is_ref_name(target) {
+                Ok(Head::Symbolic(crate::name::Name::new(target)))
+            } else {
+                Err(format!(
+                    "{} links to {:?}, not a ref name",
+                    path.display(),
+                    String::from_utf8_lossy(target)
+                ))
+            })
         } else {
             HeadFile::Invalid(format!(
                 "{} links to {:?}, not to a ref",

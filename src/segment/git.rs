@@ -163,11 +163,16 @@ pub fn gather(env: &Env) -> Result<Raw, Missing> {
     } = discover::find(env)?;
     let mut reftable = false;
     // A reftable repository keeps a placeholder HEAD for older gits; the real one is in the table.
-    if matches!(&head, Ok(Head::Symbolic(r)) if r.as_bytes() == b"refs/heads/.invalid")
-        && common_dir.join("reftable").is_dir()
-    {
-        reftable = true;
-        head = reftable::read_head(&common_dir.join("reftable"));
+    if matches!(&head, Ok(Head::Symbolic(r)) if r.as_bytes() == REFTABLE_PLACEHOLDER) {
+        if common_dir.join("reftable").is_dir() {
+            reftable = true;
+            head = reftable::read_head(&common_dir.join("reftable"));
+        } else {
+            head = Err(format!(
+                "HEAD holds the reftable placeholder, but {} has no reftable",
+                common_dir.display()
+            ));
+        }
     }
     Ok(Raw {
         op: read_op(&git_dir),
@@ -279,11 +284,37 @@ fn parse_u32(text: &[u8]) -> Option<u32> {
 pub fn parse_head(line: &[u8]) -> Option<Head> {
     if let Some(target) = line.strip_prefix(b"ref:") {
         let target = target.trim_ascii();
-        return (!target.is_empty()).then(|| Head::Symbolic(Name::new(target)));
+        // The reftable placeholder is no ref name, and is replaced by the table's HEAD.
+        let ok = is_ref_name(target) || target == REFTABLE_PLACEHOLDER;
+        return ok.then(|| Head::Symbolic(Name::new(target)));
     }
     let id = line.trim_ascii();
     let is_id = (id.len() == 40 || id.len() == 64) && id.iter().all(u8::is_ascii_hexdigit);
     is_id.then(|| Head::Detached(Name::new(id)))
+}
+
+/// What the `HEAD` file of a reftable repository holds, for gits that do not read reftables.
+const REFTABLE_PLACEHOLDER: &[u8] = b"refs/heads/.invalid";
+
+/// Whether `name` is a ref name git could have written (its `check-ref-format` rules): no
+/// control bytes (a NUL makes git read a different name than the bytes say), none of
+/// ` ~^:?*[\\`, no `..`, `@{` or `//`, no component starting with `.` or ending in `.lock`, not
+/// ending in `/` or `.`. Anything else in HEAD is shown as nothing, never as a name.
+#[must_use]
+pub fn is_ref_name(name: &[u8]) -> bool {
+    !name.is_empty()
+        && name.len() <= 4096
+        && !name
+            .iter()
+            .any(|&b| b < 0x20 || b == 0x7f || b" ~^:?*[\\".contains(&b))
+        && !name
+            .windows(2)
+            .any(|w| w == b".." || w == b"@{" || w == b"//")
+        && !name.ends_with(b"/")
+        && !name.ends_with(b".")
+        && name
+            .split(|&b| b == b'/')
+            .all(|part| !part.starts_with(b".") && !part.ends_with(b".lock"))
 }
 
 /// Reads the state files in the order `git-prompt.sh` tests them.
@@ -551,5 +582,17 @@ mod tests {
         );
         assert_eq!(parse_head(b"garbage"), None);
         assert_eq!(parse_head(b"ref: "), None);
+        // Issue 13: names git would read otherwise, or never write, are no answer.
+        for bad in [
+            &b"ref: refs/heads/a\0b"[..],
+            b"ref: refs/heads/a\x1b[31m",
+            b"ref: refs/heads/a..b",
+            b"ref: refs/heads/a b",
+            b"ref: refs/heads/a.lock",
+            b"ref: refs/heads/.hidden",
+            b"ref: refs/heads/a/",
+        ] {
+            assert_eq!(parse_head(bad), None, "{:?}", String::from_utf8_lossy(bad));
+        }
     }
 }

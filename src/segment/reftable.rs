@@ -25,7 +25,10 @@ enum Value {
 /// A message when the stack cannot be read or holds no HEAD.
 pub fn read_head(dir: &Path) -> Result<Head, String> {
     match lookup(dir, b"HEAD")? {
-        Some(Value::Symbolic(target)) => Ok(Head::Symbolic(target)),
+        Some(Value::Symbolic(target)) if crate::segment::git::is_ref_name(target.as_bytes()) => {
+            Ok(Head::Symbolic(target))
+        }
+        Some(Value::Symbolic(_)) => Err(format!("a bad HEAD in the reftable at {}", dir.display())),
         Some(Value::Object(id)) => Ok(Head::Detached(id)),
         Some(Value::Deleted) | None => Err(format!("no HEAD in the reftable at {}", dir.display())),
     }
