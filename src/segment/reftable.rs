@@ -13,9 +13,12 @@ use crate::segment::git::Head;
 
 /// A ref record's value.
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum Value {
+pub enum Value {
+    /// A deletion record: the name is gone.
     Deleted,
+    /// An object id, in hex.
     Object(Name),
+    /// A symbolic ref's target.
     Symbolic(Name),
 }
 
@@ -137,8 +140,11 @@ fn layout(table: &[u8]) -> Result<Layout, String> {
 }
 
 /// Scans the ref blocks of one table for `name`: `Ok(None)` when the table does not hold it,
-/// `Err` when the table is malformed in any way.
-fn find_in_table(table: &[u8], name: &[u8]) -> Result<Option<Value>, String> {
+/// `Err` when the table is malformed in any way. Public for the property tests and fuzzing.
+///
+/// # Errors
+/// What is malformed.
+pub fn find_in_table(table: &[u8], name: &[u8]) -> Result<Option<Value>, String> {
     let Layout {
         header_len,
         hash_len,
