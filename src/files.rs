@@ -236,6 +236,22 @@ mod tests {
             .contains("not a regular file"));
     }
 
+    /// Issue 13, case 5: a pseudo-file that says it is empty and never ends is refused after
+    /// a bounded read, not read to the caller's limit (it drove a prompt to 1 GB).
+    #[test]
+    fn issue_13_endless_pseudo_files_are_refused() {
+        let pagemap = Path::new("/proc/self/pagemap");
+        if !pagemap.exists() {
+            eprintln!("SKIPPED: no /proc/self/pagemap");
+            return;
+        }
+        // Refused either way: past 64 KiB, or by the kernel for the odd read size.
+        assert!(read_regular(pagemap, u64::MAX).is_err());
+        // Small ones are read whole.
+        let status = read_regular(Path::new("/proc/self/status"), u64::MAX).unwrap().unwrap();
+        assert!(status.starts_with(b"Name:"));
+    }
+
     /// A path replaced by rename between the caller's `stat` and the read (git's HEAD.lock,
     /// awesh's cache entries) is read whole as the new file, never cut to the old size.
     #[test]
