@@ -78,22 +78,29 @@ pub fn read_known(path: &Path, meta: &std::fs::Metadata, limit: u64) -> Result<V
     };
     check(meta)?;
     let cannot = |e: std::io::Error| format!("cannot read {}: {e}", path.display());
-    let mut file = open(path).map_err(cannot)?;
+    let file = open(path).map_err(cannot)?;
     let meta = file.metadata().map_err(cannot)?;
     check(&meta)?;
+    read_sized(file, &meta, limit).map_err(|e| match e.kind() {
+        std::io::ErrorKind::InvalidData => format!("{} {e}", path.display()),
+        _ => cannot(e),
+    })
+}
+
+/// Reads the open `file`, whose `fstat` is `meta`: exactly its size, with no further call to
+/// see the end; a file that says it is empty (a kernel pseudo-file, which may never end:
+/// `/proc/self/pagemap` runs to terabytes) to its end but no further than
+/// [`MAX_PSEUDO_FILE_BYTES`], refused (`InvalidData`) past that rather than cut.
+fn read_sized(mut file: File, meta: &std::fs::Metadata, limit: u64) -> std::io::Result<Vec<u8>> {
     let size = usize::try_from(meta.len()).unwrap_or(usize::MAX);
     if size == 0 {
-        // A pseudo-file says it is empty and may never end (`/proc/self/pagemap` runs to
-        // terabytes): read a little, and refuse it if there is more, rather than cut it.
         let cap = limit.min(MAX_PSEUDO_FILE_BYTES);
         let mut bytes = Vec::new();
-        file.take(cap.saturating_add(1))
-            .read_to_end(&mut bytes)
-            .map_err(cannot)?;
+        file.take(cap.saturating_add(1)).read_to_end(&mut bytes)?;
         if bytes.len() as u64 > cap {
-            return Err(format!(
-                "{} says it is empty but holds over {cap} bytes: refused",
-                path.display()
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!("says it is empty but holds over {cap} bytes: refused"),
             ));
         }
         return Ok(bytes);
@@ -105,7 +112,7 @@ pub fn read_known(path: &Path, meta: &std::fs::Metadata, limit: u64) -> Result<V
             Ok(0) => break,
             Ok(n) => len += n,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(cannot(e)),
+            Err(e) => return Err(e),
         }
     }
     bytes.truncate(len);
@@ -115,11 +122,10 @@ pub fn read_known(path: &Path, meta: &std::fs::Metadata, limit: u64) -> Result<V
 /// The effective user id: the only owner whose files awesh believes (see [`is_private`]).
 #[must_use]
 pub fn euid() -> u32 {
+    static EUID: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
     // SAFETY: geteuid takes nothing, touches no memory and cannot fail (POSIX).
     #[allow(unsafe_code)]
-    unsafe {
-        libc::geteuid()
-    }
+    *EUID.get_or_init(|| unsafe { libc::geteuid() })
 }
 
 /// Why `meta` (of a cache file or folder) is not to be believed, if it is not: it must be
@@ -203,9 +209,7 @@ pub fn read_private(path: &Path, limit: u64) -> Result<Option<Vec<u8>>, String> 
             meta.len()
         ));
     }
-    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
-    file.take(limit).read_to_end(&mut bytes).map_err(cannot)?;
-    Ok(Some(bytes))
+    read_sized(file, &meta, limit).map(Some).map_err(cannot)
 }
 
 #[cfg(test)]
@@ -248,7 +252,9 @@ mod tests {
         // Refused either way: past 64 KiB, or by the kernel for the odd read size.
         assert!(read_regular(pagemap, u64::MAX).is_err());
         // Small ones are read whole.
-        let status = read_regular(Path::new("/proc/self/status"), u64::MAX).unwrap().unwrap();
+        let status = read_regular(Path::new("/proc/self/status"), u64::MAX)
+            .unwrap()
+            .unwrap();
         assert!(status.starts_with(b"Name:"));
     }
 
