@@ -223,4 +223,17 @@ mod tests {
         assert_eq!(namespace(whole_entry), Some(Some("m".into())));
         assert!(parse(b"a: &a 1\nx:\n  <<: *a\n").is_err());
     }
+
+    /// Aliases of aliases (a "billion laughs") are cut off by the parser's repetition limit,
+    /// not expanded into the tree.
+    #[test]
+    fn alias_bombs_are_refused() {
+        let mut text = String::from("a0: &a0 {x: 1}\n");
+        for i in 1..30 {
+            let j = i - 1;
+            text.push_str(&format!("a{i}: &a{i} {{<<: [*a{j}, *a{j}], k{i}: [*a{j}, *a{j}, *a{j}, *a{j}]}}\n"));
+        }
+        text.push_str("current-context: x\n");
+        assert!(parse(text.as_bytes()).is_err());
+    }
 }
