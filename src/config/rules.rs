@@ -118,6 +118,17 @@ impl<T> Rules<T> {
     /// that matches it (for names up to [`MAX_MATCHED`] bytes). Expressions that do not
     /// compile are skipped.
     pub fn find<'h>(&self, name: &'h str) -> Option<Hit<'_, 'h, T>> {
+        self.find_before(name, None)
+    }
+
+    /// [`Rules::find`], trying no expression once `deadline` has passed (the prompt's): a
+    /// match costs up to milliseconds, and a config of many costly expressions must not hold
+    /// the prompt past its deadline. Past it, no expression rule applies.
+    pub fn find_before<'h>(
+        &self,
+        name: &'h str,
+        deadline: Option<std::time::Instant>,
+    ) -> Option<Hit<'_, 'h, T>> {
         let exact = self
             .list
             .iter()
@@ -139,6 +150,7 @@ impl<T> Rules<T> {
         self.list
             .iter()
             .enumerate()
+            .take_while(|_| deadline.is_none_or(|d| std::time::Instant::now() < d))
             .find_map(|(index, rule)| match &rule.matcher {
                 Matcher::Regex(lazy) => {
                     let captures = lazy.get().ok()?.captures(name)?;
@@ -229,8 +241,18 @@ pub struct KubeView<'a> {
 /// Applies aliases, highlights and the namespace rules to what kube found. Pure.
 #[must_use]
 pub fn view<'a>(config: &'a super::Config, info: &'a kube::Info) -> KubeView<'a> {
+    view_before(config, info, None)
+}
+
+/// [`view`] with the prompt's deadline for expression matching ([`Rules::find_before`]).
+#[must_use]
+pub fn view_before<'a>(
+    config: &'a super::Config,
+    info: &'a kube::Info,
+    deadline: Option<std::time::Instant>,
+) -> KubeView<'a> {
     let raw = info.context.to_str_lossy();
-    let alias = config.aliases.find(&raw);
+    let alias = config.aliases.find_before(&raw, deadline);
     let context = match &alias {
         Some(Hit {
             captures: Some(caps),
@@ -246,7 +268,7 @@ pub fn view<'a>(config: &'a super::Config, info: &'a kube::Info) -> KubeView<'a>
     };
     let highlight = config
         .highlights
-        .find(&raw)
+        .find_before(&raw, deadline)
         .map(|hit| (hit.index, hit.rule));
     let then = highlight.map(|(_, rule)| &rule.then);
     let ns_rules = config.namespace_rules;
@@ -501,5 +523,14 @@ mod tests {
         };
         assert_eq!(huge_pattern.broken().len(), 1);
         assert!(huge_pattern.find("aaa").is_none());
+        // Past the deadline, no expression is tried; exact names still answer.
+        let past = Some(std::time::Instant::now());
+        assert!(rules.find_before(&fits, past).is_none());
+        assert_eq!(
+            rules
+                .find_before(&huge, past)
+                .map(|h| h.rule.then.to.as_str()),
+            Some("exact")
+        );
     }
 }

@@ -231,7 +231,9 @@ mod tests {
         let mut text = String::from("a0: &a0 {x: 1}\n");
         for i in 1..30 {
             let j = i - 1;
-            text.push_str(&format!("a{i}: &a{i} {{<<: [*a{j}, *a{j}], k{i}: [*a{j}, *a{j}, *a{j}, *a{j}]}}\n"));
+            text.push_str(&format!(
+                "a{i}: &a{i} {{<<: [*a{j}, *a{j}], k{i}: [*a{j}, *a{j}, *a{j}, *a{j}]}}\n"
+            ));
         }
         text.push_str("current-context: x\n");
         assert!(parse(text.as_bytes()).is_err());

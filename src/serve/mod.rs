@@ -102,6 +102,7 @@ impl Server {
     /// the config and the Kubernetes answers kept.
     fn render(&mut self, env: &Env, req: &Request) {
         let (timeout, _) = segment::timeout(None, env);
+        let deadline = std::time::Instant::now().checked_add(timeout);
         self.busy.begin(timeout);
         let config = self.config.get(env);
         let want_kube = !req.no_kube && config::show::decide(&config.show, env).wanted();
@@ -117,7 +118,9 @@ impl Server {
             .as_ref()
             .and_then(|r| r.as_ref().ok())
             .and_then(git::compute);
-        let view = kube_info.as_ref().map(|k| config::rules::view(config, k));
+        let view = kube_info
+            .as_ref()
+            .map(|k| config::rules::view_before(config, k, deadline));
         self.segment.clear();
         render::format::prompt_with(
             &mut self.segment,
