@@ -1,6 +1,7 @@
 //! The git segment on hostile files: the first byte picks which file of a small repository
 //! (HEAD, a gitfile, commondir, packed-refs, a loose ref) the rest replaces; gathering and
-//! computing must not panic, and a branch shown must be a valid ref name that the bytes hold.
+//! computing (and resolving HEAD as `explain` does, through gix) must not panic, and a branch
+//! shown must be one the bytes hold.
 #![no_main]
 
 use std::path::PathBuf;
@@ -46,6 +47,8 @@ fuzz_target!(|data: &[u8]| {
     std::fs::write(&target, rest).unwrap();
     let env = Env::new(cwd, [("HOME", dir.as_os_str())]);
     if let Ok(raw) = git::gather(&env) {
+        // What explain adds: the commit id, through gix's loose and packed refs.
+        let _ = git::resolve_head(&raw);
         if let Some(info) = git::compute(&raw) {
             if let Some(branch) = info.branch {
                 let b = branch.as_bytes();
