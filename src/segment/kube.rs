@@ -280,7 +280,9 @@ impl Pending {
         }
         let mut raw = Raw::parsed(sources);
         raw.cache = CacheUse::Miss(miss_reason.unwrap_or_default());
-        if !in_flux {
+        // No entry for an answer left unknown by a file not read: a hit could not say why
+        // (explain would see only cached files), and the next prompt should look again.
+        if !in_flux && unread(&raw).is_none() {
             let entry = kube_cache::Entry {
                 trusted: stamps.iter().flatten().all(|s| !s.is_recent(now)),
                 value: compute(&raw),
