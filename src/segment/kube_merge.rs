@@ -8,7 +8,8 @@
 
 use serde::de::{Deserialize, Deserializer, EnumAccess, MapAccess, SeqAccess, VariantAccess};
 
-use crate::segment::kube_parse::{Doc, Str};
+use crate::segment::kube_parse::Doc;
+use crate::segment::kube_scalar::Str;
 
 /// A YAML node, with only what the kubeconfig fields need told apart.
 #[derive(Debug, Clone, PartialEq)]

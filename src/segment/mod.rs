@@ -30,6 +30,7 @@ pub mod kube_cache;
 pub mod kube_cut;
 pub mod kube_merge;
 pub mod kube_parse;
+pub mod kube_scalar;
 pub mod mounts;
 pub mod reftable;
 
