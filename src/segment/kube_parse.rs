@@ -12,7 +12,7 @@ use crate::name::Name;
 use crate::segment::kube::Parsed;
 use crate::segment::kube_cut::{cut_to_needed_sections, json_is_plain};
 use crate::segment::kube_merge;
-pub(crate) use crate::segment::kube_scalar::Str;
+use crate::segment::kube_scalar::Str;
 
 /// The two top-level fields awesh needs. Deserialized by hand so that, as in kubectl (Go's
 /// JSON decoding of the YAML), a repeated key takes its last value instead of failing.
