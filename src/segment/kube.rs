@@ -100,8 +100,15 @@ pub struct Info {
     pub defined_in: Option<usize>,
 }
 
+/// The most kubeconfig files awesh reads for one prompt. A longer `KUBECONFIG` (the
+/// kernel lets one variable hold 128 KiB: tens of thousands of paths) would cost a `stat` each
+/// and make a prompt of seconds; any file past the cap could decide the answer, so there is
+/// none (issue 13: bounded everywhere).
+pub const MAX_FILES: usize = 256;
+
 /// The kubeconfig paths kubectl would load, in order: `KUBECONFIG` split on `:`, empty entries
-/// and duplicates dropped; when that leaves nothing, `$HOME/.kube/config`.
+/// and duplicates dropped; when that leaves nothing, `$HOME/.kube/config`. At most
+/// [`MAX_FILES`] + 1 are returned: one more means too many.
 #[must_use]
 pub fn paths(env: &Env) -> Vec<PathBuf> {
     let mut out: Vec<PathBuf> = Vec::new();
@@ -109,6 +116,9 @@ pub fn paths(env: &Env) -> Vec<PathBuf> {
         for entry in std::env::split_paths(list) {
             if !entry.as_os_str().is_empty() && !out.contains(&entry) {
                 out.push(entry);
+                if out.len() > MAX_FILES {
+                    break;
+                }
             }
         }
     }
@@ -156,6 +166,14 @@ pub struct Pending {
 #[must_use]
 pub fn lookup(env: &Env) -> Lookup {
     let paths = paths(env);
+    if paths.len() > MAX_FILES {
+        return Lookup::Hit(Raw::parsed(vec![Source {
+            path: PathBuf::from("$KUBECONFIG"),
+            outcome: SourceOutcome::Failed(format!(
+                "KUBECONFIG lists over {MAX_FILES} files: not read"
+            )),
+        }]));
+    }
     let absolute: Vec<PathBuf> = paths.iter().map(|p| env.absolute(p)).collect();
     let stamps: Vec<Option<Stamp>> = absolute
         .iter()
@@ -458,6 +476,17 @@ mod tests {
             let want = want.map(|(c, n)| (c.to_string(), n.map(str::to_string)));
             assert_eq!(got, want);
         }
+    }
+
+    /// A `KUBECONFIG` of tens of thousands of paths is not walked: no answer, at once.
+    #[test]
+    fn issue_13_too_many_files_give_no_answer() {
+        let list: Vec<String> = (0..30_000).map(|i| format!("/nonexistent/{i}")).collect();
+        let env = Env::new("/", [("KUBECONFIG", list.join(":"))]);
+        assert_eq!(paths(&env).len(), MAX_FILES + 1);
+        let raw = gather(&env);
+        assert_eq!(compute(&raw), None);
+        assert!(unread(&raw).is_some_and(|(_, why)| why.contains("over 256 files")));
     }
 
     #[test]
