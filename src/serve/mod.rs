@@ -232,4 +232,35 @@ mod tests {
             assert_eq!(reply.last(), Some(&protocol::END));
         }
     }
+
+    /// Issue 13, case 7: after a refusal (an empty segment), a `short=1` client holds an
+    /// empty segment, so the next answer is sent whole, never `ID=` for a segment it lacks.
+    #[test]
+    fn issue_13_a_refusal_resets_what_short_clients_hold() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("kube"), "current-context: dev\n").unwrap();
+        let mut req = Request {
+            id: b"1".to_vec(),
+            cwd: Some(dir.path().into()),
+            short: true,
+            ..Request::default()
+        };
+        for (k, v) in [
+            ("KUBECONFIG", dir.path().join("kube")),
+            ("AWESH_CACHE_DIR", dir.path().join("cache")),
+            ("AWESH_TIMEOUT_MS", PathBuf::from("20000")),
+        ] {
+            req.vars.push((k.to_string(), v.into_os_string()));
+        }
+        let mut server = Server::new();
+        let mut reply = Vec::new();
+        server.answer(&req, &mut reply);
+        assert!(reply.starts_with(b"1:") && reply.len() > 4, "{reply:?}");
+        server.answer(&req, &mut reply);
+        assert_eq!(reply, b"1=\x1e");
+        server.refuse(&req, &mut reply);
+        assert_eq!(reply, b"1:\x1e");
+        server.answer(&req, &mut reply);
+        assert!(reply.starts_with(b"1:") && reply.len() > 4, "{reply:?}");
+    }
 }
