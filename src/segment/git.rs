@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use crate::env::Env;
 use crate::name::Name;
-use crate::segment::{discover, reftable};
+use crate::segment::{discover, ownership, reftable};
 
 /// The operation git is in the middle of, named as in `git-prompt.sh`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -160,7 +160,26 @@ pub fn gather(env: &Env) -> Result<Raw, Missing> {
         git_dir,
         common_dir,
         mut head,
+        owners,
     } = discover::find(env)?;
+    // git refuses a repository someone else owns unless safe.directory allows it, and so
+    // does the prompt: whoever can write /tmp/.git must not choose the branch shown there.
+    if let Some((path, uid)) = ownership::foreign(&owners) {
+        // What safe.directory is compared with: the work tree, else the git directory
+        // (`owners` is [gitfile, work tree, git dir], [work tree, git dir] or [git dir]).
+        let checked = match owners.as_slice() {
+            [_, (tree, _), _] | [(tree, _), _] | [(tree, _)] => tree.as_path(),
+            _ => path.as_path(),
+        };
+        if !ownership::is_safe(checked, env) {
+            return Err(Missing::NotARepository(format!(
+                "detected dubious ownership in repository at {}: {} belongs to uid {uid}, not \
+                 to you; git refuses it unless safe.directory allows it",
+                checked.display(),
+                path.display()
+            )));
+        }
+    }
     let mut reftable = false;
     // A reftable repository keeps a placeholder HEAD for older gits; the real one is in the table.
     if matches!(&head, Ok(Head::Symbolic(r)) if r.as_bytes() == REFTABLE_PLACEHOLDER) {

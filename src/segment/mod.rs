@@ -32,6 +32,7 @@ pub mod kube_merge;
 pub mod kube_parse;
 pub mod kube_scalar;
 pub mod mounts;
+pub mod ownership;
 pub mod reftable;
 
 use std::sync::mpsc;
