@@ -16,7 +16,11 @@ fn fix_footer(table: &mut [u8]) {
     for &b in &table[start..end - 4] {
         crc ^= u32::from(b);
         for _ in 0..8 {
-            crc = if crc & 1 == 1 { (crc >> 1) ^ 0xedb8_8320 } else { crc >> 1 };
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xedb8_8320
+            } else {
+                crc >> 1
+            };
         }
     }
     table[end - 4..].copy_from_slice(&(!crc).to_be_bytes());

@@ -163,19 +163,36 @@ impl<'de> Deserialize<'de> for FileDoc {
 /// # Errors
 /// The parser's message, with the line where it failed.
 pub fn parse(bytes: &[u8]) -> Result<Parsed, String> {
-    parse_with(bytes, true)
+    fast_answer(bytes).unwrap_or_else(|| parse_full(bytes))
 }
 
-/// [`parse`] without the fast paths (the cut, serde_json): what they must agree with, for the
-/// property tests and fuzz targets.
+/// What the fast paths answer, when one does: serde_json for JSON that both parsers read
+/// alike, or the YAML parse of the file cut down to its two sections (`kube_cut`). `None`
+/// when neither applies or the cut does not parse (an alias into a dropped section, say):
+/// then [`parse_full`] decides, with its own line numbers. Whenever this is `Some`, it equals
+/// [`parse_full`]: the property tests and the fuzz target hold it to that.
+#[must_use]
+pub fn fast_answer(bytes: &[u8]) -> Option<Result<Parsed, String>> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    // Merge keys take the full path (kube_merge), whatever the layout.
+    if bytes.windows(2).any(|w| w == b"<<") {
+        return None;
+    }
+    let doc: Option<FileDoc> = match bytes.iter().find(|b| !b.is_ascii_whitespace()) {
+        // JSON is YAML too, but serde_json reads it an order of magnitude faster.
+        Some(b'{') if json_is_plain(bytes) => serde_json::from_slice(bytes).ok()?,
+        Some(_) => first_yaml_document(&cut_to_needed_sections(bytes)?).ok()?,
+        None => return None,
+    };
+    Some(finish(doc.map(Doc::from)))
+}
+
+/// The full parse: serde_yaml over the whole first document (through `kube_merge` when the
+/// file may use merge keys), the answer [`fast_answer`] must give when it gives one.
 ///
 /// # Errors
 /// As [`parse`].
 pub fn parse_full(bytes: &[u8]) -> Result<Parsed, String> {
-    parse_with(bytes, false)
-}
-
-fn parse_with(bytes: &[u8], fast: bool) -> Result<Parsed, String> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     // Merge keys need the whole tree (kube_merge); serde_yaml alone ignores them. A quoted
     // `"<<"` is a plain key to kubectl, and the tree cannot tell it from a merge.
@@ -185,34 +202,20 @@ fn parse_with(bytes: &[u8], fast: bool) -> Result<Parsed, String> {
         }
         return kube_merge::parse(bytes).and_then(finish);
     }
-    let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
-    let doc: Option<FileDoc> = match first {
-        None => None,
-        _ if !fast => first_yaml_document(bytes)?,
-        // JSON is YAML too, but serde_json reads it an order of magnitude faster; only JSON
-        // both read alike is left to it (kube_cut::json_is_plain).
-        Some(b'{') if json_is_plain(bytes) => match serde_json::from_slice(bytes) {
-            Ok(doc) => doc,
-            Err(_) => first_yaml_document(bytes)?,
-        },
-        Some(_) => match cut_to_needed_sections(bytes) {
-            // The cut text is a valid kubeconfig of its own; if it does not parse (an alias
-            // into a dropped section, say), the full parse decides, with its line numbers.
-            Some(cut) => match first_yaml_document(&cut) {
-                Ok(doc) => doc,
-                Err(_) => first_yaml_document(bytes)?,
-            },
-            None => first_yaml_document(bytes)?,
-        },
-    };
-    finish(doc.map(|d| Doc {
-        current_context: d.current_context,
-        contexts: d.contexts.map(|list| {
-            list.into_iter()
-                .map(|c| (c.name.0, c.context.map(|b| b.namespace.0)))
-                .collect()
-        }),
-    }))
+    finish(first_yaml_document(bytes)?.map(Doc::from))
+}
+
+impl From<FileDoc> for Doc {
+    fn from(d: FileDoc) -> Self {
+        Doc {
+            current_context: d.current_context,
+            contexts: d.contexts.map(|list| {
+                list.into_iter()
+                    .map(|c| (c.name.0, c.context.map(|b| b.namespace.0)))
+                    .collect()
+            }),
+        }
+    }
 }
 
 /// One context as read: its name, and its body's namespace when it has a body.
@@ -315,6 +318,23 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// Found by the kube_fast_path fuzz target: a `"<<` inside a plain scalar of a dropped
+    /// section made the full parse refuse the file (a quoted merge key cannot be told apart)
+    /// while the cut, which drops it, answered. The fast path now steps aside for any `<<`.
+    #[test]
+    fn issue_13_fuzz_a_merge_marker_in_a_dropped_section_leaves_the_fast_path() {
+        let text = padded(
+            "current-context: prod\ncontexts:\n- name: prod\n  context:\n    namespace: ns\n",
+        )
+        .replace(
+            "client-key-data: QUJD",
+            "client-key-data: QUJD{\"namespace\"<<:\"n1\"}QUJD",
+        );
+        assert!(cut_to_needed_sections(text.as_bytes()).is_some());
+        assert_eq!(fast_answer(text.as_bytes()), None);
+        assert_eq!(parse(text.as_bytes()), parse_full(text.as_bytes()));
     }
 
     #[test]
