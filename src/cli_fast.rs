@@ -5,6 +5,21 @@
 //! value clap would reject — so clap still parses, and reports, everything but the plain case.
 //! A unit test holds it to clap's answers.
 
+// No panic may reach the prompt (issue 13): with panic = "abort" in release, one would take
+// every other segment with it. Tests are exempt.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::indexing_slicing,
+        clippy::panic,
+        clippy::unreachable,
+        clippy::todo,
+        clippy::unimplemented
+    )
+)]
+
 use std::ffi::OsString;
 
 use crate::cli::{PromptArgs, ShellArg};

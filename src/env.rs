@@ -2,6 +2,21 @@
 //! the handful of environment variables awesh honours. Segments read only this, never
 //! `std::env`, so each test (and each `awesh serve` request) can give its own inputs.
 
+// No panic may reach the prompt (issue 13): with panic = "abort" in release, one would take
+// every other segment with it. Tests are exempt.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::indexing_slicing,
+        clippy::panic,
+        clippy::unreachable,
+        clippy::todo,
+        clippy::unimplemented
+    )
+)]
+
 use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
 

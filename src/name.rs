@@ -2,6 +2,21 @@
 //! under 48 bytes, so the prompt path allocates nothing for them; longer names (EKS ARNs run
 //! past 200 bytes) spill to the heap and are never truncated.
 
+// No panic may reach the prompt (issue 13): with panic = "abort" in release, one would take
+// every other segment with it. Tests are exempt.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::indexing_slicing,
+        clippy::panic,
+        clippy::unreachable,
+        clippy::todo,
+        clippy::unimplemented
+    )
+)]
+
 use smallvec::SmallVec;
 use std::fmt;
 

@@ -403,3 +403,56 @@ fn a_fifo_in_place_of_the_config_never_blocks_the_prompt() {
     let text = common::stdout(explain);
     assert!(text.contains("not a regular file"), "{text}");
 }
+
+/// Issue 13, case 6: a counted repetition against a 200 KB context name took 15-24 s. Now the
+/// name is matched by exact-name rules only and shown cut with `…`; the prompt prints.
+#[test]
+fn issue_13_a_huge_context_name_is_not_matched_and_shown_cut() {
+    let w = World::new();
+    let huge = "ab-".repeat(70_000);
+    w.kube(Some(&huge), &[(&huge, Some("ns"))]);
+    w.config("[[context.alias]]\nregex = '([a-z]+-){1,1000}x'\nto = 'slow'\n[[context.highlight]]\nregex = '([a-z]+-){1,1000}'\nsymbol = 'HOT'\n");
+    let mut cmd = w.awesh();
+    cmd.args(["prompt", "--no-git"]);
+    let shown = stdout(cmd);
+    assert!(shown.contains("ab-ab-"), "{shown}");
+    assert!(shown.contains('…'), "cut visibly");
+    assert!(!shown.contains("HOT") && !shown.contains("slow"));
+    assert!(shown.len() < 1200, "{} bytes shown", shown.len());
+}
+
+/// Issue 13: an alias renames a context, so a config someone else could have written is not
+/// believed: world-writable, or owned by another user (root's is fine). The prompt then uses
+/// the defaults and `explain` says why.
+#[test]
+fn issue_13_a_config_others_can_write_is_ignored() {
+    use std::os::unix::fs::PermissionsExt;
+    let w = world();
+    let path = w.config("[[context.alias]]\nregex = 'cluster/(.+)$'\nto = 'looks-safe'\n");
+    assert_eq!(
+        prompt(&w, "repo", "bash"),
+        ":☸️looks-safe:☸️payments:🌿main"
+    );
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o666)).unwrap();
+    let classic = format!(":☸️{EKS}:☸️payments:🌿main");
+    assert_eq!(prompt(&w, "repo", "bash"), classic);
+    let mut explain = w.awesh();
+    explain
+        .args(["explain", "--json"])
+        .current_dir(w.path("repo"));
+    let json: serde_json::Value = serde_json::from_str(&stdout(explain)).unwrap();
+    assert!(
+        json["config"].to_string().contains("writable by anyone"),
+        "{}",
+        json["config"]
+    );
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o664)).unwrap();
+    assert_eq!(
+        prompt(&w, "repo", "bash"),
+        ":☸️looks-safe:☸️payments:🌿main"
+    );
+    if awesh::files::euid() == 0 {
+        std::os::unix::fs::lchown(&path, Some(4242), None).unwrap();
+        assert_eq!(prompt(&w, "repo", "bash"), classic);
+    }
+}

@@ -720,3 +720,66 @@ fn a_fifo_ref_never_hangs_explain() {
     assert_eq!(json["git"]["branch"], "main");
     assert_eq!(json["git"]["head"], Value::Null);
 }
+
+/// Issue 13 (nothing another user can write is trusted): git refuses a repository another
+/// user owns ("dubious ownership", CVE-2022-24765) unless safe.directory allows it, and the
+/// prompt shows its branch only when git would. Needs root to give the repository away.
+#[test]
+fn issue_13_a_repository_another_user_owns_shows_no_branch() {
+    if awesh::files::euid() != 0 {
+        eprintln!("SKIPPED: only root can give a repository to another user");
+        return;
+    }
+    let w = World::new();
+    let repo = w.repo("shared", "planted");
+    w.git(
+        "shared",
+        &["worktree", "add", "-q", "../linked", "-b", "linked-branch"],
+    );
+    let sub = repo.join("deep/er");
+    std::fs::create_dir_all(&sub).unwrap();
+    // Owned by us: shown, as git shows it.
+    assert_eq!(prompt(&w, &sub, &[]), ":🌿planted");
+    let chown = |uid: &str, path: &Path| {
+        let ok = std::process::Command::new("chown")
+            .args(["-R", uid])
+            .arg(path)
+            .status()
+            .unwrap();
+        assert!(ok.success());
+    };
+    chown("4242", &repo);
+    let git_says = |dir: &Path, env: &[(&str, &str)]| {
+        let mut cmd = w.command("git");
+        cmd.args(["branch", "--show-current"])
+            .current_dir(dir)
+            .envs(env.iter().copied());
+        let out = cmd.output().unwrap();
+        out.status
+            .success()
+            .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
+    };
+    // git refuses it, and so does the prompt (explain says why).
+    assert_eq!(git_says(&sub, &[]), None);
+    assert_eq!(prompt(&w, &sub, &[]), "");
+    let why = explain(&w, &sub, &[])["segments"]["git"]["reason"].to_string();
+    assert!(why.contains("dubious ownership"), "{why}");
+    // A linked worktree whose main repository another user owns: refused too.
+    assert_eq!(git_says(&w.path("linked"), &[]), None);
+    assert_eq!(prompt(&w, &w.path("linked"), &[]), "");
+    // safe.directory in the global config lets it through, for git and the prompt alike.
+    let global = w.write(
+        "home/.gitconfig",
+        format!("[safe]\n\tdirectory = {}\n", repo.display()),
+    );
+    let env = [("GIT_CONFIG_GLOBAL", global.to_str().unwrap())];
+    assert_eq!(git_says(&sub, &env).as_deref(), Some("planted"));
+    assert_eq!(prompt(&w, &sub, &[]), ":🌿planted");
+    std::fs::write(&global, "[safe]\n\tdirectory = *\n").unwrap();
+    assert_eq!(git_says(&sub, &env).as_deref(), Some("planted"));
+    assert_eq!(prompt(&w, &sub, &[]), ":🌿planted");
+    std::fs::write(&global, "[safe]\n\tdirectory = *\n\tdirectory =\n").unwrap();
+    assert_eq!(git_says(&sub, &env), None);
+    assert_eq!(prompt(&w, &sub, &[]), "");
+    chown("0", &repo);
+}

@@ -181,7 +181,7 @@ fn syntaxes_kubectl_accepts() {
 #[test]
 fn garbage_files_give_nothing_and_a_reason() {
     let w = World::new();
-    let good = w.write("good.yaml", kubeconfig(Some("g"), &[("g", Some("n"))]));
+    let good = w.write("good.yaml", kubeconfig(Some("g"), &[("g", Some("ns"))]));
     for (label, text) in [
         ("unclosed", &b"current-context: [oops\ncontexts: {\n"[..]),
         ("binary", b"\x00\x01\x02\xff\xfe"),
@@ -197,8 +197,16 @@ fn garbage_files_give_nothing_and_a_reason() {
         let status = json["segments"]["kube"]["files"][0]["status"].as_str().unwrap();
         assert!(status == "error" || status == "being-rewritten", "{status}");
         assert_eq!(prompt(&w, &kc(&[&bad])), "");
-        // Beside a good file: the good file still counts.
-        assert_eq!(prompt(&w, &kc(&[&bad, &good])), ":☸️g:☸️n", "{label}");
+        // Beside a good file, before or after it: the bad file could have decided, and
+        // kubectl would refuse both, so no answer (issue 13, case 3), and explain says why.
+        for list in [kc(&[&bad, &good]), kc(&[&good, &bad])] {
+            assert_eq!(prompt(&w, &list), "", "{label}");
+            let reason = explain(&w, &list)["segments"]["kube"]["reason"]
+                .as_str()
+                .unwrap()
+                .to_string();
+            assert!(reason.starts_with("unknown: a listed kubeconfig was not read"), "{reason}");
+        }
     }
     // The reason carries the line of the error.
     let bad = w.write(
@@ -350,9 +358,11 @@ fn a_fifo_kubeconfig_is_refused_unopened() {
         .status()
         .unwrap()
         .success());
-    let good = w.write("good.yaml", kubeconfig(Some("g"), &[("g", Some("n"))]));
+    let good = w.write("good.yaml", kubeconfig(Some("g"), &[("g", Some("ns"))]));
     // Nobody ever writes the FIFO: opening it would block for ever, even on the main thread.
-    assert_eq!(prompt(&w, &kc(&[&fifo, &good])), ":☸️g:☸️n");
+    // It is not read, so it could have decided: no answer rather than good.yaml's.
+    assert_eq!(prompt(&w, &kc(&[&fifo, &good])), "");
+    assert_eq!(prompt(&w, &kc(&[&good])), ":☸️g:☸️ns");
     let json = explain(&w, &kc(&[&fifo, &good]));
     assert!(json["segments"]["kube"]["files"][0]["error"]
         .as_str()
@@ -363,7 +373,7 @@ fn a_fifo_kubeconfig_is_refused_unopened() {
 #[test]
 fn kubeconfigs_too_big_to_parse_inline_keep_the_deadline_threads() {
     let w = World::new();
-    let mut text = kubeconfig(Some("big"), &[("big", Some("n"))]);
+    let mut text = kubeconfig(Some("big"), &[("big", Some("ns"))]);
     text.push_str("preferences:\n  padding: \"");
     text.push_str(&"x".repeat(5 << 20));
     text.push_str("\"\n");
@@ -375,4 +385,123 @@ fn kubeconfigs_too_big_to_parse_inline_keep_the_deadline_threads() {
         let small = w.write("small.yaml", kubeconfig(Some("s"), &[]));
         assert_eq!(explain(&w, &kc(&[&small]))["gathered"]["on"], "main-thread");
     }
+}
+
+/// Pads a kubeconfig past the 4 KiB where the fast path starts, with a `users` section.
+fn padded(text: &str, users_first: bool) -> String {
+    let mut users = String::from("users:\n");
+    for i in 0..40 {
+        users.push_str(&format!(
+            "- name: u{i}\n  user:\n    client-key-data: {}\n",
+            "QUJD".repeat(40)
+        ));
+    }
+    if users_first {
+        format!("{users}{text}")
+    } else {
+        format!("{text}{users}")
+    }
+}
+
+/// Issue 13, cases 1 and 2: line breaks YAML sees and a line scan does not (lone CR, NEL,
+/// LS, PS), multi-line scalars and flow collections, hidden document ends and merge keys,
+/// either side of the fast path's 4 KiB, all give kubectl's answer.
+#[test]
+fn issue_13_hostile_layouts_match_kubectl() {
+    let w = World::new();
+    let tail = "contexts:\n- name: real\n  context:\n    namespace: rns\n- name: fake\n  context:\n    namespace: fns\n";
+    let cases = [
+        "current-context: real\rcurrent-context: fake\n",
+        "current-context: fake\rcurrent-context: real\n",
+        "x: \"a\u{85}current-context: fake\"\ncurrent-context: real\n",
+        "x: a\u{85}current-context: fake\ncurrent-context: real\n",
+        "current-context: real\nx: a\u{2028}current-context: fake\n",
+        "current-context: real\nx: a\u{2029}current-context: fake\n",
+        "x: \"multi\ncurrent-context: fake\"\ncurrent-context: real\n",
+        "current-context: real\nx: 'multi\ncurrent-context: fake'\n",
+        "current-context: real\nx: |\n  a\ncurrent-context: fake\n",
+        "current-context: real\nx: {a: 1,\ncurrent-context: fake}\n",
+        "current-context: real\nx: [a,\ncurrent-context: fake]\n",
+        "current-context: real\r...\ncurrent-context: fake\n",
+        "current-context: real\n",
+    ];
+    let mut n = 0;
+    for (i, head) in cases.iter().enumerate() {
+        for (j, text) in [
+            format!("{head}{tail}"),
+            padded(&format!("{head}{tail}"), true),
+            padded(&format!("{head}{tail}"), false),
+        ]
+        .iter()
+        .enumerate()
+        {
+            let f = w.write(&format!("hostile{i}-{j}.yaml"), text);
+            let json = explain(&w, &kc(&[&f]));
+            let got = (
+                json["kube"]["context"].as_str().map(str::to_string),
+                json["kube"]["namespace"].as_str().map(str::to_string),
+            );
+            if kubectl_installed() {
+                assert_eq!(got, kubectl(&w, &kc(&[&f])), "{text:?}");
+                n += 1;
+            } else {
+                assert_ne!(got.0.as_deref(), Some("fake"), "{text:?}");
+            }
+        }
+    }
+    eprintln!("{n} hostile layouts agree with kubectl");
+    // Merge keys, applied in kubectl's (go-yaml v2's) order.
+    let d = "d: &d\n  namespace: fromd\ne: &e\n  namespace: frome\ncurrent-context: a\ncontexts:\n- name: a\n  context:\n";
+    for (body, want) in [
+        ("    namespace: own\n    <<: *d\n", "fromd"),
+        ("    <<: *d\n    namespace: own\n", "own"),
+        ("    <<: [*e, *d]\n", "frome"),
+    ] {
+        for (j, text) in [format!("{d}{body}"), padded(&format!("{d}{body}"), true)]
+            .iter()
+            .enumerate()
+        {
+            let f = w.write(&format!("merge{j}.yaml"), text);
+            check(&w, &kc(&[&f]), (Some("a"), Some(want)));
+        }
+    }
+}
+
+/// Issue 13, case 3: with `KUBECONFIG=a:b`, an `a` that holds `current-context` but is not
+/// read (over the size limit, not a regular file) gives no answer, never `b`'s.
+#[test]
+fn issue_13_a_skipped_file_makes_the_answer_unknown() {
+    let w = World::new();
+    let b = w.write("b.yaml", kubeconfig(Some("b"), &[("b", Some("bns"))]));
+    let big = w.write("big.yaml", kubeconfig(Some("a"), &[("a", Some("ans"))]));
+    // Sparse: past the 64 MiB limit without writing 64 MiB.
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&big)
+        .unwrap()
+        .set_len(65 << 20)
+        .unwrap();
+    let dir = w.path("a-directory");
+    std::fs::create_dir_all(&dir).unwrap();
+    // Past the cache's 2 s racy window, so an entry made from these files would be trusted
+    // as a hit (the change time cannot be set back; only waited out).
+    std::thread::sleep(
+        awesh::segment::kube_cache::RACY_WINDOW + std::time::Duration::from_millis(100),
+    );
+    for a in [&big, &dir] {
+        assert_eq!(prompt(&w, &kc(&[a, &b])), "", "{a:?}");
+        // Twice: the second prompt must not answer from a cache entry either, and explain
+        // must still say why.
+        assert_eq!(prompt(&w, &kc(&[a, &b])), "", "{a:?}");
+        let json = explain(&w, &kc(&[a, &b]));
+        assert_eq!(json["kube"], Value::Null);
+        let reason = json["segments"]["kube"]["reason"].as_str().unwrap();
+        assert!(reason.contains(&*a.to_string_lossy()), "{reason}");
+    }
+    // A missing file is skipped, as kubectl skips it.
+    check(
+        &w,
+        &kc(&[&w.path("missing.yaml"), &b]),
+        (Some("b"), Some("bns")),
+    );
 }

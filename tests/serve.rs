@@ -503,3 +503,42 @@ fn a_request_past_its_deadline_ends_the_server() {
     );
     assert!(wait(&mut served.child).success());
 }
+
+/// Issue 13, case 7: a 500 MB request line with no NUL in it no longer grows the server: the
+/// request is read and dropped as it comes, refused with an empty segment, and the next
+/// request is answered as usual.
+#[test]
+fn issue_13_an_endless_request_is_refused_and_serving_goes_on() {
+    let world = World::new();
+    world.kube(Some("dev"), &[("dev", Some("team"))]);
+    let mut served = Served::start(&world);
+    let pid = served.child.id();
+    assert_eq!(
+        served.ask(&world, &world.path("home"), &[]),
+        ":☸️dev:☸️team"
+    );
+    let before = vm_rss_kib(pid);
+    let mut input = served.input.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        input.write_all(b"id=77\0HOME=").unwrap();
+        let chunk = vec![b'x'; 1 << 20];
+        for _ in 0..500 {
+            input.write_all(&chunk).unwrap();
+        }
+        input.write_all(b"\0\0").unwrap();
+        input
+    });
+    let mut reply = Vec::new();
+    served.output.read_until(0x1e, &mut reply).unwrap();
+    assert_eq!(reply, b"77:\x1e", "{:?}", String::from_utf8_lossy(&reply));
+    let after = vm_rss_kib(pid);
+    served.input = Some(writer.join().unwrap());
+    assert!(
+        after < before + 8 * 1024,
+        "VmRSS grew from {before} KiB to {after} KiB reading a 500 MB request"
+    );
+    assert_eq!(
+        served.ask(&world, &world.path("home"), &[]),
+        ":☸️dev:☸️team"
+    );
+}

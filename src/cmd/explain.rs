@@ -325,11 +325,13 @@ fn kube_reason(r: &Report) -> Option<String> {
                     _ => None,
                 })
                 .collect();
-            let mut why = String::from("no current-context is set");
             if !failed.is_empty() {
-                let _ = write!(why, "; unreadable: {}", failed.join("; "));
+                return Some(format!(
+                    "unknown: a listed kubeconfig was not read, and kubectl would not run without it: {}",
+                    failed.join("; ")
+                ));
             }
-            Some(why)
+            Some("no current-context is set".into())
         }
     }
 }

@@ -1,6 +1,21 @@
 //! `awesh prompt`: gather, compute, render, one write, exit 0 — whatever happens. Any reason
 //! a part is missing is left for `awesh explain`; the prompt never prints an error.
 
+// No panic may reach the prompt (issue 13): with panic = "abort" in release, one would take
+// every other segment with it. Tests are exempt.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::indexing_slicing,
+        clippy::panic,
+        clippy::unreachable,
+        clippy::todo,
+        clippy::unimplemented
+    )
+)]
+
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -44,6 +59,7 @@ pub fn render_with(buf: &mut Buf, env: &Arc<Env>, args: &PromptArgs, config: &co
         kube: !args.no_kube && config::show::decide(&config.show, env).wanted(),
     };
     let (timeout, _) = segment::timeout(args.timeout_ms, env);
+    let deadline = std::time::Instant::now().checked_add(timeout);
     let snapshot = segment::gather(env, want, timeout);
     let git = snapshot
         .git
@@ -51,7 +67,9 @@ pub fn render_with(buf: &mut Buf, env: &Arc<Env>, args: &PromptArgs, config: &co
         .and_then(|r| r.as_ref().ok())
         .and_then(git::compute);
     let kube = snapshot.kube.done().and_then(kube::compute);
-    let view = kube.as_ref().map(|k| config::rules::view(config, k));
+    let view = kube
+        .as_ref()
+        .map(|k| config::rules::view_before(config, k, deadline));
     render::format::prompt_with(
         buf,
         args.shell.into(),

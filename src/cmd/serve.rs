@@ -40,11 +40,12 @@ pub fn run() -> anyhow::Result<ExitCode> {
     let mut server = Server::with_busy(busy);
     loop {
         match protocol::read_request(&mut input, &mut req, &mut field) {
-            Ok(()) => {}
-            // The shell closed its end, or sent what no shell sends: either way, done.
+            Ok(()) => server.answer(&req, &mut reply),
+            // Too long: refused cleanly, and the server reads on (issue 13, case 7).
+            Err(ReadError::Refused(_)) => server.refuse(&req, &mut reply),
+            // The shell closed its end, or the input failed: either way, done.
             Err(ReadError::Eof | ReadError::Garbage(_)) => return Ok(ExitCode::SUCCESS),
         }
-        server.answer(&req, &mut reply);
         if output.write_all(&reply).is_err() {
             return Ok(ExitCode::SUCCESS);
         }

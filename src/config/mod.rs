@@ -3,6 +3,21 @@
 //! problem is kept for `awesh explain` and `awesh config check`, so a bad config never breaks
 //! the prompt.
 
+// No panic may reach the prompt (issue 13): with panic = "abort" in release, one would take
+// every other segment with it. Tests are exempt.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::indexing_slicing,
+        clippy::panic,
+        clippy::unreachable,
+        clippy::todo,
+        clippy::unimplemented
+    )
+)]
+
 pub mod ask;
 pub mod format;
 pub mod parse;
@@ -197,7 +212,8 @@ pub fn load_path(path: &Path) -> Loaded {
 
 fn read(path: &Path) -> Result<Option<String>, String> {
     // Read on the prompt's main thread, outside the gather deadline: never a FIFO (`files`).
-    let Some(bytes) = crate::files::read_regular(path, MAX_FILE_BYTES)? else {
+    // Believed only if nobody else could have written it: an alias renames contexts.
+    let Some(bytes) = crate::files::read_owned(path, MAX_FILE_BYTES)? else {
         return Ok(None);
     };
     String::from_utf8(bytes).map(Some).map_err(|e| {

@@ -386,17 +386,23 @@ impl Parser {
 /// Levenshtein distance, for "did you mean" hints on keys (a handful of short words).
 fn distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
+    // One row of the table; `left` is the cell just written, `diag` the one above-left.
     let mut row: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
-            prev = cur;
+        let mut diag = i;
+        let mut left = i + 1;
+        let mut cells = row.iter_mut();
+        if let Some(first) = cells.next() {
+            *first = left;
+        }
+        for (cell, cb) in cells.zip(&b) {
+            let up = *cell;
+            left = (diag + usize::from(ca != *cb)).min(left + 1).min(up + 1);
+            *cell = left;
+            diag = up;
         }
     }
-    row[b.len()]
+    row.last().copied().unwrap_or_default()
 }
 
 #[cfg(test)]

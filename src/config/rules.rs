@@ -13,6 +13,16 @@ use crate::name::Name;
 use crate::render::style::Style;
 use crate::segment::kube;
 
+/// The longest context name expressions are matched against. regex-lite's matching costs the
+/// expression's size times the text's length: a counted repetition (`([a-z]+-){1,1000}x`)
+/// against a 200 KB name took 15-24 s. Names are a few dozen bytes, EKS ARNs a few hundred;
+/// a longer name is matched by exact-name rules only (issue 13, case 6).
+pub const MAX_MATCHED: usize = 512;
+
+/// The most memory one compiled expression may take, which also bounds the work per byte
+/// matched; a bigger one is reported as broken (`config check`, `explain`) and skipped.
+const MAX_COMPILED_BYTES: usize = 256 << 10;
+
 /// How a rule picks contexts.
 #[derive(Debug)]
 pub enum Matcher {
@@ -51,7 +61,12 @@ impl LazyRegex {
     /// The regex parser's message.
     pub fn get(&self) -> Result<&Regex, &str> {
         self.compiled
-            .get_or_init(|| Regex::new(&self.pattern).map_err(|e| e.to_string()))
+            .get_or_init(|| {
+                regex_lite::RegexBuilder::new(&self.pattern)
+                    .size_limit(MAX_COMPILED_BYTES)
+                    .build()
+                    .map_err(|e| e.to_string())
+            })
             .as_ref()
             .map_err(String::as_str)
     }
@@ -100,8 +115,20 @@ impl<T> Default for Rules<T> {
 
 impl<T> Rules<T> {
     /// The rule for `name`: the first exact-name rule that equals it, else the first expression
-    /// that matches it. Expressions that do not compile are skipped.
+    /// that matches it (for names up to [`MAX_MATCHED`] bytes). Expressions that do not
+    /// compile are skipped.
     pub fn find<'h>(&self, name: &'h str) -> Option<Hit<'_, 'h, T>> {
+        self.find_before(name, None)
+    }
+
+    /// [`Rules::find`], trying no expression once `deadline` has passed (the prompt's): a
+    /// match costs up to milliseconds, and a config of many costly expressions must not hold
+    /// the prompt past its deadline. Past it, no expression rule applies.
+    pub fn find_before<'h>(
+        &self,
+        name: &'h str,
+        deadline: Option<std::time::Instant>,
+    ) -> Option<Hit<'_, 'h, T>> {
         let exact = self
             .list
             .iter()
@@ -117,9 +144,13 @@ impl<T> Rules<T> {
                 captures: None,
             });
         }
+        if name.len() > MAX_MATCHED {
+            return None;
+        }
         self.list
             .iter()
             .enumerate()
+            .take_while(|_| deadline.is_none_or(|d| std::time::Instant::now() < d))
             .find_map(|(index, rule)| match &rule.matcher {
                 Matcher::Regex(lazy) => {
                     let captures = lazy.get().ok()?.captures(name)?;
@@ -210,8 +241,18 @@ pub struct KubeView<'a> {
 /// Applies aliases, highlights and the namespace rules to what kube found. Pure.
 #[must_use]
 pub fn view<'a>(config: &'a super::Config, info: &'a kube::Info) -> KubeView<'a> {
+    view_before(config, info, None)
+}
+
+/// [`view`] with the prompt's deadline for expression matching ([`Rules::find_before`]).
+#[must_use]
+pub fn view_before<'a>(
+    config: &'a super::Config,
+    info: &'a kube::Info,
+    deadline: Option<std::time::Instant>,
+) -> KubeView<'a> {
     let raw = info.context.to_str_lossy();
-    let alias = config.aliases.find(&raw);
+    let alias = config.aliases.find_before(&raw, deadline);
     let context = match &alias {
         Some(Hit {
             captures: Some(caps),
@@ -227,7 +268,7 @@ pub fn view<'a>(config: &'a super::Config, info: &'a kube::Info) -> KubeView<'a>
     };
     let highlight = config
         .highlights
-        .find(&raw)
+        .find_before(&raw, deadline)
         .map(|hit| (hit.index, hit.rule));
     let then = highlight.map(|(_, rule)| &rule.then);
     let ns_rules = config.namespace_rules;
@@ -450,5 +491,46 @@ mod tests {
                 "{context} {ns:?}"
             );
         }
+    }
+
+    /// Issue 13, case 6: a counted repetition against a 200 KB name took 15-24 s; names over
+    /// MAX_MATCHED bytes are not matched by expressions at all, exact names still are, and
+    /// an expression too big to compile within the limit is reported and skipped.
+    #[test]
+    fn issue_13_expressions_never_scan_huge_names() {
+        let rules = Rules {
+            list: vec![
+                alias(re("([a-z]+-){1,1000}x"), "slow"),
+                alias(lit(&"ab-".repeat(70_000)), "exact"),
+                alias(re("^ab"), "short"),
+            ],
+        };
+        let huge = "ab-".repeat(70_000);
+        assert_eq!(
+            rules.find(&huge).map(|h| h.rule.then.to.as_str()),
+            Some("exact")
+        );
+        let other = format!("{huge}y");
+        assert!(rules.find(&other).is_none());
+        // At the limit, expressions still apply.
+        let fits = "ab-".repeat(MAX_MATCHED / 3);
+        assert_eq!(
+            rules.find(&fits).map(|h| h.rule.then.to.as_str()),
+            Some("short")
+        );
+        let huge_pattern = Rules {
+            list: vec![alias(re("(a{1,1000}){1,1000}"), "never")],
+        };
+        assert_eq!(huge_pattern.broken().len(), 1);
+        assert!(huge_pattern.find("aaa").is_none());
+        // Past the deadline, no expression is tried; exact names still answer.
+        let past = Some(std::time::Instant::now());
+        assert!(rules.find_before(&fits, past).is_none());
+        assert_eq!(
+            rules
+                .find_before(&huge, past)
+                .map(|h| h.rule.then.to.as_str()),
+            Some("exact")
+        );
     }
 }

@@ -5,7 +5,7 @@
 use std::io::Write;
 
 use super::style::{close, open, Style};
-use super::{push_text, state_label, Buf, Shell};
+use super::{push_name, push_text, state_label, Buf, Shell};
 use crate::config::format::{Part, Piece, Template, Var};
 use crate::config::{Format, KubeView};
 use crate::segment::git;
@@ -88,7 +88,7 @@ fn simple(out: &mut Buf, shell: Shell, p: &Part, value: &[u8]) {
 fn name_var(out: &mut Buf, shell: Shell, var: Var, symbol: &str, value: &[u8]) {
     match var {
         Var::Symbol => push_text(out, shell, symbol.as_bytes()),
-        Var::Name | Var::Id => push_text(out, shell, value),
+        Var::Name | Var::Id => push_name(out, shell, value),
         _ => {}
     }
 }

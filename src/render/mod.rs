@@ -3,6 +3,21 @@
 //! [`push_text`], which makes it inert for the target shell and shows control bytes as
 //! visible caret notation instead of printing them raw.
 
+// No panic may reach the prompt (issue 13): with panic = "abort" in release, one would take
+// every other segment with it. Tests are exempt.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::indexing_slicing,
+        clippy::panic,
+        clippy::unreachable,
+        clippy::todo,
+        clippy::unimplemented
+    )
+)]
+
 pub mod format;
 pub mod style;
 
@@ -67,7 +82,7 @@ pub fn prompt(
 /// The branch part: `name`, or `(abc1234)` when detached, then `|STATE step/total`.
 pub fn push_branch(out: &mut Buf, shell: Shell, g: &git::Info) {
     match (&g.branch, g.short_id()) {
-        (Some(branch), _) => push_text(out, shell, branch.as_bytes()),
+        (Some(branch), _) => push_name(out, shell, branch.as_bytes()),
         (None, Some(id)) => {
             out.push(b'(');
             push_text(out, shell, id);
@@ -97,6 +112,25 @@ pub fn state_label(state: git::State, ambiguous_apply: bool) -> &'static str {
         git::State::Revert => "REVERTING",
         git::State::Bisect => "BISECTING",
     }
+}
+
+/// The most of one name the prompt shows: a 200 KB context name would fill the screen.
+pub const MAX_SHOWN: usize = 512;
+
+/// [`push_text`] for a name found on disk: one over [`MAX_SHOWN`] bytes is cut at a
+/// character boundary and ends in `…`, so the cut is never silent.
+pub fn push_name(out: &mut Buf, shell: Shell, name: &[u8]) {
+    if name.len() <= MAX_SHOWN {
+        return push_text(out, shell, name);
+    }
+    // Cut where a character starts (a byte that is not a UTF-8 continuation byte).
+    let mut end = MAX_SHOWN;
+    while end > MAX_SHOWN - 4 && name.get(end).is_some_and(|b| b & 0xc0 == 0x80) {
+        end -= 1;
+    }
+    let cut = name.get(..end).unwrap_or_default();
+    push_text(out, shell, cut);
+    out.extend_from_slice("…".as_bytes());
 }
 
 /// Appends a name so that `shell` shows it as text and never interprets it.
@@ -179,6 +213,26 @@ mod tests {
         ];
         for (shell, input, want) in cases {
             assert_eq!(text(*shell, input), *want, "{shell:?} {input:?}");
+        }
+    }
+
+    /// Issue 13, case 6: a huge name is shown cut, at a character boundary, with `…`.
+    #[test]
+    fn issue_13_huge_names_are_shown_cut() {
+        let mut out = Buf::new();
+        push_name(&mut out, Shell::Bash, b"short");
+        assert_eq!(out.as_slice(), b"short");
+        for name in [
+            "x".repeat(200_000),
+            "é".repeat(100_000),
+            format!("x{}", "☸".repeat(1000)),
+        ] {
+            let mut out = Buf::new();
+            push_name(&mut out, Shell::Bash, name.as_bytes());
+            let shown = std::str::from_utf8(&out).unwrap();
+            assert!(shown.ends_with('…'), "{shown}");
+            assert!(shown.len() <= MAX_SHOWN + 3 && shown.len() > MAX_SHOWN - 4);
+            assert!(name.starts_with(shown.trim_end_matches('…')));
         }
     }
 

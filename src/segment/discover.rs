@@ -31,6 +31,11 @@ pub struct Found {
     pub common_dir: PathBuf,
     /// HEAD, or why its content is not one awesh can show.
     pub head: Result<Head, String>,
+    /// What git's ownership check (`ensure_valid_ownership`) looks at, with each owner's uid:
+    /// the gitfile, the work tree and the git directory of a discovered repository; nothing
+    /// when `GIT_DIR` named it (git does not check then). Taken from the `stat`s discovery
+    /// makes anyway.
+    pub owners: Vec<(PathBuf, u32)>,
 }
 
 /// What one candidate folder turned out to be.
@@ -75,6 +80,9 @@ pub fn find(env: &Env) -> Result<Found, Missing> {
         .into_iter()
         .filter(|c| cwd.starts_with(c) && cwd != c.as_path())
         .max_by_key(|c| c.components().count());
+    // The folder being tried, as stat'ed for the filesystem check: its owner is what git's
+    // ownership check needs of a work tree or bare repository, at no extra cost.
+    let mut dir_meta: Option<std::fs::Metadata> = None;
     let device = if env
         .var("GIT_DISCOVERY_ACROSS_FILESYSTEM")
         .is_some_and(git_bool)
@@ -82,7 +90,11 @@ pub fn find(env: &Env) -> Result<Found, Missing> {
         None
     } else {
         match std::fs::metadata(cwd) {
-            Ok(meta) => Some(meta.dev()),
+            Ok(meta) => {
+                let dev = meta.dev();
+                dir_meta = Some(meta);
+                Some(dev)
+            }
             Err(e) => {
                 return Err(Missing::NotARepository(format!(
                     "cannot stat {}: {e}",
@@ -91,22 +103,46 @@ pub fn find(env: &Env) -> Result<Found, Missing> {
             }
         }
     };
+    let uid_of = |meta: &Option<std::fs::Metadata>, dir: &Path| {
+        meta.as_ref()
+            .map(MetadataExt::uid)
+            .or_else(|| std::fs::metadata(dir).ok().map(|m| m.uid()))
+            .unwrap_or(u32::MAX)
+    };
     // The first folder on the way that looked like a repository but was not one.
     let mut first_note: Option<String> = None;
     let mut dir = cwd;
     loop {
         let dot_git = dir.join(".git");
         match std::fs::metadata(&dot_git) {
-            Ok(meta) if meta.is_file() => return gitfile(&dot_git),
+            Ok(meta) if meta.is_file() => {
+                let mut found = gitfile(&dot_git)?;
+                let git_dir_uid = std::fs::metadata(&found.git_dir).map_or(u32::MAX, |m| m.uid());
+                found.owners = vec![
+                    (dot_git, meta.uid()),
+                    (dir.to_path_buf(), uid_of(&dir_meta, dir)),
+                    (found.git_dir.clone(), git_dir_uid),
+                ];
+                return Ok(found);
+            }
             // A folder (or anything but a file, which cannot hold a HEAD): a git directory?
-            Ok(_) => match probe(&dot_git)? {
-                Probe::Repository(found) => return Ok(found),
+            Ok(meta) => match probe(&dot_git)? {
+                Probe::Repository(mut found) => {
+                    found.owners = vec![
+                        (dir.to_path_buf(), uid_of(&dir_meta, dir)),
+                        (dot_git, meta.uid()),
+                    ];
+                    return Ok(found);
+                }
                 Probe::Not(why) => first_note = first_note.or(why),
             },
             Err(_) => {}
         }
         match probe(dir)? {
-            Probe::Repository(found) => return Ok(found),
+            Probe::Repository(mut found) => {
+                found.owners = vec![(dir.to_path_buf(), uid_of(&dir_meta, dir))];
+                return Ok(found);
+            }
             Probe::Not(why) => first_note = first_note.or(why),
         }
         let stop = match dir.parent() {
@@ -116,13 +152,20 @@ pub fn find(env: &Env) -> Result<Found, Missing> {
                     "discovery stopped below GIT_CEILING_DIRECTORIES entry {}",
                     c.display()
                 )),
-                (_, Some(device)) if std::fs::metadata(parent).map(|m| m.dev()).ok() != Some(device) => {
-                    Some(format!(
-                        "no repository up to mount point {} (GIT_DISCOVERY_ACROSS_FILESYSTEM is not set)",
-                        dir.display()
-                    ))
+                (_, Some(device)) => {
+                    dir_meta = std::fs::metadata(parent).ok();
+                    if dir_meta.as_ref().map(MetadataExt::dev) == Some(device) {
+                        dir = parent;
+                        None
+                    } else {
+                        Some(format!(
+                            "no repository up to mount point {} (GIT_DISCOVERY_ACROSS_FILESYSTEM is not set)",
+                            dir.display()
+                        ))
+                    }
                 }
                 _ => {
+                    dir_meta = None;
                     dir = parent;
                     None
                 }
@@ -180,6 +223,7 @@ fn probe(dir: &Path) -> Result<Probe, Missing> {
         git_dir: dir.to_path_buf(),
         common_dir,
         head,
+        owners: Vec::new(),
     }))
 }
 
@@ -208,7 +252,15 @@ fn read_head(path: &Path) -> Result<HeadFile, Missing> {
         let target = std::fs::read_link(path).unwrap_or_default();
         let target = target.as_os_str().as_bytes();
         return Ok(if target.starts_with(b"refs/") {
-            HeadFile::Valid(Ok(Head::Symbolic(crate::name::Name::new(target))))
+            HeadFile::Valid(if crate::segment::git::is_ref_name(target) {
+                Ok(Head::Symbolic(crate::name::Name::new(target)))
+            } else {
+                Err(format!(
+                    "{} links to {:?}, not a ref name",
+                    path.display(),
+                    String::from_utf8_lossy(target)
+                ))
+            })
         } else {
             HeadFile::Invalid(format!(
                 "{} links to {:?}, not to a ref",
@@ -236,11 +288,12 @@ fn read_head(path: &Path) -> Result<HeadFile, Missing> {
     let valid = match text.strip_prefix(b"ref:") {
         Some(rest) => {
             let start = rest.iter().position(|b| !is_space(b)).unwrap_or(rest.len());
-            rest[start..].starts_with(b"refs/")
+            rest.get(start..).unwrap_or_default().starts_with(b"refs/")
         }
-        None => [40, 64]
-            .iter()
-            .any(|&n| text.len() >= n && text[..n].iter().all(u8::is_ascii_hexdigit)),
+        None => [40, 64].iter().any(|&n| {
+            text.get(..n)
+                .is_some_and(|id| id.iter().all(u8::is_ascii_hexdigit))
+        }),
     };
     let line = first_line(&text);
     if !valid {
@@ -261,8 +314,8 @@ fn read_head(path: &Path) -> Result<HeadFile, Missing> {
 
 /// The first line of `text`, without its line ending.
 fn first_line(text: &[u8]) -> &[u8] {
-    let end = text.iter().position(|&b| b == b'\n').unwrap_or(text.len());
-    text[..end].strip_suffix(b"\r").unwrap_or(&text[..end])
+    let line = text.split(|&b| b == b'\n').next().unwrap_or_default();
+    line.strip_suffix(b"\r").unwrap_or(line)
 }
 
 /// The common folder: what the `commondir` file of a linked worktree names (relative to the
@@ -287,14 +340,12 @@ fn common_dir(git_dir: &Path) -> Result<PathBuf, Missing> {
 /// The path a `.git` or `commondir` file names (git strips the line endings, nothing else),
 /// taken relative to `base` unless absolute; `None` when it names nothing.
 fn named_path(text: &[u8], base: &Path) -> Option<PathBuf> {
-    let mut end = text.len();
-    while end > 0 && matches!(text[end - 1], b'\n' | b'\r') {
-        end -= 1;
-    }
-    if end == 0 {
-        return None;
-    }
-    let named = Path::new(OsStr::from_bytes(&text[..end]));
+    let end = text
+        .iter()
+        .rposition(|b| !matches!(b, b'\n' | b'\r'))
+        .map_or(0, |last| last + 1);
+    let named = text.get(..end).filter(|t| !t.is_empty())?;
+    let named = Path::new(OsStr::from_bytes(named));
     Some(if named.is_relative() {
         base.join(named)
     } else {

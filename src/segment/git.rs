@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use crate::env::Env;
 use crate::name::Name;
-use crate::segment::{discover, reftable};
+use crate::segment::{discover, ownership, reftable};
 
 /// The operation git is in the middle of, named as in `git-prompt.sh`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -129,7 +129,7 @@ impl Info {
     pub fn short_id(&self) -> Option<&[u8]> {
         self.detached_id
             .as_ref()
-            .map(|id| &id.as_bytes()[..id.as_bytes().len().min(7)])
+            .map(|id| id.as_bytes().get(..7).unwrap_or(id.as_bytes()))
     }
 }
 
@@ -160,14 +160,38 @@ pub fn gather(env: &Env) -> Result<Raw, Missing> {
         git_dir,
         common_dir,
         mut head,
+        owners,
     } = discover::find(env)?;
+    // git refuses a repository someone else owns unless safe.directory allows it, and so
+    // does the prompt: whoever can write /tmp/.git must not choose the branch shown there.
+    if let Some((path, uid)) = ownership::foreign(&owners) {
+        // What safe.directory is compared with: the work tree, else the git directory
+        // (`owners` is [gitfile, work tree, git dir], [work tree, git dir] or [git dir]).
+        let checked = match owners.as_slice() {
+            [_, (tree, _), _] | [(tree, _), _] | [(tree, _)] => tree.as_path(),
+            _ => path.as_path(),
+        };
+        if !ownership::is_safe(checked, env) {
+            return Err(Missing::NotARepository(format!(
+                "detected dubious ownership in repository at {}: {} belongs to uid {uid}, not \
+                 to you; git refuses it unless safe.directory allows it",
+                checked.display(),
+                path.display()
+            )));
+        }
+    }
     let mut reftable = false;
     // A reftable repository keeps a placeholder HEAD for older gits; the real one is in the table.
-    if matches!(&head, Ok(Head::Symbolic(r)) if r.as_bytes() == b"refs/heads/.invalid")
-        && common_dir.join("reftable").is_dir()
-    {
-        reftable = true;
-        head = reftable::read_head(&common_dir.join("reftable"));
+    if matches!(&head, Ok(Head::Symbolic(r)) if r.as_bytes() == REFTABLE_PLACEHOLDER) {
+        if common_dir.join("reftable").is_dir() {
+            reftable = true;
+            head = reftable::read_head(&common_dir.join("reftable"));
+        } else {
+            head = Err(format!(
+                "HEAD holds the reftable placeholder, but {} has no reftable",
+                common_dir.display()
+            ));
+        }
     }
     Ok(Raw {
         op: read_op(&git_dir),
@@ -279,11 +303,37 @@ fn parse_u32(text: &[u8]) -> Option<u32> {
 pub fn parse_head(line: &[u8]) -> Option<Head> {
     if let Some(target) = line.strip_prefix(b"ref:") {
         let target = target.trim_ascii();
-        return (!target.is_empty()).then(|| Head::Symbolic(Name::new(target)));
+        // The reftable placeholder is no ref name, and is replaced by the table's HEAD.
+        let ok = is_ref_name(target) || target == REFTABLE_PLACEHOLDER;
+        return ok.then(|| Head::Symbolic(Name::new(target)));
     }
     let id = line.trim_ascii();
     let is_id = (id.len() == 40 || id.len() == 64) && id.iter().all(u8::is_ascii_hexdigit);
     is_id.then(|| Head::Detached(Name::new(id)))
+}
+
+/// What the `HEAD` file of a reftable repository holds, for gits that do not read reftables.
+const REFTABLE_PLACEHOLDER: &[u8] = b"refs/heads/.invalid";
+
+/// Whether `name` is a ref name git could have written (its `check-ref-format` rules): no
+/// control bytes (a NUL makes git read a different name than the bytes say), none of
+/// ` ~^:?*[\\`, no `..`, `@{` or `//`, no component starting with `.` or ending in `.lock`, not
+/// ending in `/` or `.`. Anything else in HEAD is shown as nothing, never as a name.
+#[must_use]
+pub fn is_ref_name(name: &[u8]) -> bool {
+    !name.is_empty()
+        && name.len() <= 4096
+        && !name
+            .iter()
+            .any(|&b| b < 0x20 || b == 0x7f || b" ~^:?*[\\".contains(&b))
+        && !name
+            .windows(2)
+            .any(|w| w == b".." || w == b"@{" || w == b"//")
+        && !name.ends_with(b"/")
+        && !name.ends_with(b".")
+        && name
+            .split(|&b| b == b'/')
+            .all(|part| !part.starts_with(b".") && !part.ends_with(b".lock"))
 }
 
 /// Reads the state files in the order `git-prompt.sh` tests them.
@@ -345,21 +395,29 @@ fn first_line_of_regular(path: &Path) -> Option<Name> {
     let mut buf = [0u8; 512];
     let mut file = crate::files::open(path).ok()?;
     let mut len = 0;
-    while len < buf.len() {
-        match file.read(&mut buf[len..]) {
-            Ok(0) => break,
+    let mut ended = false;
+    while let Some(rest) = buf.get_mut(len..).filter(|r| !r.is_empty()) {
+        match file.read(rest) {
+            Ok(0) => {
+                ended = true;
+                break;
+            }
             Ok(n) => len += n,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
             Err(_) => return None,
         }
-        if buf[..len].contains(&b'\n') {
+        if buf.get(..len).is_some_and(|t| t.contains(&b'\n')) {
             break;
         }
     }
-    let text = &buf[..len];
-    let end = text.iter().position(|&b| b == b'\n').unwrap_or(text.len());
-    let line = text[..end].strip_suffix(b"\r").unwrap_or(&text[..end]);
-    Some(Name::new(line))
+    let text = buf.get(..len)?;
+    let line = match text.iter().position(|&b| b == b'\n') {
+        Some(end) => text.get(..end)?,
+        // A first line longer than the buffer would be shown cut: unknown instead.
+        None if !ended => return None,
+        None => text,
+    };
+    Some(Name::new(line.strip_suffix(b"\r").unwrap_or(line)))
 }
 
 /// Resolves HEAD to the full commit id it names (for `explain`), or `None` when unborn.
@@ -543,5 +601,17 @@ mod tests {
         );
         assert_eq!(parse_head(b"garbage"), None);
         assert_eq!(parse_head(b"ref: "), None);
+        // Issue 13: names git would read otherwise, or never write, are no answer.
+        for bad in [
+            &b"ref: refs/heads/a\0b"[..],
+            b"ref: refs/heads/a\x1b[31m",
+            b"ref: refs/heads/a..b",
+            b"ref: refs/heads/a b",
+            b"ref: refs/heads/a.lock",
+            b"ref: refs/heads/.hidden",
+            b"ref: refs/heads/a/",
+        ] {
+            assert_eq!(parse_head(bad), None, "{:?}", String::from_utf8_lossy(bad));
+        }
     }
 }

@@ -11,7 +11,7 @@
 //! that could outlast the deadline (a cache miss on a big file) gets a thread of its own.
 
 use std::os::unix::ffi::OsStrExt;
-use std::os::unix::fs::PermissionsExt;
+use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -97,10 +97,13 @@ pub fn check(
         return table_is_local();
     };
     let marker = runtime_dir.and_then(|dir| marker_for(dir, &ids));
-    if marker
-        .as_deref()
-        .is_some_and(|m| std::fs::symlink_metadata(m).is_ok_and(|meta| meta.is_file()))
-    {
+    // The marker says nothing but that it exists, so its `lstat` is all there is to check:
+    // a regular file (no symlink), this user's, not writable by others, in a folder that is
+    // the same (`marker_for`). Nothing of it is read.
+    if marker.as_deref().is_some_and(|m| {
+        std::fs::symlink_metadata(m)
+            .is_ok_and(|meta| meta.is_file() && crate::files::is_private(m, &meta).is_ok())
+    }) {
         return Ok(());
     }
     let verdict = match types_of(&ids) {
@@ -116,7 +119,11 @@ pub fn check(
 /// Where the marker for `ids` goes: in `dir` if it is an absolute, private folder.
 fn marker_for(dir: &Path, ids: &[u64]) -> Option<PathBuf> {
     let meta = std::fs::symlink_metadata(dir).ok()?;
-    if !dir.is_absolute() || !meta.is_dir() || meta.permissions().mode() & 0o077 != 0 {
+    if !dir.is_absolute()
+        || !meta.is_dir()
+        || meta.permissions().mode() & 0o077 != 0
+        || crate::files::is_private(dir, &meta).is_err()
+    {
         return None;
     }
     let mut hash = kube_cache::Fnv::default();
@@ -143,7 +150,13 @@ fn remember(marker: &Path) {
             }
         }
     }
-    let _ = std::fs::write(marker, b"");
+    // A new file only, never through a symlink someone left in its place.
+    let _ = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(marker);
 }
 
 fn table_is_local() -> Result<(), String> {
@@ -176,15 +189,23 @@ pub fn types_are_local(list: &[mounts::Mount]) -> Result<(), String> {
 /// and reports its size as 0, so `read_to_string` would `stat` and `lseek` first and then
 /// read 32 bytes, 64, 128... (eleven calls for this machine's twenty mounts; three here).
 fn read_mount_table() -> std::io::Result<Vec<u8>> {
+    /// No machine has a mount table this big; a bigger one sends the gathers to threads.
+    const MAX_MOUNT_TABLE: usize = 4 << 20;
     use std::io::Read;
     let mut file = std::fs::File::open("/proc/self/mounts")?;
     let mut table = vec![0; 16 << 10];
     let mut len = 0;
     loop {
         if len == table.len() {
+            if len >= MAX_MOUNT_TABLE {
+                return Err(std::io::Error::other("over 4 MiB: not believed"));
+            }
             table.resize(len * 2, 0);
         }
-        match file.read(&mut table[len..]) {
+        let Some(rest) = table.get_mut(len..) else {
+            break;
+        };
+        match file.read(rest) {
             Ok(0) => break,
             Ok(n) => len += n,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
@@ -318,6 +339,53 @@ mod tests {
         assert!(check(Some(dir.path()), &nfs).is_err());
         assert_eq!(markers(), 0);
         assert!(check(Some(dir.path()), &nfs).is_err());
+    }
+
+    /// Issue 13, case 4: a marker another user planted, or a symlink in its place, is not
+    /// believed (the kernel is asked again) and the marker is not written through a symlink.
+    #[test]
+    fn issue_13_a_planted_marker_is_not_believed() {
+        use std::os::unix::fs::MetadataExt;
+        let Some(ids) = mounts::ids() else {
+            eprintln!("SKIPPED: needs listmount");
+            return;
+        };
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o700)).unwrap();
+        let marker = marker_for(dir.path(), &ids).unwrap();
+        let asked = std::cell::Cell::new(0);
+        // Says "not local": if the planted marker were believed, it would never be asked.
+        let nfs = |ids: &[u64]| {
+            asked.set(asked.get() + 1);
+            Some(vec![mounts::Mount {
+                id: ids[0],
+                kind: b"nfs4"[..].into(),
+            }])
+        };
+        std::fs::write(&marker, b"").unwrap();
+        std::fs::set_permissions(&marker, std::fs::Permissions::from_mode(0o666)).unwrap();
+        assert!(
+            check(Some(dir.path()), &nfs).is_err(),
+            "world-writable marker"
+        );
+        std::fs::set_permissions(&marker, std::fs::Permissions::from_mode(0o600)).unwrap();
+        if crate::files::euid() == 0 {
+            // Only root can give a file away; elsewhere this part cannot be set up.
+            std::os::unix::fs::lchown(&marker, Some(4242), Some(4242)).unwrap();
+            assert_eq!(std::fs::metadata(&marker).unwrap().uid(), 4242);
+            assert!(check(Some(dir.path()), &nfs).is_err(), "foreign marker");
+        }
+        std::fs::remove_file(&marker).unwrap();
+        let target = dir.path().join("elsewhere");
+        std::fs::write(&target, b"").unwrap();
+        std::os::unix::fs::symlink(&target, &marker).unwrap();
+        assert!(check(Some(dir.path()), &nfs).is_err(), "symlinked marker");
+        assert_eq!(asked.get(), if crate::files::euid() == 0 { 3 } else { 2 });
+        // A folder owned by someone else is not used at all.
+        if crate::files::euid() == 0 {
+            std::os::unix::fs::lchown(dir.path(), Some(4242), None).unwrap();
+            assert_eq!(marker_for(dir.path(), &ids), None);
+        }
     }
 
     #[test]

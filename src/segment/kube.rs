@@ -100,8 +100,15 @@ pub struct Info {
     pub defined_in: Option<usize>,
 }
 
+/// The most kubeconfig files awesh reads for one prompt. A longer `KUBECONFIG` (the
+/// kernel lets one variable hold 128 KiB: tens of thousands of paths) would cost a `stat` each
+/// and make a prompt of seconds; any file past the cap could decide the answer, so there is
+/// none (issue 13: bounded everywhere).
+pub const MAX_FILES: usize = 256;
+
 /// The kubeconfig paths kubectl would load, in order: `KUBECONFIG` split on `:`, empty entries
-/// and duplicates dropped; when that leaves nothing, `$HOME/.kube/config`.
+/// and duplicates dropped; when that leaves nothing, `$HOME/.kube/config`. At most
+/// [`MAX_FILES`] + 1 are returned: one more means too many.
 #[must_use]
 pub fn paths(env: &Env) -> Vec<PathBuf> {
     let mut out: Vec<PathBuf> = Vec::new();
@@ -109,6 +116,9 @@ pub fn paths(env: &Env) -> Vec<PathBuf> {
         for entry in std::env::split_paths(list) {
             if !entry.as_os_str().is_empty() && !out.contains(&entry) {
                 out.push(entry);
+                if out.len() > MAX_FILES {
+                    break;
+                }
             }
         }
     }
@@ -156,6 +166,14 @@ pub struct Pending {
 #[must_use]
 pub fn lookup(env: &Env) -> Lookup {
     let paths = paths(env);
+    if paths.len() > MAX_FILES {
+        return Lookup::Hit(Raw::parsed(vec![Source {
+            path: PathBuf::from("$KUBECONFIG"),
+            outcome: SourceOutcome::Failed(format!(
+                "KUBECONFIG lists over {MAX_FILES} files: not read"
+            )),
+        }]));
+    }
     let absolute: Vec<PathBuf> = paths.iter().map(|p| env.absolute(p)).collect();
     let stamps: Vec<Option<Stamp>> = absolute
         .iter()
@@ -280,7 +298,9 @@ impl Pending {
         }
         let mut raw = Raw::parsed(sources);
         raw.cache = CacheUse::Miss(miss_reason.unwrap_or_default());
-        if !in_flux {
+        // No entry for an answer left unknown by a file not read: a hit could not say why
+        // (explain would see only cached files), and the next prompt should look again.
+        if !in_flux && unread(&raw).is_none() {
             let entry = kube_cache::Entry {
                 trusted: stamps.iter().flatten().all(|s| !s.is_recent(now)),
                 value: compute(&raw),
@@ -336,11 +356,16 @@ pub fn read(path: &Path) -> SourceOutcome {
 
 /// The answer: the cached one when the cache answered, else the files merged as kubectl
 /// does: the first non-empty `current-context` wins, and the context is taken whole from the
-/// first file that defines that name.
+/// first file that defines that name. A file that was listed but not read (too big, not a
+/// regular file, unreadable, unparsable, being rewritten) could have decided either, and
+/// kubectl itself would refuse to run: then there is no answer, never the next file's.
 #[must_use]
 pub fn compute(raw: &Raw) -> Option<Info> {
     if let Some(cached) = &raw.cached {
         return cached.clone();
+    }
+    if unread(raw).is_some() {
+        return None;
     }
     let parsed = raw
         .sources
@@ -364,6 +389,18 @@ pub fn compute(raw: &Raw) -> Option<Info> {
         namespace: definition.and_then(|(_, ns)| ns.clone()),
         context_from,
         defined_in: definition.map(|(i, _)| i),
+    })
+}
+
+/// The first listed file that exists but was not read, with why: while there is one, the
+/// answer is unknown (issue 13, case 3).
+#[must_use]
+pub fn unread(raw: &Raw) -> Option<(&Path, &str)> {
+    raw.sources.iter().find_map(|s| match &s.outcome {
+        SourceOutcome::Failed(why) | SourceOutcome::InFlux(why) => {
+            Some((s.path.as_path(), why.as_str()))
+        }
+        _ => None,
     })
 }
 
@@ -421,11 +458,12 @@ mod tests {
                 vec![file(Some("ghost"), &[("a", Some("x"))])],
                 Some(("ghost", None)),
             ),
-            // a failed file contributes nothing
+            // issue 13, case 3: a file not read could have decided: no answer, never b's
             (
-                vec![failed, file(Some("b"), &[("b", Some("y"))])],
-                Some(("b", Some("y"))),
+                vec![failed.clone(), file(Some("b"), &[("b", Some("y"))])],
+                None,
             ),
+            (vec![file(Some("b"), &[("b", Some("y"))]), failed], None),
         ];
         for (sources, want) in cases {
             let got = compute(&Raw::parsed(sources));
@@ -438,6 +476,17 @@ mod tests {
             let want = want.map(|(c, n)| (c.to_string(), n.map(str::to_string)));
             assert_eq!(got, want);
         }
+    }
+
+    /// A `KUBECONFIG` of tens of thousands of paths is not walked: no answer, at once.
+    #[test]
+    fn issue_13_too_many_files_give_no_answer() {
+        let list: Vec<String> = (0..30_000).map(|i| format!("/nonexistent/{i}")).collect();
+        let env = Env::new("/", [("KUBECONFIG", list.join(":"))]);
+        assert_eq!(paths(&env).len(), MAX_FILES + 1);
+        let raw = gather(&env);
+        assert_eq!(compute(&raw), None);
+        assert!(unread(&raw).is_some_and(|(_, why)| why.contains("over 256 files")));
     }
 
     #[test]

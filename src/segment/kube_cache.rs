@@ -8,10 +8,13 @@
 //! same timestamp tick, with the same size, would leave the key unchanged). Entries are written
 //! whole to a temp file and renamed, and carry a checksum, so concurrent shells and torn or
 //! foreign files can never produce a wrong answer: a bad entry is just a miss. Only the names
-//! shown are stored, never credentials.
+//! shown are stored, never credentials. The checksum is no defence against forgery, so an
+//! entry is believed only when nobody else could have written it (`files::read_private`:
+//! no symlink, owned by this user, not group- or world-writable, in a folder that is the
+//! same); otherwise the prompt works uncached and writes nothing there.
 
 use std::os::unix::ffi::OsStrExt;
-use std::os::unix::fs::{DirBuilderExt, MetadataExt};
+use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -99,7 +102,7 @@ pub fn entry_path(cache_dir: &Path, paths: &[PathBuf]) -> PathBuf {
 /// # Errors
 /// Why the entry cannot be used.
 pub fn load(path: &Path) -> Result<Entry, String> {
-    let bytes = crate::files::read_regular(path, MAX_ENTRY_BYTES)?.ok_or("no entry yet")?;
+    let bytes = crate::files::read_private(path, MAX_ENTRY_BYTES)?.ok_or("no entry yet")?;
     decode(&bytes).ok_or_else(|| format!("{} is corrupt or foreign; ignored", path.display()))
 }
 
@@ -118,6 +121,8 @@ pub fn store(path: &Path, entry: &Entry) -> Result<(), String> {
         .mode(0o700)
         .create(dir)
         .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    // Never write where someone else could read back or replace what the prompt believes.
+    crate::files::private_dir(dir).map_err(|why| format!("cache not written: {why}"))?;
     let tmp = dir.join(format!(
         ".{}.{}.{}.tmp",
         path.file_name().and_then(|n| n.to_str()).unwrap_or("kube"),
@@ -125,7 +130,14 @@ pub fn store(path: &Path, entry: &Entry) -> Result<(), String> {
         now_ns()
     ));
     let bytes = encode(entry);
-    let result = std::fs::write(&tmp, &bytes).and_then(|()| std::fs::rename(&tmp, path));
+    let result = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(&tmp)
+        .and_then(|mut f| std::io::Write::write_all(&mut f, &bytes))
+        .and_then(|()| std::fs::rename(&tmp, path));
     if let Err(e) = result {
         let _ = std::fs::remove_file(&tmp);
         return Err(format!("cannot write {}: {e}", path.display()));
@@ -249,7 +261,7 @@ impl<'a> Reader<'a> {
         Some(head)
     }
     fn u8(&mut self) -> Option<u8> {
-        Some(self.take(1)?[0])
+        self.take(1)?.first().copied()
     }
     fn u32(&mut self) -> Option<usize> {
         Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?) as usize)
@@ -336,6 +348,48 @@ mod tests {
             flipped[i] ^= 0x10;
             assert_eq!(decode(&flipped), None, "flip at {i}");
         }
+    }
+
+    /// Issue 13, case 4: an entry is believed only when nobody else could have written it;
+    /// in a folder that is not private, nothing is read or written.
+    #[test]
+    fn issue_13_forged_entries_are_not_believed() {
+        use std::os::unix::fs::PermissionsExt;
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("awesh");
+        let path = entry_path(&dir, &[PathBuf::from("/k")]);
+        store(&path, &entry()).unwrap();
+        assert_eq!(load(&path), Ok(entry()));
+        let mode = |p: &Path, m: u32| {
+            std::fs::set_permissions(p, std::fs::Permissions::from_mode(m)).unwrap();
+        };
+        mode(&path, 0o622);
+        assert!(load(&path).unwrap_err().contains("writable by others"));
+        mode(&path, 0o600);
+        mode(&dir, 0o777);
+        assert!(load(&path).unwrap_err().contains("writable by others"));
+        assert!(store(&path, &entry()).unwrap_err().contains("not written"));
+        mode(&dir, 0o700);
+        if crate::files::euid() == 0 {
+            std::os::unix::fs::lchown(&path, Some(4242), None).unwrap();
+            assert!(load(&path).unwrap_err().contains("uid 4242"));
+            std::os::unix::fs::lchown(&path, Some(0), None).unwrap();
+            std::os::unix::fs::lchown(&dir, Some(4242), None).unwrap();
+            assert!(load(&path).unwrap_err().contains("uid 4242"));
+            assert!(store(&path, &entry()).is_err());
+            std::os::unix::fs::lchown(&dir, Some(0), None).unwrap();
+        }
+        // A symlink to a well-formed entry elsewhere is refused, and never written through.
+        let elsewhere = root.path().join("planted.bin");
+        std::fs::write(&elsewhere, encode(&entry())).unwrap();
+        std::fs::remove_file(&path).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, &path).unwrap();
+        assert!(load(&path).unwrap_err().contains("symlink"));
+        let linked_dir = root.path().join("linked");
+        std::os::unix::fs::symlink(&dir, &linked_dir).unwrap();
+        let via_link = entry_path(&linked_dir, &[PathBuf::from("/k")]);
+        assert!(load(&via_link).unwrap_err().contains("symlink"));
+        assert!(store(&via_link, &entry()).is_err());
     }
 
     #[test]

@@ -7,13 +7,32 @@
 //! instead, which saves the threads' start-up: most of a prompt's cost. Only a kubeconfig
 //! parse too big to be sure of the deadline (a cache miss on a big file) still gets a thread.
 
+// No panic may reach the prompt (issue 13): with panic = "abort" in release, one would take
+// every other segment with it. Tests are exempt.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::indexing_slicing,
+        clippy::panic,
+        clippy::unreachable,
+        clippy::todo,
+        clippy::unimplemented
+    )
+)]
+
 pub mod discover;
 pub mod git;
 pub mod inline;
 pub mod kube;
 pub mod kube_cache;
+pub mod kube_cut;
+pub mod kube_merge;
 pub mod kube_parse;
+pub mod kube_scalar;
 pub mod mounts;
+pub mod ownership;
 pub mod reftable;
 
 use std::sync::mpsc;

@@ -32,13 +32,21 @@ pub struct Mount {
 #[must_use]
 pub fn ids() -> Option<Vec<u64>> {
     let mut ids = vec![0u64; 256];
-    let mut len = 0;
+    let mut len = 0usize;
     loop {
-        let after = if len == 0 { 0 } else { ids[len - 1] };
-        let got = sys::listmount(after, &mut ids[len..]).ok()?;
+        let after = len
+            .checked_sub(1)
+            .and_then(|i| ids.get(i))
+            .copied()
+            .unwrap_or(0);
+        let got = sys::listmount(after, ids.get_mut(len..)?).ok()?;
         len += got;
         if len < ids.len() {
             break;
+        }
+        // More mounts than any machine has: let the mount table say.
+        if ids.len() >= 1 << 16 {
+            return None;
         }
         ids.resize(ids.len() * 2, 0);
     }
@@ -106,7 +114,7 @@ impl Answer {
         let rest = self
             .0
             .get(STRINGS_AT + usize::try_from(self.u32_at(field)?).ok()?..)?;
-        Some(&rest[..rest.iter().position(|&b| b == 0)?])
+        rest.split(|&b| b == 0).next().filter(|_| rest.contains(&0))
     }
 }
 

@@ -5,6 +5,21 @@
 //! `awesh prompt --shell X` prints at that moment. What can be kept between requests is kept
 //! ([`memo`]) and proved fresh with a few `stat` calls. The deadline is kept by [`watchdog`].
 
+// No panic may reach the prompt (issue 13): with panic = "abort" in release, one would take
+// every other segment with it. Tests are exempt.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::indexing_slicing,
+        clippy::panic,
+        clippy::unreachable,
+        clippy::todo,
+        clippy::unimplemented
+    )
+)]
+
 pub mod memo;
 pub mod protocol;
 pub mod watchdog;
@@ -76,10 +91,18 @@ impl Server {
         }
     }
 
+    /// Answers a request that was refused (too long): an empty segment, which is also what
+    /// a `short=1` client now holds as the last one.
+    pub fn refuse(&mut self, req: &Request, reply: &mut Vec<u8>) {
+        protocol::refuse(reply, &req.id);
+        self.last = Some(Buf::new());
+    }
+
     /// `cmd::prompt::render_with`, gathering on this thread under the guard's deadline, with
     /// the config and the Kubernetes answers kept.
     fn render(&mut self, env: &Env, req: &Request) {
         let (timeout, _) = segment::timeout(None, env);
+        let deadline = std::time::Instant::now().checked_add(timeout);
         self.busy.begin(timeout);
         let config = self.config.get(env);
         let want_kube = !req.no_kube && config::show::decide(&config.show, env).wanted();
@@ -95,7 +118,9 @@ impl Server {
             .as_ref()
             .and_then(|r| r.as_ref().ok())
             .and_then(git::compute);
-        let view = kube_info.as_ref().map(|k| config::rules::view(config, k));
+        let view = kube_info
+            .as_ref()
+            .map(|k| config::rules::view_before(config, k, deadline));
         self.segment.clear();
         render::format::prompt_with(
             &mut self.segment,
@@ -157,7 +182,10 @@ mod tests {
             }
         }
         name.push_str("%\u{9b}");
-        let quoted = serde_json::to_string(&name).unwrap();
+        // A raw C1 control is refused by YAML, and so by kubectl: send it escaped.
+        let quoted = serde_json::to_string(&name)
+            .unwrap()
+            .replace('\u{9b}', "\\u009b");
         std::fs::write(
             dir.path().join("kube"),
             format!("{{\"current-context\": {quoted}, \"contexts\": [{{\"name\": {quoted}, \"context\": {{\"namespace\": {quoted}}}}}]}}"),
@@ -203,5 +231,36 @@ mod tests {
             );
             assert_eq!(reply.last(), Some(&protocol::END));
         }
+    }
+
+    /// Issue 13, case 7: after a refusal (an empty segment), a `short=1` client holds an
+    /// empty segment, so the next answer is sent whole, never `ID=` for a segment it lacks.
+    #[test]
+    fn issue_13_a_refusal_resets_what_short_clients_hold() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("kube"), "current-context: dev\n").unwrap();
+        let mut req = Request {
+            id: b"1".to_vec(),
+            cwd: Some(dir.path().into()),
+            short: true,
+            ..Request::default()
+        };
+        for (k, v) in [
+            ("KUBECONFIG", dir.path().join("kube")),
+            ("AWESH_CACHE_DIR", dir.path().join("cache")),
+            ("AWESH_TIMEOUT_MS", PathBuf::from("20000")),
+        ] {
+            req.vars.push((k.to_string(), v.into_os_string()));
+        }
+        let mut server = Server::new();
+        let mut reply = Vec::new();
+        server.answer(&req, &mut reply);
+        assert!(reply.starts_with(b"1:") && reply.len() > 4, "{reply:?}");
+        server.answer(&req, &mut reply);
+        assert_eq!(reply, b"1=\x1e");
+        server.refuse(&req, &mut reply);
+        assert_eq!(reply, b"1:\x1e");
+        server.answer(&req, &mut reply);
+        assert!(reply.starts_with(b"1:") && reply.len() > 4, "{reply:?}");
     }
 }

@@ -21,9 +21,11 @@ use crate::render::Shell;
 /// Ends every reply: ASCII RS (record separator).
 pub const END: u8 = 0x1e;
 
-/// The most a request may hold; a longer one is garbage and ends the server (the shell then
-/// falls back to `awesh prompt` and starts a new one).
+/// The most a request may hold, and the most one field may: a request is a few variables
+/// and a path. A longer one is refused (the reply is [`refuse`]'s) and the server reads on.
 pub const MAX_REQUEST_BYTES: usize = 1 << 20;
+/// The most one `KEY=VALUE` field may hold (`KUBECONFIG` lists and paths fit many times).
+pub const MAX_FIELD_BYTES: usize = 64 << 10;
 
 /// One prompt request.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -52,15 +54,21 @@ pub struct Request {
 pub enum ReadError {
     /// The input ended (the shell closed its end): a normal exit.
     Eof,
-    /// Over [`MAX_REQUEST_BYTES`], or the input failed.
+    /// The input failed.
     Garbage(String),
+    /// The request (or one of its fields) was over its limit and was read to its end and
+    /// dropped: answer with [`refuse`] and read the next one. `req.id` is kept when it came
+    /// before the part that was too long.
+    Refused(String),
 }
 
-/// Reads one request into `req` (cleared first), using `field` as scratch space.
+/// Reads one request into `req` (cleared first), using `field` as scratch space. No more than
+/// [`MAX_FIELD_BYTES`] of a field is ever held: the rest of an oversized request is read and
+/// dropped as it comes, so a 500 MB line costs time to read, not memory.
 ///
 /// # Errors
 /// [`ReadError::Eof`] at the end of input (also mid-request), [`ReadError::Garbage`] when the
-/// request is too long or the read fails.
+/// read fails, [`ReadError::Refused`] when the request is too long.
 pub fn read_request(
     input: &mut impl BufRead,
     req: &mut Request,
@@ -70,19 +78,26 @@ pub fn read_request(
     let mut total = 0usize;
     loop {
         field.clear();
-        let n = input
-            .read_until(0, field)
-            .map_err(|e| ReadError::Garbage(format!("cannot read a request: {e}")))?;
-        if n == 0 || field.last() != Some(&0) {
-            return Err(ReadError::Eof);
+        let whole = read_field(input, field, MAX_FIELD_BYTES)?;
+        total = total.saturating_add(field.len() + 1);
+        let why = if !whole {
+            Some(format!("a request field is over {MAX_FIELD_BYTES} bytes"))
+        } else if total > MAX_REQUEST_BYTES {
+            Some(format!("a request is over {MAX_REQUEST_BYTES} bytes"))
+        } else {
+            None
+        };
+        if let Some(why) = why {
+            // Drop the rest of this request: every field up to the empty one that ends it.
+            let mut ended = whole && field.is_empty();
+            while !ended {
+                field.clear();
+                let whole = read_field(input, field, MAX_FIELD_BYTES)?;
+                ended = whole && field.is_empty();
+            }
+            field.clear();
+            return Err(ReadError::Refused(why));
         }
-        total += n;
-        if total > MAX_REQUEST_BYTES {
-            return Err(ReadError::Garbage(format!(
-                "a request is over {MAX_REQUEST_BYTES} bytes"
-            )));
-        }
-        field.pop();
         if field.is_empty() {
             return Ok(());
         }
@@ -90,12 +105,52 @@ pub fn read_request(
     }
 }
 
+/// Reads one NUL-ended field into `field` (without the NUL), keeping at most `limit` bytes:
+/// `Ok(true)` when it was whole, `Ok(false)` when it was longer (the rest read and dropped).
+fn read_field(
+    input: &mut impl BufRead,
+    field: &mut Vec<u8>,
+    limit: usize,
+) -> Result<bool, ReadError> {
+    let mut whole = true;
+    loop {
+        let buf = match input.fill_buf() {
+            Ok(buf) => buf,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(ReadError::Garbage(format!("cannot read a request: {e}"))),
+        };
+        if buf.is_empty() {
+            return Err(ReadError::Eof);
+        }
+        let (chunk, done) = match buf.iter().position(|&b| b == 0) {
+            Some(at) => (buf.get(..at).unwrap_or_default(), Some(at + 1)),
+            None => (buf, None),
+        };
+        let room = limit.saturating_sub(field.len());
+        if chunk.len() > room {
+            whole = false;
+        }
+        field.extend_from_slice(chunk.get(..room.min(chunk.len())).unwrap_or_default());
+        let used = done.unwrap_or(buf.len());
+        input.consume(used);
+        if done.is_some() {
+            return Ok(whole);
+        }
+    }
+}
+
+/// The reply to a refused request: `ID:` with an empty segment, so the shell shows nothing
+/// rather than a stale or partial answer, then [`END`].
+pub fn refuse(out: &mut Vec<u8>, id: &[u8]) {
+    write_reply(out, id, Some(b""));
+}
+
 /// Takes one `KEY=VALUE` field into `req`; a field without `=` is ignored.
 fn apply(req: &mut Request, field: &[u8]) {
-    let Some(eq) = field.iter().position(|&b| b == b'=') else {
+    let mut parts = field.splitn(2, |&b| b == b'=');
+    let (Some(key), Some(value)) = (parts.next(), parts.next()) else {
         return;
     };
-    let (key, value) = (&field[..eq], &field[eq + 1..]);
     match key {
         b"id" => req.id = value.to_vec(),
         b"pid" => req.pid = std::str::from_utf8(value).ok().and_then(|v| v.parse().ok()),
@@ -111,11 +166,12 @@ fn apply(req: &mut Request, field: &[u8]) {
         b"no-kube" => req.no_kube = value == b"1",
         b"short" => req.short = value == b"1",
         _ => {
-            let name = match key.iter().position(|&b| b == b'/') {
+            let mut halves = key.splitn(2, |&b| b == b'/');
+            let name = match (halves.next(), halves.next()) {
                 // Sent whatever its attributes: a variable only when exported.
-                Some(slash) if key[..slash].contains(&b'x') => &key[slash + 1..],
-                Some(_) => return,
-                None => key,
+                (Some(attrs), Some(name)) if attrs.contains(&b'x') => name,
+                (_, Some(_)) => return,
+                _ => key,
             };
             if let Ok(name) = std::str::from_utf8(name) {
                 req.vars
@@ -223,17 +279,58 @@ mod tests {
         assert_eq!(got[2], Err(ReadError::Eof));
     }
 
+    /// Issue 13, case 7: an endless field or request is refused, without holding it, and the
+    /// next request is read as usual.
     #[test]
-    fn an_endless_request_is_garbage() {
-        let mut bytes = Vec::new();
-        while bytes.len() <= MAX_REQUEST_BYTES {
-            bytes.extend_from_slice(b"HOME=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\0");
+    fn issue_13_oversized_requests_are_refused_and_reading_goes_on() {
+        let mut many = Vec::new();
+        while many.len() <= MAX_REQUEST_BYTES {
+            many.extend_from_slice(b"HOME=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\0");
         }
-        let got = read_all(&bytes);
-        assert!(
-            matches!(got.as_slice(), [Err(ReadError::Garbage(_))]),
-            "{got:?}"
+        many.push(0);
+        let mut long_field = b"id=1\0HOME=".to_vec();
+        long_field.extend(std::iter::repeat_n(b'x', 3 * MAX_FIELD_BYTES));
+        long_field.extend_from_slice(b"\0cwd=/x\0\0");
+        for bad in [many, long_field] {
+            let mut bytes = bad.clone();
+            bytes.extend_from_slice(&encode(&[("id", b"2"), ("cwd", b"/ok")]));
+            let got = read_all(&bytes);
+            assert!(
+                matches!(got.as_slice(), [Err(ReadError::Refused(_)), ..]),
+                "{:?}",
+                got.first()
+            );
+            // read_all stops at the first error: read on by hand.
+            let mut input = &bytes[..];
+            let (mut req, mut field) = (Request::default(), Vec::new());
+            assert!(matches!(
+                read_request(&mut input, &mut req, &mut field),
+                Err(ReadError::Refused(_))
+            ));
+            assert!(
+                field.capacity() <= 2 * MAX_FIELD_BYTES + 4096,
+                "{}",
+                field.capacity()
+            );
+            read_request(&mut input, &mut req, &mut field).unwrap();
+            assert_eq!(
+                (req.id.as_slice(), req.cwd.as_deref()),
+                (&b"2"[..], Some(std::ffi::OsStr::new("/ok")))
+            );
+            assert_eq!(
+                read_request(&mut input, &mut req, &mut field),
+                Err(ReadError::Eof)
+            );
+        }
+        // A line with no NUL at all, then the end: read to its end, nothing kept.
+        let endless = vec![b'x'; 8 * MAX_FIELD_BYTES];
+        let mut input = &endless[..];
+        let (mut req, mut field) = (Request::default(), Vec::new());
+        assert_eq!(
+            read_request(&mut input, &mut req, &mut field),
+            Err(ReadError::Eof)
         );
+        assert!(field.len() <= MAX_FIELD_BYTES);
     }
 
     #[test]
