@@ -486,7 +486,7 @@ fn issue_13_a_skipped_file_makes_the_answer_unknown() {
     // Past the cache's 2 s racy window, so an entry made from these files would be trusted
     // as a hit (the change time cannot be set back; only waited out).
     std::thread::sleep(
-        awesh::segment::kube_cache::RACY_WINDOW + std::time::Duration::from_millis(100),
+        awesh::segment::kube::cache::RACY_WINDOW + std::time::Duration::from_millis(100),
     );
     for a in [&big, &dir] {
         assert_eq!(prompt(&w, &kc(&[a, &b])), "", "{a:?}");

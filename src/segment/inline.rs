@@ -15,7 +15,8 @@ use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use crate::segment::{kube_cache, mounts};
+use crate::segment::kube::cache as kube_cache;
+use crate::segment::mounts;
 
 /// Filesystem types whose reads cannot wait on another machine or process: disks, memory,
 /// and the kernel's own pseudo-filesystems. Anything else mounted (nfs, cifs, 9p, fuse.*,

@@ -8,7 +8,10 @@ use std::path::{Path, PathBuf};
 
 use crate::env::Env;
 use crate::name::Name;
-use crate::segment::{discover, ownership, reftable};
+pub mod discover;
+pub mod reftable;
+
+use crate::segment::ownership;
 
 /// The operation git is in the middle of, named as in `git-prompt.sh`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crate::name::Name;
-use crate::segment::kube::Info;
+use crate::segment::kube::types::Info;
 
 /// How recent a change may be before an entry made from it is not trusted, and before an
 /// empty or unparsable file is taken as "being rewritten" rather than "broken". Generous, to
