@@ -25,8 +25,6 @@
 pub mod git;
 pub mod inline;
 pub mod kube;
-pub mod mounts;
-pub mod ownership;
 
 use std::sync::mpsc;
 use std::sync::Arc;

@@ -328,7 +328,7 @@ fn read_consistent(path: &Path, before: Option<Stamp>, now: i128) -> SourceOutco
 /// Reads and parses one file.
 #[must_use]
 pub fn read(path: &Path) -> SourceOutcome {
-    match crate::files::read_regular(path, MAX_FILE_BYTES) {
+    match crate::io::files::read_regular(path, MAX_FILE_BYTES) {
         Ok(None) => SourceOutcome::Missing,
         Ok(Some(bytes)) => match parse(&bytes) {
             Ok(parsed) => SourceOutcome::Parsed(parsed),

@@ -21,7 +21,7 @@ pub struct Info {
     /// The context's namespace, when it sets a non-empty one (even `default`: hiding it is the
     /// renderer's choice).
     pub namespace: Option<Name>,
-    /// Index into [`Raw::sources`] of the file whose `current-context` was used.
+    /// Index into [`Raw::sources`](crate::segment::kube::Raw::sources) of the file whose `current-context` was used.
     pub context_from: usize,
     /// Index of the file that defines the context, if any does.
     pub defined_in: Option<usize>,
