@@ -574,7 +574,7 @@ zmodload zsh/sched 2>/dev/null && __awesh_sched=1
 # no other `zle` function is there; the builtin does the rest, with its status.
 if (( ! $+functions[zle] )) || [[ $functions[zle] == *__awesh_insert* ]]; then
     zle() {
-        [[ $1 == (|.)reset-prompt && $__awesh_mode != var ]] && __awesh_insert
+        [[ ( $1 == reset-prompt || $1 == .reset-prompt ) && $__awesh_mode != var ]] && __awesh_insert
         builtin zle "$@"
     }
 fi
