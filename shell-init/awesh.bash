@@ -93,12 +93,19 @@ __awesh_hook() {
     # Another tool installed after awesh (or `source`d again) may have put its hook outside
     # awesh's two: put them back first and last, for the next prompt (bash runs a copy of the
     # list it started with). The test in front is the common case, in order, at no call's cost.
-    if [[ ${PROMPT_COMMAND-} == __awesh_hook$'\n'*__awesh_insert ||
+    if [[ ${PROMPT_COMMAND-} == __awesh_hook ]]; then
+        # No other hook: the insert step is this hook's end, saving a call per prompt. A hook
+        # added later makes __awesh_install add the insert hook again.
+        __awesh_insert
+    elif [[ ${PROMPT_COMMAND-} == __awesh_hook$'\n'*__awesh_insert ||
         (${PROMPT_COMMAND-} == __awesh_hook && ${PROMPT_COMMAND[*]} == *' '__awesh_insert) ||
         (${precmd_functions[0]-} == __awesh_hook && ${precmd_functions[*]} == *' '__awesh_insert) ]]; then
         :
     else
+        # Out of place: put the hooks back for the next prompt, and insert now (a later hook
+        # of this prompt may still redraw; the insert hook, if it runs, does nothing twice).
         __awesh_order
+        __awesh_insert
     fi
     return "$__awesh_status"
 }
@@ -234,6 +241,8 @@ __awesh_serve_wait_set() {
 
 # The insert hook, last in PROMPT_COMMAND (or bash-preexec's precmd_functions).
 __awesh_insert() {
+    # (Called inline by the compute hook too, after a test: there the status is not used.)
+    # shellcheck disable=SC2319
     local __awesh_status=$?
     if [[ $__awesh_mode != var && (${PS1-} != "$__awesh_made" || $__awesh_ps1_key != "$__awesh_off:$BASHOPTS:$AWESH_SEGMENT") ]]; then
         __awesh_ps1
@@ -516,7 +525,7 @@ __awesh_install() {
         # A string (or one-element array): lines of their own, so a trailing comment or `;` in
         # the existing command cannot swallow or break ours. Element 0 is the string in both.
         # shellcheck disable=SC2128,SC2178
-        PROMPT_COMMAND=__awesh_hook$'\n'"${PROMPT_COMMAND:+$PROMPT_COMMAND$'\n'}"__awesh_insert
+        PROMPT_COMMAND=__awesh_hook${PROMPT_COMMAND:+$'\n'$PROMPT_COMMAND$'\n'__awesh_insert}
     fi
 }
 

@@ -100,10 +100,16 @@ __awesh_precmd() {
     # only the last status; the theme's own segment for awesh avoids both).
     if [[ $precmd_functions[1] == __awesh_precmd && $precmd_functions[-1] == __awesh_insert ]]; then
         : # in order: the common case, at no call's cost
+    elif [[ $precmd_functions[-1] == __awesh_precmd ]] && __awesh_first; then
+        # No other hook (but direnv's kind) after this one: the insert step is this hook's end,
+        # saving a call per prompt. A hook added later makes __awesh_install add it again.
+        __awesh_insert
     elif [[ $precmd_functions[-1] != __awesh_insert ]] || ! __awesh_first; then
         __awesh_install
         if [[ $__awesh_mode != var ]] && (( __awesh_sched )) && ! __awesh_native; then
             sched +0 __awesh_insert
+        else
+            __awesh_insert
         fi
     fi
 }
@@ -122,8 +128,8 @@ __awesh_insert() {
     local subst=0
     [[ -o prompt_subst ]] && subst=1
     # (__awesh_prompt's own shortcut, saving a call on most prompts.)
-    [[ $__awesh_mode == var || ( $PROMPT == "$__awesh_made" &&
-        $__awesh_prompt_key == "$__awesh_off:$subst:$AWESH_SEGMENT:$RPROMPT" ) ]] ||
+    [[ $__awesh_mode == var || ( ${PROMPT-} == "$__awesh_made" &&
+        $__awesh_prompt_key == "$__awesh_off:$subst:$AWESH_SEGMENT:${RPROMPT-}" ) ]] ||
         __awesh_prompt $subst
     return $__awesh_status
 }
@@ -524,7 +530,8 @@ awesh_on() {
 typeset -ga __awesh_env_hooks=(_direnv_hook _mise_hook _rtx_hook)
 
 # Puts the compute hook first in precmd_functions but for the hooks above, and the insert hook
-# last, whatever was added since (and never twice).
+# last, whatever was added since (and never twice); with no other hook, the compute hook
+# inserts at its own end.
 __awesh_install() {
     emulate -L zsh
     local -a rest=(${precmd_functions:#(__awesh_precmd|__awesh_insert)}) env=()
@@ -532,7 +539,11 @@ __awesh_install() {
         env+=($rest[1])
         shift rest
     done
-    precmd_functions=($env __awesh_precmd $rest __awesh_insert)
+    if (( $#rest )); then
+        precmd_functions=($env __awesh_precmd $rest __awesh_insert)
+    else
+        precmd_functions=($env __awesh_precmd)
+    fi
 }
 
 # True when the compute hook is first in precmd_functions but for the hooks above.
@@ -572,7 +583,7 @@ zmodload zsh/sched 2>/dev/null && __awesh_sched=1
 # Themes that draw asynchronously (spaceship, pure, powerlevel10k) set PROMPT again and call
 # `zle reset-prompt` outside any hook: put the segment back just before zle redraws. Only when
 # no other `zle` function is there; the builtin does the rest, with its status.
-if (( ! $+functions[zle] )) || [[ $functions[zle] == *__awesh_insert* ]]; then
+if (( ! ${+functions[zle]} )) || [[ ${functions[zle]} == *__awesh_insert* ]]; then
     zle() {
         [[ ( $1 == reset-prompt || $1 == .reset-prompt ) && $__awesh_mode != var ]] && __awesh_insert
         builtin zle "$@"

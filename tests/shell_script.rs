@@ -110,7 +110,7 @@ fn bash_script_runs_under_strict_flags() {
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert_eq!(
         stdout,
-        "ps1=u\\[\\]${AWESH_SEGMENT}\\[\\]\\$ \nseg=:🌿main\nst=4\npc=__awesh_hook\n__awesh_insert\n\
+        "ps1=u\\[\\]${AWESH_SEGMENT}\\[\\]\\$ \nseg=:🌿main\nst=4\npc=__awesh_hook\n\
          pcs=__awesh_hook a b __awesh_insert\n"
     );
 }
@@ -145,7 +145,7 @@ fn zsh_script_runs_under_strict_flags_and_odd_options() {
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert_eq!(
         stdout,
-        "prompt=u%{%}:🌿main%{%}%# \nseg=:🌿main\nhooks=__awesh_precmd __awesh_insert\n"
+        "prompt=u%{%}:🌿main%{%}%# \nseg=:🌿main\nhooks=__awesh_precmd\n"
     );
 }
 
