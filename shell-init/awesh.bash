@@ -34,6 +34,7 @@ __awesh_ps1_key=${__awesh_ps1_key-}  # what it was made from: toggle, shell opti
 AWESH_SEGMENT=${AWESH_SEGMENT-}      # the segment, for you to place; empty outside repos
 AWESH_SEGMENT_TEXT=${AWESH_SEGMENT_TEXT-} # the same as plain text, exported for other tools
 export AWESH_SEGMENT_TEXT
+__awesh_text_of=${__awesh_text_of-}  # the segment AWESH_SEGMENT_TEXT was made from
 __awesh_placed=${__awesh_placed-}    # you placed ${AWESH_SEGMENT} in PS1 yourself
 __awesh_base_at=${__awesh_base_at-0} # where in __awesh_base the segment goes...
 __awesh_base_sp=${__awesh_base_sp-0} # ...and whether a space follows it
@@ -88,15 +89,20 @@ __awesh_hook() {
     fi
     # The segment as text, for tools that run a process and escape it themselves (starship's
     # `env_var` module): without readline's \001/\002.
-    AWESH_SEGMENT_TEXT=$AWESH_SEGMENT
-    if [[ $AWESH_SEGMENT == *$'\001'* ]]; then AWESH_SEGMENT_TEXT=${AWESH_SEGMENT//[$'\001\002']/}; fi
+    # (Assigned only when the segment changed: an exported variable costs an environment update.)
+    if [[ $AWESH_SEGMENT != "$__awesh_text_of" ]]; then
+        __awesh_text_of=$AWESH_SEGMENT
+        AWESH_SEGMENT_TEXT=${AWESH_SEGMENT//[$'\001\002']/}
+    fi
     # Another tool installed after awesh (or `source`d again) may have put its hook outside
     # awesh's two: put them back first and last, for the next prompt (bash runs a copy of the
     # list it started with). The test in front is the common case, in order, at no call's cost.
     if [[ ${PROMPT_COMMAND-} == __awesh_hook ]]; then
-        # No other hook: the insert step is this hook's end, saving a call per prompt. A hook
-        # added later makes __awesh_install add the insert hook again.
-        __awesh_insert
+        # No other hook: the insert step is this hook's end, saving a call per prompt (the test
+        # is __awesh_ps1's own shortcut). A hook added later brings the insert hook back.
+        if [[ $__awesh_mode != var && (${PS1-} != "$__awesh_made" || $__awesh_ps1_key != "$__awesh_off:$BASHOPTS:$AWESH_SEGMENT") ]]; then
+            __awesh_ps1
+        fi
     elif [[ ${PROMPT_COMMAND-} == __awesh_hook$'\n'*__awesh_insert ||
         (${PROMPT_COMMAND-} == __awesh_hook && ${PROMPT_COMMAND[*]} == *' '__awesh_insert) ||
         (${precmd_functions[0]-} == __awesh_hook && ${precmd_functions[*]} == *' '__awesh_insert) ]]; then

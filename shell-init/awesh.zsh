@@ -34,6 +34,7 @@ typeset -g __awesh_made=${__awesh_made-}        # PROMPT as the hook last set it
 typeset -g __awesh_prompt_key=${__awesh_prompt_key-} # what it was made from: toggle, options, segment
 typeset -g AWESH_SEGMENT=${AWESH_SEGMENT-}      # the segment, for you to place
 typeset -gx AWESH_SEGMENT_TEXT=${AWESH_SEGMENT_TEXT-} # the same as plain text, exported
+typeset -g __awesh_text_of=${__awesh_text_of-}  # the segment AWESH_SEGMENT_TEXT was made from
 typeset -g __awesh_placed=${__awesh_placed-}    # you placed ${AWESH_SEGMENT} yourself
 typeset -gi __awesh_base_at=${__awesh_base_at-0} # where in __awesh_base the segment goes...
 typeset -gi __awesh_base_sp=${__awesh_base_sp-0} # ...and whether a space follows it
@@ -91,8 +92,12 @@ __awesh_precmd() {
     fi
     # The segment as text, for tools that run a process and escape it themselves (starship's
     # `env_var` module): `%%` and `%{ %}` read.
-    AWESH_SEGMENT_TEXT=$AWESH_SEGMENT
-    [[ $AWESH_SEGMENT == *%* ]] && AWESH_SEGMENT_TEXT=${(%)AWESH_SEGMENT}
+    # (Assigned only when the segment changed: an exported variable costs an environment update.)
+    if [[ $AWESH_SEGMENT != "$__awesh_text_of" ]]; then
+        __awesh_text_of=$AWESH_SEGMENT
+        AWESH_SEGMENT_TEXT=$AWESH_SEGMENT
+        [[ $AWESH_SEGMENT == *%* ]] && AWESH_SEGMENT_TEXT=${(%)AWESH_SEGMENT}
+    fi
     # Put the hooks back in order should another tool have gone in front or behind (for the
     # next prompt: zsh runs a copy of the list). A theme that puts itself last every prompt
     # (powerlevel10k) wins that: then insert from `sched`, which zsh runs after every precmd
@@ -100,10 +105,14 @@ __awesh_precmd() {
     # only the last status; the theme's own segment for awesh avoids both).
     if [[ $precmd_functions[1] == __awesh_precmd && $precmd_functions[-1] == __awesh_insert ]]; then
         : # in order: the common case, at no call's cost
-    elif [[ $precmd_functions[-1] == __awesh_precmd ]] && __awesh_first; then
+    elif [[ $#precmd_functions == 1 && $precmd_functions[1] == __awesh_precmd ]] ||
+        { [[ $precmd_functions[-1] == __awesh_precmd ]] && __awesh_first }; then
         # No other hook (but direnv's kind) after this one: the insert step is this hook's end,
-        # saving a call per prompt. A hook added later makes __awesh_install add it again.
-        __awesh_insert
+        # saving a call per prompt (the test is __awesh_prompt's own shortcut). A hook added
+        # later brings the insert hook back.
+        [[ $__awesh_mode == var || ( ${PROMPT-} == "$__awesh_made" &&
+            $__awesh_prompt_key == "$__awesh_off:$subst:$AWESH_SEGMENT:${RPROMPT-}" ) ]] ||
+            __awesh_prompt $subst
     elif [[ $precmd_functions[-1] != __awesh_insert ]] || ! __awesh_first; then
         __awesh_install
         if [[ $__awesh_mode != var ]] && (( __awesh_sched )) && ! __awesh_native; then
