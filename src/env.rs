@@ -33,7 +33,21 @@ pub const VARS: &[&str] = &[
     "AWESH_CONFIG",
     "XDG_CACHE_HOME",
     "XDG_CONFIG_HOME",
+    CLOCK_OFFSET,
 ];
+
+/// Tests only: milliseconds added to the clock that file change times are compared with (the
+/// kube cache's racy window, serve's memo). A test cannot set a file's change time (ctime)
+/// back, so instead of sleeping past the window it moves "now" forward, for one run.
+pub const CLOCK_OFFSET: &str = "AWESH_TEST_CLOCK_OFFSET_MS";
+
+/// The system clock in nanoseconds since the epoch (0 before 1970).
+#[must_use]
+pub fn now_ns() -> i128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as i128)
+}
 
 /// The inputs of one prompt: a working directory and the variables of [`VARS`] that are set.
 #[derive(Debug, Clone, Default)]
@@ -128,6 +142,22 @@ impl Env {
         }
     }
 
+    /// The [`CLOCK_OFFSET`] in nanoseconds: 0 when unset or not a whole number of milliseconds.
+    #[must_use]
+    pub fn clock_offset_ns(&self) -> i128 {
+        self.var(CLOCK_OFFSET)
+            .and_then(OsStr::to_str)
+            .and_then(|ms| ms.parse::<i64>().ok())
+            .map_or(0, |ms| i128::from(ms) * 1_000_000)
+    }
+
+    /// Now, in nanoseconds since the epoch, as file change times are judged against it: the
+    /// system clock plus [`CLOCK_OFFSET`].
+    #[must_use]
+    pub fn now_ns(&self) -> i128 {
+        now_ns() + self.clock_offset_ns()
+    }
+
     /// Resolves `path` against the working directory when it is relative.
     #[must_use]
     pub fn absolute(&self, path: &Path) -> PathBuf {
@@ -135,5 +165,21 @@ impl Env {
             Some(cwd) if path.is_relative() => cwd.join(path),
             _ => path.to_path_buf(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_clock_offset_is_whole_milliseconds_or_nothing() {
+        let offset = |v: &str| Env::new("/", [(CLOCK_OFFSET, v)]).clock_offset_ns();
+        assert_eq!(offset("2200"), 2_200_000_000);
+        assert_eq!(offset("-5"), -5_000_000);
+        for ignored in ["", "2.5", "soon", "99999999999999999999"] {
+            assert_eq!(offset(ignored), 0, "{ignored:?}");
+        }
+        assert_eq!(Env::new("/", [("HOME", "/h")]).clock_offset_ns(), 0);
     }
 }

@@ -16,7 +16,7 @@
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use crate::name::Name;
 use crate::segment::kube::Info;
@@ -66,13 +66,11 @@ impl Stamp {
     }
 }
 
-/// The current time in nanoseconds since the epoch.
-#[must_use]
-pub fn now_ns() -> i128 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos() as i128)
-}
+/// The system clock in nanoseconds since the epoch; trust decisions use [`Env::now_ns`]
+/// instead, which tests can move forward.
+///
+/// [`Env::now_ns`]: crate::env::Env::now_ns
+pub use crate::env::now_ns;
 
 /// One cache entry.
 #[derive(Debug, Clone, PartialEq, Eq)]

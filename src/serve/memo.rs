@@ -14,7 +14,7 @@ use std::path::PathBuf;
 use crate::config::{self, Config, FileState};
 use crate::env::Env;
 use crate::segment::kube::{self, CacheUse, SourceOutcome};
-use crate::segment::kube_cache::{now_ns, Stamp};
+use crate::segment::kube_cache::Stamp;
 
 /// Kubernetes answers kept per distinct list of kubeconfig paths (most recent first).
 pub const KUBE_ENTRIES: usize = 8;
@@ -62,7 +62,7 @@ impl ConfigMemo {
             let keep = match (&loaded.state, stamp) {
                 (FileState::Absent, None) => true,
                 (FileState::Read, Some(s)) => {
-                    !s.is_recent(now_ns()) && stamps(std::slice::from_ref(&key.0)) == [stamp]
+                    !s.is_recent(env.now_ns()) && stamps(std::slice::from_ref(&key.0)) == [stamp]
                 }
                 _ => false,
             };
@@ -101,7 +101,7 @@ impl KubeMemo {
         }
         let raw = kube::gather(env);
         let info = kube::compute(&raw);
-        let now = now_ns();
+        let now = env.now_ns();
         let before: Vec<Option<Stamp>> = key.iter().map(|(_, s)| *s).collect();
         let whole = !matches!(raw.cache, CacheUse::LastGood(_))
             && !raw
