@@ -33,8 +33,11 @@ pub const VARS: &[&str] = &[
     "AWESH_CONFIG",
     "XDG_CACHE_HOME",
     "XDG_CONFIG_HOME",
-    CLOCK_OFFSET,
 ];
+
+/// Read like [`VARS`], but only tests set them, so the shell scripts do not send them to
+/// `awesh serve` (a test's request names them itself).
+pub const TEST_VARS: &[&str] = &[CLOCK_OFFSET];
 
 /// Tests only: milliseconds added to the clock that file change times are compared with (the
 /// kube cache's racy window, serve's memo). A test cannot set a file's change time (ctime)
@@ -59,11 +62,13 @@ pub struct Env {
 }
 
 impl Env {
-    /// Reads the current directory and the variables of [`VARS`] from this process.
+    /// Reads the current directory and the variables of [`VARS`] and [`TEST_VARS`] from this
+    /// process.
     #[must_use]
     pub fn from_process() -> Self {
         let vars = VARS
             .iter()
+            .chain(TEST_VARS)
             .filter_map(|&name| std::env::var_os(name).map(|value| (name, value)))
             .collect();
         // A deleted working directory makes `current_dir` fail: then there is no repository.
@@ -75,7 +80,8 @@ impl Env {
         }
     }
 
-    /// An environment with the given directory and variables; names outside [`VARS`] are dropped.
+    /// An environment with the given directory and variables; names outside [`VARS`] and
+    /// [`TEST_VARS`] are dropped.
     #[must_use]
     pub fn new<K, V>(cwd: impl Into<PathBuf>, vars: impl IntoIterator<Item = (K, V)>) -> Self
     where
@@ -93,9 +99,9 @@ impl Env {
         env
     }
 
-    /// Sets one variable (ignored unless it is one of [`VARS`]).
+    /// Sets one variable (ignored unless it is one of [`VARS`] or [`TEST_VARS`]).
     pub fn set(&mut self, name: &str, value: impl Into<OsString>) {
-        if let Some(&known) = VARS.iter().find(|&&v| v == name) {
+        if let Some(&known) = VARS.iter().chain(TEST_VARS).find(|&&v| v == name) {
             self.vars.retain(|(n, _)| *n != known);
             self.vars.push((known, value.into()));
         }
