@@ -7,7 +7,7 @@ pub mod cli_fast;
 pub mod cmd;
 pub mod config;
 pub mod env;
-pub mod files;
+pub mod io;
 pub mod name;
 pub mod render;
 pub mod segment;

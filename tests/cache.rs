@@ -18,7 +18,7 @@ use serde_json::Value;
 /// sleeping past the window the run's clock is moved forward. Given only to the runs before
 /// a test changes any file, so the racy rule still judges every change the test makes.
 fn settled() -> (&'static str, String) {
-    let window = awesh::segment::kube_cache::RACY_WINDOW + Duration::from_millis(200);
+    let window = awesh::segment::kube::cache::RACY_WINDOW + Duration::from_millis(200);
     (awesh::env::CLOCK_OFFSET, window.as_millis().to_string())
 }
 

@@ -451,7 +451,7 @@ fn issue_13_a_config_others_can_write_is_ignored() {
         prompt(&w, "repo", "bash"),
         ":☸️looks-safe:☸️payments:🌿main"
     );
-    if awesh::files::euid() == 0 {
+    if awesh::io::files::euid() == 0 {
         std::os::unix::fs::lchown(&path, Some(4242), None).unwrap();
         assert_eq!(prompt(&w, "repo", "bash"), classic);
     }

@@ -726,7 +726,7 @@ fn a_fifo_ref_never_hangs_explain() {
 /// prompt shows its branch only when git would. Needs root to give the repository away.
 #[test]
 fn issue_13_a_repository_another_user_owns_shows_no_branch() {
-    if awesh::files::euid() != 0 {
+    if awesh::io::files::euid() != 0 {
         eprintln!("SKIPPED: only root can give a repository to another user");
         return;
     }

@@ -488,7 +488,7 @@ fn issue_13_a_skipped_file_makes_the_answer_unknown() {
     // forward instead of waiting the window out; nothing here changes after this.)
     let settled = |a: &Path| {
         let window =
-            awesh::segment::kube_cache::RACY_WINDOW + std::time::Duration::from_millis(200);
+            awesh::segment::kube::cache::RACY_WINDOW + std::time::Duration::from_millis(200);
         let mut env = kc(&[a, &b]);
         env.push((awesh::env::CLOCK_OFFSET, window.as_millis().to_string()));
         env

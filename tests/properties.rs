@@ -7,7 +7,8 @@
 #[path = "gen/kubeconfig.rs"]
 mod gen;
 
-use awesh::segment::{git, kube_parse, reftable};
+use awesh::segment::git::{self, reftable};
+use awesh::segment::kube::parse as kube_parse;
 use gen::Rng;
 
 /// Bytes that change how YAML splits or reads a file.

@@ -275,7 +275,7 @@ fn answers_follow_checkouts_and_edits_with_warm_memos() {
     // Past the racy window, the answers are kept; they must still follow every change. (A
     // file's change time cannot be set back: these two requests move the clock forward past
     // the window instead of sleeping; the changes below are judged by the real clock.)
-    let window = awesh::segment::kube_cache::RACY_WINDOW + Duration::from_millis(200);
+    let window = awesh::segment::kube::cache::RACY_WINDOW + Duration::from_millis(200);
     let later = window.as_millis().to_string();
     let settled = [(awesh::env::CLOCK_OFFSET, later.as_str())];
     assert_eq!(

@@ -3,7 +3,7 @@
 //! parse's; and `parse`, whichever way it goes, is `parse_full`.
 #![no_main]
 
-use awesh::segment::kube_parse;
+use awesh::segment::kube::parse as kube_parse;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

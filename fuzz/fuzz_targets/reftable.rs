@@ -3,7 +3,7 @@
 //! fuzzer reaches the blocks behind the checksum instead of stopping at it.
 #![no_main]
 
-use awesh::segment::reftable;
+use awesh::segment::git::reftable;
 use libfuzzer_sys::fuzz_target;
 
 fn fix_footer(table: &mut [u8]) {

@@ -1,6 +1,6 @@
 //! `awesh serve`: the process behind `awesh init SHELL --serve`. Reads requests on stdin and
 //! writes each reply to stdout in one `write`, until stdin closes, the shell that started it is
-//! gone, or a request overruns its deadline (see `serve::watchdog`); never writes anything else
+//! gone, or a request overruns its deadline (see `io::watchdog`); never writes anything else
 //! (the hook sends stderr to /dev/null anyway) and leaves no file behind (the shell deletes the
 //! FIFOs as soon as both ends are open).
 
@@ -12,8 +12,9 @@ use std::sync::Arc;
 
 use anyhow::Context as _;
 
+use crate::io::watchdog;
 use crate::serve::protocol::{self, ReadError, Request};
-use crate::serve::{watchdog, Server};
+use crate::serve::Server;
 
 /// Runs `awesh serve`.
 ///

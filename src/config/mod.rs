@@ -213,7 +213,7 @@ pub fn load_path(path: &Path) -> Loaded {
 fn read(path: &Path) -> Result<Option<String>, String> {
     // Read on the prompt's main thread, outside the gather deadline: never a FIFO (`files`).
     // Believed only if nobody else could have written it: an alias renames contexts.
-    let Some(bytes) = crate::files::read_owned(path, MAX_FILE_BYTES)? else {
+    let Some(bytes) = crate::io::files::read_owned(path, MAX_FILE_BYTES)? else {
         return Ok(None);
     };
     String::from_utf8(bytes).map(Some).map_err(|e| {

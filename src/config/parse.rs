@@ -69,8 +69,8 @@ impl Parser {
                 let name = key.get_ref().as_ref();
                 let hint = known
                     .iter()
-                    .filter(|k| distance(k, name) <= 2)
-                    .min_by_key(|k| distance(k, name))
+                    .filter(|k| strsim::levenshtein(k, name) <= 2)
+                    .min_by_key(|k| strsim::levenshtein(k, name))
                     .map(|k| format!("; did you mean {k:?}?"))
                     .unwrap_or_default();
                 self.problem(
@@ -381,28 +381,6 @@ impl Parser {
             })
             .collect()
     }
-}
-
-/// Levenshtein distance, for "did you mean" hints on keys (a handful of short words).
-fn distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    // One row of the table; `left` is the cell just written, `diag` the one above-left.
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diag = i;
-        let mut left = i + 1;
-        let mut cells = row.iter_mut();
-        if let Some(first) = cells.next() {
-            *first = left;
-        }
-        for (cell, cb) in cells.zip(&b) {
-            let up = *cell;
-            left = (diag + usize::from(ca != *cb)).min(left + 1).min(up + 1);
-            *cell = left;
-            diag = up;
-        }
-    }
-    row.last().copied().unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -15,7 +15,8 @@ use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use crate::segment::{kube_cache, mounts};
+use crate::io::mounts;
+use crate::segment::kube::cache as kube_cache;
 
 /// Filesystem types whose reads cannot wait on another machine or process: disks, memory,
 /// and the kernel's own pseudo-filesystems. Anything else mounted (nfs, cifs, 9p, fuse.*,
@@ -102,7 +103,7 @@ pub fn check(
     // the same (`marker_for`). Nothing of it is read.
     if marker.as_deref().is_some_and(|m| {
         std::fs::symlink_metadata(m)
-            .is_ok_and(|meta| meta.is_file() && crate::files::is_private(m, &meta).is_ok())
+            .is_ok_and(|meta| meta.is_file() && crate::io::files::is_private(m, &meta).is_ok())
     }) {
         return Ok(());
     }
@@ -122,7 +123,7 @@ fn marker_for(dir: &Path, ids: &[u64]) -> Option<PathBuf> {
     if !dir.is_absolute()
         || !meta.is_dir()
         || meta.permissions().mode() & 0o077 != 0
-        || crate::files::is_private(dir, &meta).is_err()
+        || crate::io::files::is_private(dir, &meta).is_err()
     {
         return None;
     }
@@ -369,7 +370,7 @@ mod tests {
             "world-writable marker"
         );
         std::fs::set_permissions(&marker, std::fs::Permissions::from_mode(0o600)).unwrap();
-        if crate::files::euid() == 0 {
+        if crate::io::files::euid() == 0 {
             // Only root can give a file away; elsewhere this part cannot be set up.
             std::os::unix::fs::lchown(&marker, Some(4242), Some(4242)).unwrap();
             assert_eq!(std::fs::metadata(&marker).unwrap().uid(), 4242);
@@ -380,9 +381,12 @@ mod tests {
         std::fs::write(&target, b"").unwrap();
         std::os::unix::fs::symlink(&target, &marker).unwrap();
         assert!(check(Some(dir.path()), &nfs).is_err(), "symlinked marker");
-        assert_eq!(asked.get(), if crate::files::euid() == 0 { 3 } else { 2 });
+        assert_eq!(
+            asked.get(),
+            if crate::io::files::euid() == 0 { 3 } else { 2 }
+        );
         // A folder owned by someone else is not used at all.
-        if crate::files::euid() == 0 {
+        if crate::io::files::euid() == 0 {
             std::os::unix::fs::lchown(dir.path(), Some(4242), None).unwrap();
             assert_eq!(marker_for(dir.path(), &ids), None);
         }

@@ -22,18 +22,9 @@
     )
 )]
 
-pub mod discover;
 pub mod git;
 pub mod inline;
 pub mod kube;
-pub mod kube_cache;
-pub mod kube_cut;
-pub mod kube_merge;
-pub mod kube_parse;
-pub mod kube_scalar;
-pub mod mounts;
-pub mod ownership;
-pub mod reftable;
 
 use std::sync::mpsc;
 use std::sync::Arc;

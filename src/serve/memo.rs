@@ -6,15 +6,15 @@
 //!
 //! Trust follows the on-disk kube cache (git's racy-index rule): an answer made from a file
 //! changed within
-//! [`RACY_WINDOW`](crate::segment::kube_cache::RACY_WINDOW) is used once and not kept, because a second same-size rewrite
+//! [`RACY_WINDOW`](crate::segment::kube::cache::RACY_WINDOW) is used once and not kept, because a second same-size rewrite
 //! within one timestamp tick would leave the stamp unchanged.
 
 use std::path::PathBuf;
 
 use crate::config::{self, Config, FileState};
 use crate::env::Env;
+use crate::segment::kube::cache::Stamp;
 use crate::segment::kube::{self, CacheUse, SourceOutcome};
-use crate::segment::kube_cache::Stamp;
 
 /// Kubernetes answers kept per distinct list of kubeconfig paths (most recent first).
 pub const KUBE_ENTRIES: usize = 8;

@@ -3,7 +3,8 @@
 //! from its process (working directory, variables, toggles); the answer is built from a fresh
 //! [`Env`] per request by the same gather, compute and render steps, so it is byte for byte what
 //! `awesh prompt --shell X` prints at that moment. What can be kept between requests is kept
-//! ([`memo`]) and proved fresh with a few `stat` calls. The deadline is kept by [`watchdog`].
+//! ([`memo`]) and proved fresh with a few `stat` calls. The deadline is kept by
+//! [`crate::io::watchdog`].
 
 // No panic may reach the prompt (issue 13): with panic = "abort" in release, one would take
 // every other segment with it. Tests are exempt.
@@ -22,7 +23,6 @@
 
 pub mod memo;
 pub mod protocol;
-pub mod watchdog;
 
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -30,11 +30,11 @@ use std::sync::Arc;
 
 use crate::config;
 use crate::env::Env;
+use crate::io::watchdog::Busy;
 use crate::render::{self, Buf};
 use crate::segment::{self, git};
 use memo::{ConfigMemo, KubeMemo};
 pub use protocol::Request;
-use watchdog::Busy;
 
 /// The server's state across requests.
 pub struct Server {
@@ -54,7 +54,7 @@ impl Default for Server {
 
 impl Server {
     /// A server with nothing kept yet, whose deadlines `busy` tracks (for the guard thread of
-    /// [`watchdog::start`]; without one, nothing enforces them).
+    /// [`crate::io::watchdog::start`]; without one, nothing enforces them).
     #[must_use]
     pub fn with_busy(busy: Arc<Busy>) -> Self {
         Server {

@@ -17,7 +17,7 @@ use crate::env::Env;
 /// The first of `owners` that is not the user's, with its uid.
 #[must_use]
 pub fn foreign(owners: &[(PathBuf, u32)]) -> Option<&(PathBuf, u32)> {
-    let me = crate::files::euid();
+    let me = crate::io::files::euid();
     owners.iter().find(|(_, uid)| *uid != me)
 }
 
@@ -31,7 +31,7 @@ pub fn foreign(owners: &[(PathBuf, u32)]) -> Option<&(PathBuf, u32)> {
 pub fn is_safe(path: &Path, env: &Env) -> bool {
     let mut safe = false;
     for file in protected_config(env) {
-        let Ok(Some(bytes)) = crate::files::read_regular(&file, 1 << 20) else {
+        let Ok(Some(bytes)) = crate::io::files::read_regular(&file, 1 << 20) else {
             continue;
         };
         let text = String::from_utf8_lossy(&bytes);
@@ -161,7 +161,7 @@ mod tests {
 
     #[test]
     fn only_the_user_s_own_are_not_foreign() {
-        let me = crate::files::euid();
+        let me = crate::io::files::euid();
         let owners = vec![(PathBuf::from("/t"), me), (PathBuf::from("/r"), me ^ 1)];
         assert_eq!(
             foreign(&owners).map(|(p, _)| p.as_path()),

@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::name::Name;
-use crate::segment::kube::Info;
+use crate::segment::kube::types::Info;
 
 /// How recent a change may be before an entry made from it is not trusted, and before an
 /// empty or unparsable file is taken as "being rewritten" rather than "broken". Generous, to
@@ -100,7 +100,7 @@ pub fn entry_path(cache_dir: &Path, paths: &[PathBuf]) -> PathBuf {
 /// # Errors
 /// Why the entry cannot be used.
 pub fn load(path: &Path) -> Result<Entry, String> {
-    let bytes = crate::files::read_private(path, MAX_ENTRY_BYTES)?.ok_or("no entry yet")?;
+    let bytes = crate::io::files::read_private(path, MAX_ENTRY_BYTES)?.ok_or("no entry yet")?;
     decode(&bytes).ok_or_else(|| format!("{} is corrupt or foreign; ignored", path.display()))
 }
 
@@ -120,7 +120,7 @@ pub fn store(path: &Path, entry: &Entry) -> Result<(), String> {
         .create(dir)
         .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     // Never write where someone else could read back or replace what the prompt believes.
-    crate::files::private_dir(dir).map_err(|why| format!("cache not written: {why}"))?;
+    crate::io::files::private_dir(dir).map_err(|why| format!("cache not written: {why}"))?;
     let tmp = dir.join(format!(
         ".{}.{}.{}.tmp",
         path.file_name().and_then(|n| n.to_str()).unwrap_or("kube"),
@@ -368,7 +368,7 @@ mod tests {
         assert!(load(&path).unwrap_err().contains("writable by others"));
         assert!(store(&path, &entry()).unwrap_err().contains("not written"));
         mode(&dir, 0o700);
-        if crate::files::euid() == 0 {
+        if crate::io::files::euid() == 0 {
             std::os::unix::fs::lchown(&path, Some(4242), None).unwrap();
             assert!(load(&path).unwrap_err().contains("uid 4242"));
             std::os::unix::fs::lchown(&path, Some(0), None).unwrap();

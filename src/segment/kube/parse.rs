@@ -9,10 +9,10 @@
 use serde::Deserialize;
 
 use crate::name::Name;
-use crate::segment::kube::Parsed;
-use crate::segment::kube_cut::{cut_to_needed_sections, json_is_plain};
-use crate::segment::kube_merge;
-use crate::segment::kube_scalar::Str;
+use crate::segment::kube::cut::{cut_to_needed_sections, json_is_plain};
+use crate::segment::kube::merge;
+use crate::segment::kube::scalar::Str;
+use crate::segment::kube::types::{Doc, Parsed};
 
 /// The two top-level fields awesh needs. Deserialized by hand so that, as in kubectl (Go's
 /// JSON decoding of the YAML), a repeated key takes its last value instead of failing.
@@ -200,7 +200,7 @@ pub fn parse_full(bytes: &[u8]) -> Result<Parsed, String> {
         if bytes.windows(3).any(|w| w == b"\"<<" || w == b"'<<") {
             return Err("a quoted \"<<\" key: awesh cannot tell it from a merge key".into());
         }
-        return kube_merge::parse(bytes).and_then(finish);
+        return merge::parse(bytes).and_then(finish);
     }
     finish(first_yaml_document(bytes)?.map(Doc::from))
 }
@@ -216,17 +216,6 @@ impl From<FileDoc> for Doc {
             }),
         }
     }
-}
-
-/// One context as read: its name, and its body's namespace when it has a body.
-pub(crate) type ContextEntry = (Option<String>, Option<Option<String>>);
-
-/// The fields of one kubeconfig document, however they were read: `current-context`, and each
-/// context's name and, when it has a body, its namespace.
-#[derive(Debug, Default)]
-pub(crate) struct Doc {
-    pub(crate) current_context: Option<String>,
-    pub(crate) contexts: Option<Vec<ContextEntry>>,
 }
 
 /// Turns a document into what the merge needs, refusing a context name defined twice.

@@ -89,7 +89,7 @@ fn lookup(dir: &Path, name: &[u8]) -> Result<Option<Value>, String> {
 /// A table or the table list, read whole (never a FIFO or device; see `files`), at most
 /// `limit` bytes; missing is an error.
 fn read_regular(path: &Path, limit: u64) -> Result<Vec<u8>, String> {
-    crate::files::read_regular(path, limit)?
+    crate::io::files::read_regular(path, limit)?
         .ok_or_else(|| format!("cannot read {}: no such file", path.display()))
 }
 

@@ -1,27 +1,25 @@
 //! The Kubernetes segment: the context and namespace the next `kubectl` will use, found by
 //! client-go's loading rules without running `kubectl`. `gather` stats the files and answers
-//! from the cache (`kube_cache`) when nothing changed, else reads and parses them (only the two
+//! from the cache (`cache`) when nothing changed, else reads and parses them (only the two
 //! fields needed); `compute` merges them exactly as kubectl does.
 
 use std::path::{Path, PathBuf};
 
 use crate::env::Env;
-use crate::name::Name;
-use crate::segment::kube_cache::{self, Stamp};
-pub use crate::segment::kube_parse::parse;
+pub mod cache;
+pub mod cut;
+pub mod merge;
+pub mod parse;
+pub mod scalar;
+pub mod types;
+
+use crate::segment::kube::cache::Stamp;
+pub use crate::segment::kube::parse::parse;
+pub use crate::segment::kube::types::{Info, Parsed};
 
 /// Files larger than this are skipped: no real kubeconfig is this big, and parsing one would
 /// blow the prompt's deadline.
 pub const MAX_FILE_BYTES: u64 = 64 << 20;
-
-/// What one kubeconfig file contributes: its `current-context` and its contexts' namespaces.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Parsed {
-    /// `current-context`, when set and non-empty.
-    pub current_context: Option<Name>,
-    /// `(name, namespace)` of each context, in file order.
-    pub contexts: Vec<(Name, Option<Name>)>,
-}
 
 /// One file named by `KUBECONFIG` (or the default path), and what became of it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -86,20 +84,6 @@ impl Raw {
     }
 }
 
-/// What the prompt shows for Kubernetes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Info {
-    /// The current context.
-    pub context: Name,
-    /// The context's namespace, when it sets a non-empty one (even `default`: hiding it is the
-    /// renderer's choice).
-    pub namespace: Option<Name>,
-    /// Index into [`Raw::sources`] of the file whose `current-context` was used.
-    pub context_from: usize,
-    /// Index of the file that defines the context, if any does.
-    pub defined_in: Option<usize>,
-}
-
 /// The most kubeconfig files awesh reads for one prompt. A longer `KUBECONFIG` (the
 /// kernel lets one variable hold 128 KiB: tens of thousands of paths) would cost a `stat` each
 /// and make a prompt of seconds; any file past the cap could decide the answer, so there is
@@ -157,7 +141,7 @@ pub struct Pending {
     absolute: Vec<PathBuf>,
     stamps: Vec<Option<Stamp>>,
     entry_file: Option<PathBuf>,
-    prior: Option<Result<kube_cache::Entry, String>>,
+    prior: Option<Result<cache::Entry, String>>,
     miss_reason: Option<String>,
     /// The environment's clock offset ([`Env::clock_offset_ns`]), for the racy-window checks.
     clock_offset_ns: i128,
@@ -183,9 +167,9 @@ pub fn lookup(env: &Env) -> Lookup {
         .collect();
     let entry_file = env
         .cache_dir()
-        .map(|dir| kube_cache::entry_path(&dir, &absolute));
-    let prior = entry_file.as_deref().map(kube_cache::load);
-    let same_key = |entry: &kube_cache::Entry| {
+        .map(|dir| cache::entry_path(&dir, &absolute));
+    let prior = entry_file.as_deref().map(cache::load);
+    let same_key = |entry: &cache::Entry| {
         entry.key.len() == absolute.len()
             && entry
                 .key
@@ -256,7 +240,7 @@ impl Pending {
             .cloned()
             .zip(stamps.iter().copied())
             .collect();
-        let now = kube_cache::now_ns() + clock_offset_ns;
+        let now = cache::now_ns() + clock_offset_ns;
         let outcomes: Vec<SourceOutcome> = if absolute.len() > 1 {
             use rayon::prelude::*;
             absolute
@@ -305,12 +289,12 @@ impl Pending {
         // No entry for an answer left unknown by a file not read: a hit could not say why
         // (explain would see only cached files), and the next prompt should look again.
         if !in_flux && unread(&raw).is_none() {
-            let entry = kube_cache::Entry {
+            let entry = cache::Entry {
                 trusted: stamps.iter().flatten().all(|s| !s.is_recent(now)),
                 value: compute(&raw),
                 key,
             };
-            if let Err(why) = kube_cache::store(&entry_file, &entry) {
+            if let Err(why) = cache::store(&entry_file, &entry) {
                 raw.cache_note = Some(why);
             }
         }
@@ -348,7 +332,7 @@ fn read_consistent(path: &Path, before: Option<Stamp>, now: i128) -> SourceOutco
 /// Reads and parses one file.
 #[must_use]
 pub fn read(path: &Path) -> SourceOutcome {
-    match crate::files::read_regular(path, MAX_FILE_BYTES) {
+    match crate::io::files::read_regular(path, MAX_FILE_BYTES) {
         Ok(None) => SourceOutcome::Missing,
         Ok(Some(bytes)) => match parse(&bytes) {
             Ok(parsed) => SourceOutcome::Parsed(parsed),
@@ -411,6 +395,7 @@ pub fn unread(raw: &Raw) -> Option<(&Path, &str)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::name::Name;
 
     fn file(cur: Option<&str>, contexts: &[(&str, Option<&str>)]) -> Source {
         Source {

@@ -19,7 +19,7 @@ use std::os::unix::fs::{FileTypeExt, MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 use crate::env::Env;
-use crate::files;
+use crate::io::files;
 use crate::segment::git::{parse_head, Head, Missing};
 
 /// A repository discovery found, with the HEAD it read to recognise it.

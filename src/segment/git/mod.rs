@@ -8,7 +8,9 @@ use std::path::{Path, PathBuf};
 
 use crate::env::Env;
 use crate::name::Name;
-use crate::segment::{discover, ownership, reftable};
+pub mod discover;
+pub mod ownership;
+pub mod reftable;
 
 /// The operation git is in the middle of, named as in `git-prompt.sh`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -393,7 +395,7 @@ fn read_first_line(path: &Path) -> Option<Name> {
 /// [`read_first_line`] for a path already known to be a regular file.
 fn first_line_of_regular(path: &Path) -> Option<Name> {
     let mut buf = [0u8; 512];
-    let mut file = crate::files::open(path).ok()?;
+    let mut file = crate::io::files::open(path).ok()?;
     let mut len = 0;
     let mut ended = false;
     while let Some(rest) = buf.get_mut(len..).filter(|r| !r.is_empty()) {

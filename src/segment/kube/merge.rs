@@ -8,8 +8,8 @@
 
 use serde::de::{Deserialize, Deserializer, EnumAccess, MapAccess, SeqAccess, VariantAccess};
 
-use crate::segment::kube_parse::Doc;
-use crate::segment::kube_scalar::Str;
+use crate::segment::kube::scalar::Str;
+use crate::segment::kube::types::Doc;
 
 /// A YAML node, with only what the kubeconfig fields need told apart.
 #[derive(Debug, Clone, PartialEq)]
@@ -136,7 +136,7 @@ fn get<'n>(pairs: &'n [(Node, Node)], key: &str) -> Option<&'n Node> {
         .map(|(_, v)| v)
 }
 
-/// A name field: a string or null, as `kube_parse::Str` reads it.
+/// A name field: a string or null, as `parse::Str` reads it.
 fn string(node: Option<&Node>, what: &str) -> Result<Option<String>, String> {
     match node {
         None | Some(Node::Null) => Ok(None),

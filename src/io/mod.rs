@@ -1,0 +1,23 @@
+//! The never-block file access the prompt path stands on: non-blocking opens of regular files
+//! only, reads bounded by the opened file's size and a hard cap (`files`), the check of which
+//! filesystems are mounted that decides whether a read may hang (`mounts`), and the server's
+//! guard for a read that hangs anyway (`watchdog`).
+
+// No panic may reach the prompt: with panic = "abort" in release, one would take every other
+// segment with it. Tests are exempt.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::indexing_slicing,
+        clippy::panic,
+        clippy::unreachable,
+        clippy::todo,
+        clippy::unimplemented
+    )
+)]
+
+pub mod files;
+pub mod mounts;
+pub mod watchdog;
