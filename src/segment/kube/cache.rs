@@ -324,6 +324,41 @@ mod tests {
         }
     }
 
+    /// The racy rule, with "now" given: recent while either time is within the window of now
+    /// (ctime counts: `touch -d` or a restored backup sets mtime back, never ctime).
+    #[test]
+    fn a_change_within_the_window_of_now_is_recent() {
+        let stamp = |mtime: i64, ctime: i64| Stamp {
+            dev: 1,
+            ino: 2,
+            size: 3,
+            mtime: (mtime, 0),
+            ctime: (ctime, 0),
+        };
+        let window = RACY_WINDOW.as_secs() as i64;
+        let at = |s: i64| i128::from(s) * 1_000_000_000;
+        let cases = [
+            // (mtime, ctime, now in seconds, recent)
+            (100, 100, 100, true),
+            (100, 100, 100 + window - 1, true),
+            (100, 100, 100 + window, false),
+            (100, 100, 5_000, false),
+            (10, 100, 100 + window - 1, true),
+            (100, 10, 100 + window - 1, true),
+            (10, 10, 100, false),
+            (200, 200, 100, true),
+        ];
+        for (mtime, ctime, now, recent) in cases {
+            assert_eq!(
+                stamp(mtime, ctime).is_recent(at(now)),
+                recent,
+                "mtime {mtime}, ctime {ctime}, now {now}"
+            );
+        }
+        // One nanosecond inside the window is still recent.
+        assert!(stamp(100, 100).is_recent(at(100 + window) - 1));
+    }
+
     #[test]
     fn round_trips() {
         assert_eq!(decode(&encode(&entry())), Some(entry()));
