@@ -35,6 +35,23 @@ pub const VARS: &[&str] = &[
     "XDG_CONFIG_HOME",
 ];
 
+/// Read like [`VARS`], but only tests set them, so the shell scripts do not send them to
+/// `awesh serve` (a test's request names them itself).
+pub const TEST_VARS: &[&str] = &[CLOCK_OFFSET];
+
+/// Tests only: milliseconds added to the clock that file change times are compared with (the
+/// kube cache's racy window, serve's memo). A test cannot set a file's change time (ctime)
+/// back, so instead of sleeping past the window it moves "now" forward, for one run.
+pub const CLOCK_OFFSET: &str = "AWESH_TEST_CLOCK_OFFSET_MS";
+
+/// The system clock in nanoseconds since the epoch (0 before 1970).
+#[must_use]
+pub fn now_ns() -> i128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as i128)
+}
+
 /// The inputs of one prompt: a working directory and the variables of [`VARS`] that are set.
 #[derive(Debug, Clone, Default)]
 pub struct Env {
@@ -45,11 +62,13 @@ pub struct Env {
 }
 
 impl Env {
-    /// Reads the current directory and the variables of [`VARS`] from this process.
+    /// Reads the current directory and the variables of [`VARS`] and [`TEST_VARS`] from this
+    /// process.
     #[must_use]
     pub fn from_process() -> Self {
         let vars = VARS
             .iter()
+            .chain(TEST_VARS)
             .filter_map(|&name| std::env::var_os(name).map(|value| (name, value)))
             .collect();
         // A deleted working directory makes `current_dir` fail: then there is no repository.
@@ -61,7 +80,8 @@ impl Env {
         }
     }
 
-    /// An environment with the given directory and variables; names outside [`VARS`] are dropped.
+    /// An environment with the given directory and variables; names outside [`VARS`] and
+    /// [`TEST_VARS`] are dropped.
     #[must_use]
     pub fn new<K, V>(cwd: impl Into<PathBuf>, vars: impl IntoIterator<Item = (K, V)>) -> Self
     where
@@ -79,9 +99,9 @@ impl Env {
         env
     }
 
-    /// Sets one variable (ignored unless it is one of [`VARS`]).
+    /// Sets one variable (ignored unless it is one of [`VARS`] or [`TEST_VARS`]).
     pub fn set(&mut self, name: &str, value: impl Into<OsString>) {
-        if let Some(&known) = VARS.iter().find(|&&v| v == name) {
+        if let Some(&known) = VARS.iter().chain(TEST_VARS).find(|&&v| v == name) {
             self.vars.retain(|(n, _)| *n != known);
             self.vars.push((known, value.into()));
         }
@@ -128,6 +148,22 @@ impl Env {
         }
     }
 
+    /// The [`CLOCK_OFFSET`] in nanoseconds: 0 when unset or not a whole number of milliseconds.
+    #[must_use]
+    pub fn clock_offset_ns(&self) -> i128 {
+        self.var(CLOCK_OFFSET)
+            .and_then(OsStr::to_str)
+            .and_then(|ms| ms.parse::<i64>().ok())
+            .map_or(0, |ms| i128::from(ms) * 1_000_000)
+    }
+
+    /// Now, in nanoseconds since the epoch, as file change times are judged against it: the
+    /// system clock plus [`CLOCK_OFFSET`].
+    #[must_use]
+    pub fn now_ns(&self) -> i128 {
+        now_ns() + self.clock_offset_ns()
+    }
+
     /// Resolves `path` against the working directory when it is relative.
     #[must_use]
     pub fn absolute(&self, path: &Path) -> PathBuf {
@@ -135,5 +171,21 @@ impl Env {
             Some(cwd) if path.is_relative() => cwd.join(path),
             _ => path.to_path_buf(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_clock_offset_is_whole_milliseconds_or_nothing() {
+        let offset = |v: &str| Env::new("/", [(CLOCK_OFFSET, v)]).clock_offset_ns();
+        assert_eq!(offset("2200"), 2_200_000_000);
+        assert_eq!(offset("-5"), -5_000_000);
+        for ignored in ["", "2.5", "soon", "99999999999999999999"] {
+            assert_eq!(offset(ignored), 0, "{ignored:?}");
+        }
+        assert_eq!(Env::new("/", [("HOME", "/h")]).clock_offset_ns(), 0);
     }
 }

@@ -13,8 +13,14 @@ use std::time::Duration;
 use common::{kubeconfig, World};
 use serde_json::Value;
 
-/// Longer than the cache's racy window: files older than this give trusted entries.
-const SETTLE: Duration = Duration::from_millis(2200);
+/// For the one run it is given to, every file looks older than the cache's racy window, so
+/// the entry made from it is trusted: a file's change time cannot be set back, so instead of
+/// sleeping past the window the run's clock is moved forward. Given only to the runs before
+/// a test changes any file, so the racy rule still judges every change the test makes.
+fn settled() -> (&'static str, String) {
+    let window = awesh::segment::kube::cache::RACY_WINDOW + Duration::from_millis(200);
+    (awesh::env::CLOCK_OFFSET, window.as_millis().to_string())
+}
 
 fn prompt(w: &World, env: &[(&str, String)]) -> String {
     let mut cmd = w.awesh();
@@ -66,8 +72,7 @@ fn settled_files_are_answered_from_the_cache() {
         "home/.kube/config",
         kubeconfig(Some("prod"), &[("prod", Some("pay"))]),
     );
-    std::thread::sleep(SETTLE);
-    assert_eq!(cache_status(&w, &[]), "miss");
+    assert_eq!(cache_status(&w, &[settled()]), "miss");
     assert_eq!(cache_status(&w, &[]), "hit");
     assert_eq!(prompt(&w, &[]), ":☸️prod:☸️pay");
     // The cache lives in the XDG cache folder and holds no credentials.
@@ -97,8 +102,7 @@ fn kubectl_use_context_and_set_namespace_show_on_the_next_prompt() {
             &[("aaaa", Some("n1")), ("bbbb", Some("n2")), ("cccc", None)],
         ),
     );
-    std::thread::sleep(SETTLE);
-    assert_eq!(prompt(&w, &[]), ":☸️aaaa:☸️n1");
+    assert_eq!(prompt(&w, &[settled()]), ":☸️aaaa:☸️n1");
     assert_eq!(cache_status(&w, &[]), "hit");
     if kubectl_installed() {
         let kubectl = |args: &[&str]| {
@@ -143,8 +147,8 @@ fn same_size_rewrites_within_one_tick_are_never_missed() {
     };
     let cfg = w.write("k.yaml", text("aaaa"));
     let env = [kc(&[&cfg])];
-    std::thread::sleep(SETTLE);
-    assert_eq!(prompt(&w, &env), ":☸️aaaa:☸️na");
+    assert_eq!(prompt(&w, &[kc(&[&cfg]), settled()]), ":☸️aaaa:☸️na");
+    assert_eq!(cache_status(&w, &env), "hit");
     for _ in 0..20 {
         // Prompt between two same-size in-place rewrites made as fast as possible: the
         // second may share the first's timestamp, so the entry from the first is racy.
@@ -168,14 +172,16 @@ fn kubeconfig_list_changes_show_on_the_next_prompt() {
         kubeconfig(Some("from-b"), &[("from-b", Some("nb"))]),
     );
     let later = w.path("later.yaml");
-    std::thread::sleep(SETTLE);
-    assert_eq!(prompt(&w, &[kc(&[&a, &b])]), ":☸️from-a");
+    assert_eq!(prompt(&w, &[kc(&[&a, &b]), settled()]), ":☸️from-a");
     assert_eq!(
-        prompt(&w, &[kc(&[&b, &a])]),
+        prompt(&w, &[kc(&[&b, &a]), settled()]),
         ":☸️from-b:☸️nb",
         "KUBECONFIG reordered"
     );
-    assert_eq!(prompt(&w, &[kc(&[&later, &b])]), ":☸️from-b:☸️nb");
+    assert_eq!(
+        prompt(&w, &[kc(&[&later, &b]), settled()]),
+        ":☸️from-b:☸️nb"
+    );
     assert_eq!(cache_status(&w, &[kc(&[&later, &b])]), "hit");
     // A listed file that did not exist appears.
     std::fs::write(&later, kubeconfig(Some("later"), &[("later", Some("nl"))])).unwrap();
@@ -202,8 +208,7 @@ fn corrupt_cache_entries_are_ignored_and_rebuilt() {
         "home/.kube/config",
         kubeconfig(Some("prod"), &[("prod", Some("pay"))]),
     );
-    std::thread::sleep(SETTLE);
-    assert_eq!(prompt(&w, &[]), ":☸️prod:☸️pay");
+    assert_eq!(prompt(&w, &[settled()]), ":☸️prod:☸️pay");
     let dir = w.root().join("cache/awesh");
     let entry = std::fs::read_dir(&dir)
         .unwrap()
@@ -223,7 +228,7 @@ fn corrupt_cache_entries_are_ignored_and_rebuilt() {
         },
     ] {
         std::fs::write(&entry, &bad).unwrap();
-        let json = explain(&w, &[]);
+        let json = explain(&w, &[settled()]);
         assert_eq!(json["kube"]["context"], "prod");
         assert_eq!(json["segments"]["kube"]["cache"]["status"], "miss");
         assert_eq!(
@@ -270,8 +275,7 @@ fn a_file_caught_mid_rewrite_shows_the_last_good_value() {
     let w = World::new();
     let good = kubeconfig(Some("prod"), &[("prod", Some("pay"))]);
     let cfg = w.write("home/.kube/config", &good);
-    std::thread::sleep(SETTLE);
-    assert_eq!(prompt(&w, &[]), ":☸️prod:☸️pay");
+    assert_eq!(prompt(&w, &[settled()]), ":☸️prod:☸️pay");
     // Truncated (kubectl's rewrite has begun), then half-written.
     rewrite_in_place(&cfg, "");
     assert_eq!(prompt(&w, &[]), ":☸️prod:☸️pay");
@@ -391,26 +395,42 @@ fn a_big_parse_on_a_cache_miss_keeps_the_deadline() {
         let json: Value = serde_json::from_str(&common::stdout(cmd)).unwrap();
         (json["gathered"].clone(), json["kube"].clone())
     };
-    let start = std::time::Instant::now();
+    // The entries in the cache folder: a parse that ran to its end would have written one.
+    let entries = || -> Vec<String> {
+        let Ok(dir) = std::fs::read_dir(w.root().join("cache/awesh")) else {
+            return Vec::new();
+        };
+        dir.map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|name| name.starts_with("kube-"))
+            .collect()
+    };
     let mut cmd = w.awesh();
     cmd.args(["prompt", "--timeout-ms", "100"])
         .env("KUBECONFIG", &file);
     assert_eq!(common::stdout(cmd), "");
-    assert!(
-        start.elapsed() < Duration::from_secs(2),
-        "{:?}",
-        start.elapsed()
+    // Printed without the answer, and exited without waiting for the parse (not timed: the
+    // parse's thread ended with the process before it could store its entry).
+    assert_eq!(
+        entries(),
+        Vec::<String>::new(),
+        "the prompt waited for the parse"
     );
     let (how, kube) = gathered(&[kc(&[&file])], "100");
     assert_eq!(how["on"], "threads", "{how}");
     assert!(how["why"].as_str().unwrap().contains("cache miss"), "{how}");
     assert_eq!(kube, Value::Null);
+    assert_eq!(
+        entries(),
+        Vec::<String>::new(),
+        "explain waited for the parse"
+    );
     // Given the time, the same parse answers, and the next prompt is a cache hit, inline.
     let (_, kube) = gathered(&[kc(&[&file])], "60000");
     assert_eq!(kube["context"], "c7");
-    std::thread::sleep(SETTLE);
-    // (The entry made above may predate the racy window's end: one more parse makes a trusted one.)
-    gathered(&[kc(&[&file])], "60000");
+    assert_eq!(entries().len(), 1, "a finished parse stores its entry");
+    // The entry made above is not trusted (the file is new): one more parse, with the file
+    // settled, makes a trusted one.
+    gathered(&[kc(&[&file]), settled()], "60000");
     let (how, kube) = gathered(&[kc(&[&file])], "60000");
     assert_eq!(how["on"], "main-thread", "{how}");
     assert_eq!(kube["namespace"], "n7");

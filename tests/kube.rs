@@ -483,17 +483,22 @@ fn issue_13_a_skipped_file_makes_the_answer_unknown() {
         .unwrap();
     let dir = w.path("a-directory");
     std::fs::create_dir_all(&dir).unwrap();
-    // Past the cache's 2 s racy window, so an entry made from these files would be trusted
-    // as a hit (the change time cannot be set back; only waited out).
-    std::thread::sleep(
-        awesh::segment::kube::cache::RACY_WINDOW + std::time::Duration::from_millis(100),
-    );
+    // Seen as older than the cache's racy window, so an entry made from these files would be
+    // trusted as a hit. (A file's change time cannot be set back: the run's clock is moved
+    // forward instead of waiting the window out; nothing here changes after this.)
+    let settled = |a: &Path| {
+        let window =
+            awesh::segment::kube::cache::RACY_WINDOW + std::time::Duration::from_millis(200);
+        let mut env = kc(&[a, &b]);
+        env.push((awesh::env::CLOCK_OFFSET, window.as_millis().to_string()));
+        env
+    };
     for a in [&big, &dir] {
-        assert_eq!(prompt(&w, &kc(&[a, &b])), "", "{a:?}");
+        assert_eq!(prompt(&w, &settled(a)), "", "{a:?}");
         // Twice: the second prompt must not answer from a cache entry either, and explain
         // must still say why.
-        assert_eq!(prompt(&w, &kc(&[a, &b])), "", "{a:?}");
-        let json = explain(&w, &kc(&[a, &b]));
+        assert_eq!(prompt(&w, &settled(a)), "", "{a:?}");
+        let json = explain(&w, &settled(a));
         assert_eq!(json["kube"], Value::Null);
         let reason = json["segments"]["kube"]["reason"].as_str().unwrap();
         assert!(reason.contains(&*a.to_string_lossy()), "{reason}");

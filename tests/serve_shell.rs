@@ -287,22 +287,13 @@ fn a_dead_or_stuck_server_is_replaced(sh: Sh) {
     assert_ne!(new, old, "{sh:?}");
 
     // Stopped: no answer. The hook waits 0.5 s (200 ms deadline + 300), falls back, replaces it.
+    // (Not timed here: a hook that did not wait at all would give up on the healthy server
+    // below as well and replace it, which the pid check catches; one that hung would run
+    // into the pty's timeout. How long it waits is the script's business, not a test's.)
     signal(new, "-STOP");
     world.git("repo", &["checkout", "-q", "-b", "after-stop"]);
-    let start = Instant::now();
     let step = pty.run(&world, "");
-    let took = start.elapsed();
     assert_eq!(step.shown(), "[awesh]:🌿after-stop", "{sh:?} after SIGSTOP");
-    assert!(
-        took >= Duration::from_millis(450),
-        "{sh:?} did not wait: {took:?}"
-    );
-    // Bounded: the 0.5 s wait, one `awesh prompt` and a restart; far from a hang, even on a
-    // loaded machine.
-    assert!(
-        took < Duration::from_secs(10),
-        "{sh:?} waited {took:?}, more than the bound"
-    );
     wait_gone(new, "the stopped server");
     let newer = server_pid(&mut pty, &world);
     assert!(newer != new && newer != old, "{sh:?}");

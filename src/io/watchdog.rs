@@ -47,27 +47,13 @@ impl Default for Busy {
 impl Busy {
     /// A request starts and must be done within `deadline`.
     pub fn begin(&self, deadline: Duration) {
-        let now = self.origin.elapsed();
-        let at = u64::try_from((now + deadline).as_nanos()).unwrap_or(u64::MAX - 1);
-        self.until.store(at + 1, Ordering::Relaxed);
-        self.last.store(
-            u64::try_from(now.as_nanos()).unwrap_or(u64::MAX),
-            Ordering::Relaxed,
-        );
+        self.begin_at(self.origin.elapsed(), deadline);
     }
 
     /// How long the guard may sleep before looking again.
     #[must_use]
     pub fn poll(&self) -> Duration {
-        let since = self
-            .origin
-            .elapsed()
-            .saturating_sub(Duration::from_nanos(self.last.load(Ordering::Relaxed)));
-        if since < ACTIVE {
-            POLL
-        } else {
-            IDLE_POLL
-        }
+        self.poll_at(self.origin.elapsed())
     }
 
     /// The request is done.
@@ -78,8 +64,33 @@ impl Busy {
     /// True when a request is in progress past its deadline.
     #[must_use]
     pub fn overrun(&self) -> bool {
+        self.overrun_at(self.origin.elapsed())
+    }
+
+    // The clock is read only in the three methods above; these take `now` (time since
+    // `origin`), so tests can say when things happen instead of sleeping.
+
+    fn begin_at(&self, now: Duration, deadline: Duration) {
+        let at = u64::try_from((now + deadline).as_nanos()).unwrap_or(u64::MAX - 1);
+        self.until.store(at + 1, Ordering::Relaxed);
+        self.last.store(
+            u64::try_from(now.as_nanos()).unwrap_or(u64::MAX),
+            Ordering::Relaxed,
+        );
+    }
+
+    fn poll_at(&self, now: Duration) -> Duration {
+        let since = now.saturating_sub(Duration::from_nanos(self.last.load(Ordering::Relaxed)));
+        if since < ACTIVE {
+            POLL
+        } else {
+            IDLE_POLL
+        }
+    }
+
+    fn overrun_at(&self, now: Duration) -> bool {
         let until = self.until.load(Ordering::Relaxed);
-        let now = u64::try_from(self.origin.elapsed().as_nanos()).unwrap_or(u64::MAX);
+        let now = u64::try_from(now.as_nanos()).unwrap_or(u64::MAX);
         until != 0 && now >= until
     }
 }
@@ -103,18 +114,49 @@ pub fn start(busy: Arc<Busy>) {
 mod tests {
     use super::*;
 
+    fn at(ms: u64) -> Duration {
+        Duration::from_millis(ms)
+    }
+
     #[test]
     fn busy_tracks_the_deadline() {
         let busy = Busy::default();
-        assert!(!busy.overrun(), "idle");
-        busy.begin(Duration::from_secs(60));
-        assert!(!busy.overrun(), "well within");
-        busy.begin(Duration::ZERO);
-        std::thread::sleep(Duration::from_millis(1));
-        assert!(busy.overrun(), "past the deadline");
+        assert!(!busy.overrun_at(at(0)), "idle");
+        assert!(!busy.overrun_at(Duration::MAX), "idle, however long");
+        busy.begin_at(at(1_000), at(200));
+        assert!(!busy.overrun_at(at(1_000)), "just begun");
+        assert!(!busy.overrun_at(at(1_199)), "within");
+        assert!(!busy.overrun_at(at(1_200)), "at the deadline");
+        assert!(busy.overrun_at(at(1_201)), "just past");
+        assert!(busy.overrun_at(at(90_000)), "long past");
+        // A new request moves the deadline; one with no time at all is over at once.
+        busy.begin_at(at(2_000), at(60_000));
+        assert!(!busy.overrun_at(at(3_000)), "well within");
+        busy.begin_at(at(3_000), Duration::ZERO);
+        assert!(busy.overrun_at(at(3_001)), "no time given");
         busy.end();
-        assert!(!busy.overrun(), "done");
-        assert_eq!(busy.poll(), POLL, "just used");
-        assert_eq!(Busy::default().poll(), POLL, "just started");
+        assert!(!busy.overrun_at(at(90_000)), "done");
+        // The longest deadline a request can ask for (u64::MAX ms) is never reached.
+        busy.begin_at(at(0), at(u64::MAX));
+        assert!(!busy.overrun_at(at(90_000)), "unreachable deadline");
+        busy.end();
+    }
+
+    #[test]
+    fn the_guard_looks_often_only_while_the_shell_is_in_use() {
+        let busy = Busy::default();
+        assert_eq!(busy.poll_at(at(0)), POLL, "just started");
+        assert_eq!(busy.poll_at(ACTIVE), IDLE_POLL, "idle since the start");
+        busy.begin_at(at(10_000), at(200));
+        busy.end();
+        assert_eq!(busy.poll_at(at(10_000)), POLL, "just used");
+        assert_eq!(
+            busy.poll_at(at(10_000) + ACTIVE - at(1)),
+            POLL,
+            "still in use"
+        );
+        assert_eq!(busy.poll_at(at(10_000) + ACTIVE), IDLE_POLL, "idle");
+        // The real clock: a fresh guard starts at the quick rate.
+        assert_eq!(Busy::default().poll(), POLL);
     }
 }

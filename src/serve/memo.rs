@@ -13,7 +13,7 @@ use std::path::PathBuf;
 
 use crate::config::{self, Config, FileState};
 use crate::env::Env;
-use crate::segment::kube::cache::{now_ns, Stamp};
+use crate::segment::kube::cache::Stamp;
 use crate::segment::kube::{self, CacheUse, SourceOutcome};
 
 /// Kubernetes answers kept per distinct list of kubeconfig paths (most recent first).
@@ -62,7 +62,7 @@ impl ConfigMemo {
             let keep = match (&loaded.state, stamp) {
                 (FileState::Absent, None) => true,
                 (FileState::Read, Some(s)) => {
-                    !s.is_recent(now_ns()) && stamps(std::slice::from_ref(&key.0)) == [stamp]
+                    !s.is_recent(env.now_ns()) && stamps(std::slice::from_ref(&key.0)) == [stamp]
                 }
                 _ => false,
             };
@@ -101,7 +101,7 @@ impl KubeMemo {
         }
         let raw = kube::gather(env);
         let info = kube::compute(&raw);
-        let now = now_ns();
+        let now = env.now_ns();
         let before: Vec<Option<Stamp>> = key.iter().map(|(_, s)| *s).collect();
         let whole = !matches!(raw.cache, CacheUse::LastGood(_))
             && !raw
@@ -138,31 +138,71 @@ mod tests {
         )
     }
 
+    /// An environment for `file` whose clock is `offset_ms` away from the system's: far in
+    /// the past makes every file look just changed (never kept), far ahead makes every file
+    /// look settled (kept), whatever the machine's load between writing and asking.
+    fn env_at(dir: &std::path::Path, file: &std::path::Path, offset_ms: &str) -> Env {
+        Env::new(
+            dir,
+            [
+                ("KUBECONFIG", file.as_os_str()),
+                ("AWESH_CACHE_DIR", dir.join("cache").as_os_str()),
+                ("AWESH_CONFIG", dir.join("config.toml").as_os_str()),
+                (crate::env::CLOCK_OFFSET, std::ffi::OsStr::new(offset_ms)),
+            ],
+        )
+    }
+
+    const JUST_CHANGED: &str = "-600000";
+    const SETTLED: &str = "600000";
+
     #[test]
     fn kube_answers_follow_the_files_and_recent_ones_are_not_kept() {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("config");
         std::fs::write(&file, kubeconfig("a")).unwrap();
-        let env = Env::new(
-            dir.path(),
-            [
-                ("KUBECONFIG", file.as_os_str()),
-                ("AWESH_CACHE_DIR", dir.path().join("cache").as_os_str()),
-            ],
-        );
+        let env = env_at(dir.path(), &file, JUST_CHANGED);
         let mut memo = KubeMemo::default();
         let name = |i: Option<kube::Info>| i.map(|i| i.context.to_string());
         assert_eq!(name(memo.answer(&env)), Some("a".into()));
-        // Just written (ctime is now): answered, not kept.
+        // Just written: answered, not kept.
         assert!(memo.is_empty());
         // A same-size rewrite right away is seen, because nothing was kept.
         std::fs::write(&file, kubeconfig("b")).unwrap();
         assert_eq!(name(memo.answer(&env)), Some("b".into()));
-        // A missing file is settled: kept, and a new file is a new key.
-        let gone = Env::new(dir.path(), [("KUBECONFIG", dir.path().join("none"))]);
-        assert_eq!(memo.answer(&gone), None);
+        assert!(memo.is_empty());
+        // Settled: kept, and still followed when the file changes (size too, so the stamp
+        // differs however coarse the filesystem's clock).
+        let settled = env_at(dir.path(), &file, SETTLED);
+        assert_eq!(name(memo.answer(&settled)), Some("b".into()));
         assert_eq!(memo.len(), 1);
-        std::fs::write(dir.path().join("none"), kubeconfig("c")).unwrap();
+        std::fs::write(&file, kubeconfig("long-name")).unwrap();
+        assert_eq!(name(memo.answer(&settled)), Some("long-name".into()));
+        assert_eq!(memo.len(), 2);
+        // A missing file is settled: kept, and a new file is a new key.
+        let none = dir.path().join("none");
+        let gone = env_at(dir.path(), &none, JUST_CHANGED);
+        assert_eq!(memo.answer(&gone), None);
+        assert_eq!(memo.len(), 3);
+        std::fs::write(&none, kubeconfig("c")).unwrap();
         assert_eq!(name(memo.answer(&gone)), Some("c".into()));
+        assert_eq!(memo.len(), 3, "just written: not kept");
+    }
+
+    #[test]
+    fn the_config_is_kept_only_once_settled() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("config.toml");
+        let symbol = |memo: &mut ConfigMemo, env: &Env| memo.get(env).format.branch.symbol.clone();
+        std::fs::write(&file, "[branch]\nsymbol = \"a:\"\n").unwrap();
+        let mut memo = ConfigMemo::default();
+        let recent = env_at(dir.path(), &file, JUST_CHANGED);
+        assert_eq!(symbol(&mut memo, &recent), "a:");
+        assert_eq!(memo.key, None, "just written: not kept");
+        let settled = env_at(dir.path(), &file, SETTLED);
+        assert_eq!(symbol(&mut memo, &settled), "a:");
+        assert!(memo.key.is_some(), "settled: kept");
+        std::fs::write(&file, "[branch]\nsymbol = \"bb:\"\n").unwrap();
+        assert_eq!(symbol(&mut memo, &settled), "bb:", "a change is followed");
     }
 }

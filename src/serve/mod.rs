@@ -171,6 +171,23 @@ mod tests {
     use super::*;
     use crate::render::Shell;
 
+    /// A test's request may move the server's clock for that request (tests/serve.rs does, to
+    /// get past the racy window without sleeping); variables awesh does not read are dropped.
+    #[test]
+    fn a_request_carries_the_test_clock_offset() {
+        let req = Request {
+            vars: vec![
+                (crate::env::CLOCK_OFFSET.into(), "2200".into()),
+                ("NOT_READ".into(), "x".into()),
+            ],
+            ..Request::default()
+        };
+        let env = env_of(&req);
+        assert_eq!(env.clock_offset_ns(), 2_200_000_000);
+        assert_eq!(env.var("NOT_READ"), None);
+        assert_eq!(env_of(&Request::default()).clock_offset_ns(), 0);
+    }
+
     #[test]
     fn the_end_byte_never_appears_in_a_segment() {
         // Hostile names from disk and from the config: every control byte, styles, `%`.

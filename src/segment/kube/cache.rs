@@ -16,7 +16,7 @@
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use crate::name::Name;
 use crate::segment::kube::types::Info;
@@ -66,13 +66,11 @@ impl Stamp {
     }
 }
 
-/// The current time in nanoseconds since the epoch.
-#[must_use]
-pub fn now_ns() -> i128 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos() as i128)
-}
+/// The system clock in nanoseconds since the epoch; trust decisions use [`Env::now_ns`]
+/// instead, which tests can move forward.
+///
+/// [`Env::now_ns`]: crate::env::Env::now_ns
+pub use crate::env::now_ns;
 
 /// One cache entry.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -324,6 +322,41 @@ mod tests {
                 defined_in: None,
             }),
         }
+    }
+
+    /// The racy rule, with "now" given: recent while either time is within the window of now
+    /// (ctime counts: `touch -d` or a restored backup sets mtime back, never ctime).
+    #[test]
+    fn a_change_within_the_window_of_now_is_recent() {
+        let stamp = |mtime: i64, ctime: i64| Stamp {
+            dev: 1,
+            ino: 2,
+            size: 3,
+            mtime: (mtime, 0),
+            ctime: (ctime, 0),
+        };
+        let window = RACY_WINDOW.as_secs() as i64;
+        let at = |s: i64| i128::from(s) * 1_000_000_000;
+        let cases = [
+            // (mtime, ctime, now in seconds, recent)
+            (100, 100, 100, true),
+            (100, 100, 100 + window - 1, true),
+            (100, 100, 100 + window, false),
+            (100, 100, 5_000, false),
+            (10, 100, 100 + window - 1, true),
+            (100, 10, 100 + window - 1, true),
+            (10, 10, 100, false),
+            (200, 200, 100, true),
+        ];
+        for (mtime, ctime, now, recent) in cases {
+            assert_eq!(
+                stamp(mtime, ctime).is_recent(at(now)),
+                recent,
+                "mtime {mtime}, ctime {ctime}, now {now}"
+            );
+        }
+        // One nanosecond inside the window is still recent.
+        assert!(stamp(100, 100).is_recent(at(100 + window) - 1));
     }
 
     #[test]

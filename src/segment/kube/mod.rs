@@ -143,6 +143,8 @@ pub struct Pending {
     entry_file: Option<PathBuf>,
     prior: Option<Result<cache::Entry, String>>,
     miss_reason: Option<String>,
+    /// The environment's clock offset ([`Env::clock_offset_ns`]), for the racy-window checks.
+    clock_offset_ns: i128,
 }
 
 /// Stats the kubeconfig files and asks the cache: a [`Lookup::Hit`] when it holds an answer
@@ -210,6 +212,7 @@ pub fn lookup(env: &Env) -> Lookup {
         entry_file,
         prior,
         miss_reason,
+        clock_offset_ns: env.clock_offset_ns(),
     })
 }
 
@@ -230,13 +233,14 @@ impl Pending {
             entry_file,
             prior,
             miss_reason,
+            clock_offset_ns,
         } = self;
         let key: Vec<(PathBuf, Option<Stamp>)> = absolute
             .iter()
             .cloned()
             .zip(stamps.iter().copied())
             .collect();
-        let now = cache::now_ns();
+        let now = cache::now_ns() + clock_offset_ns;
         let outcomes: Vec<SourceOutcome> = if absolute.len() > 1 {
             use rayon::prelude::*;
             absolute
