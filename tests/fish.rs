@@ -8,27 +8,18 @@ mod common;
 
 use std::time::Duration;
 
-use common::screen::{Screen, Shot};
+use common::screen::{Screen, Shot, TWO_CONTEXTS};
 use common::{awesh_bin, have, World};
-
-const KUBECONFIG: &str = "apiVersion: v1
-kind: Config
-current-context: dev
-contexts:
-- name: dev
-  context: {cluster: c, user: u, namespace: team}
-- name: prod
-  context: {cluster: c, user: u}
-clusters: [{name: c, cluster: {server: 'https://127.0.0.1:1'}}]
-users: [{name: u, user: {}}]
-";
 
 /// A fish in a pane, in the world's repository, with `config` as its config.fish; `init` is
 /// appended as `awesh init fish ARGS | source`.
 fn start(world: &World, config: &str, args: &str) -> Screen {
     world.repo("repo", "main");
     world.commit("repo", "one");
-    let kube = world.write("kube/config", KUBECONFIG).display().to_string();
+    let kube = world
+        .write("kube/config", TWO_CONTEXTS)
+        .display()
+        .to_string();
     let bin = common::sh_quote(&awesh_bin().display().to_string());
     world.write(
         "home/.config/fish/config.fish",

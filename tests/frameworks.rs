@@ -14,7 +14,7 @@ mod common;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use common::screen::{Screen, Shot};
+use common::screen::{Screen, Shot, TWO_CONTEXTS};
 use common::{awesh_bin, have, Sh, World};
 
 /// Where a framework comes from.
@@ -141,18 +141,6 @@ const FIRST: &str = ":☸️dev:☸️team:🌿main";
 const BRANCHED: &str = ":☸️dev:☸️team:🌿feat";
 const SWITCHED: &str = ":☸️prod:🌿feat";
 
-const KUBECONFIG: &str = "apiVersion: v1
-kind: Config
-current-context: dev
-contexts:
-- name: dev
-  context: {cluster: c, user: u, namespace: team}
-- name: prod
-  context: {cluster: c, user: u}
-clusters: [{name: c, cluster: {server: 'https://127.0.0.1:1'}}]
-users: [{name: u, user: {}}]
-";
-
 /// How awesh is set up in one run.
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Mode {
@@ -196,7 +184,7 @@ fn run(setup: &Setup, mode: Mode) -> Run {
     let world = World::new();
     world.repo("repo", "main");
     world.commit("repo", "one");
-    let kube = world.write("kube/config", KUBECONFIG);
+    let kube = world.write("kube/config", TWO_CONTEXTS);
     let fw = frameworks_dir().unwrap_or_default().display().to_string();
     let npm = npm_root().unwrap_or_default().display().to_string();
     let framework = setup.rc.replace("{fw}", &fw).replace("{npm}", &npm);

@@ -54,10 +54,21 @@ fn place(shell: &str, prompts: &[&str]) -> Vec<String> {
         .collect()
 }
 
-fn check(shell: &str, cases: &[(&str, &str)]) {
+/// Checks each `(prompt, made)` of `shell`, with `‹M›` in `made` standing for `m` and `‹S›`
+/// for `sp`.
+fn check(shell: &str, m: &str, sp: &str, cases: &[(&str, &str)]) {
     if !have(shell) {
         return;
     }
+    let wanted: Vec<String> = cases
+        .iter()
+        .map(|(_, w)| w.replace("‹M›", m).replace("‹S›", sp))
+        .collect();
+    let cases: Vec<(&str, &str)> = cases
+        .iter()
+        .zip(&wanted)
+        .map(|(c, w)| (c.0, w.as_str()))
+        .collect();
     let prompts: Vec<&str> = cases.iter().map(|c| c.0).collect();
     let made = place(shell, &prompts);
     assert_eq!(made.len(), cases.len(), "{made:?}");
@@ -72,7 +83,7 @@ fn check(shell: &str, cases: &[(&str, &str)]) {
 fn bash_places_the_segment() {
     let m = r"\[\]${AWESH_SEGMENT}\[\]";
     let sp = r"\[\]${AWESH_SEGMENT:+$AWESH_SEGMENT }\[\]";
-    let cases: Vec<(String, String)> = [
+    let cases: [(&str, &str); _] = [
         // Debian's default and plain ones: before the final `\$`, glued as written.
         (r"\u@\h:\w\$ ", r"\u@\h:\w‹M›\$ "),
         (
@@ -118,22 +129,15 @@ fn bash_places_the_segment() {
         (r"\w${AWESH_SEGMENT}\$ ", r"\w${AWESH_SEGMENT}\$ "),
         // An old copy of the segment (a virtualenv's prefix of the prompt awesh made): one.
         (r"(venv) \w\[\]${AWESH_SEGMENT}\[\]\$ ", r"(venv) \w‹M›\$ "),
-    ]
-    .iter()
-    .map(|(p, w)| (p.to_string(), w.replace("‹M›", m).replace("‹S›", sp)))
-    .collect();
-    let cases: Vec<(&str, &str)> = cases
-        .iter()
-        .map(|(a, b)| (a.as_str(), b.as_str()))
-        .collect();
-    check("bash", &cases);
+    ];
+    check("bash", m, sp, &cases);
 }
 
 #[test]
 fn zsh_places_the_segment() {
     let m = "%{%}${AWESH_SEGMENT}%{%}";
     let sp = "%{%}${AWESH_SEGMENT:+$AWESH_SEGMENT }%{%}";
-    let cases: Vec<(String, String)> = [
+    let cases: [(&str, &str); _] = [
         ("%~%# ", "%~‹M›%# "),
         ("%n@%m %~ %(!.#.$) ", "%n@%m %~‹M› %(!.#.$) "),
         (
@@ -173,13 +177,6 @@ fn zsh_places_the_segment() {
         // Placed by the user.
         ("%~${AWESH_SEGMENT}%# ", "%~${AWESH_SEGMENT}%# "),
         ("(venv) %~%{%}${AWESH_SEGMENT}%{%}%# ", "(venv) %~‹M›%# "),
-    ]
-    .iter()
-    .map(|(p, w)| (p.to_string(), w.replace("‹M›", m).replace("‹S›", sp)))
-    .collect();
-    let cases: Vec<(&str, &str)> = cases
-        .iter()
-        .map(|(a, b)| (a.as_str(), b.as_str()))
-        .collect();
-    check("zsh", &cases);
+    ];
+    check("zsh", m, sp, &cases);
 }

@@ -228,21 +228,27 @@ impl World {
     }
 }
 
+/// Runs `tmux ARGS` on the server at `socket` (no user config), in `cmd`'s environment; panics
+/// with tmux's message when it fails, and returns what it printed.
+pub fn tmux_at(mut cmd: Command, socket: &Path, args: &[&str]) -> String {
+    let out = cmd
+        .arg("-S")
+        .arg(socket)
+        .args(["-f", "/dev/null"])
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "tmux {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 impl Pty {
     fn tmux(&self, world: &World, args: &[&str]) {
-        let out = world
-            .command("tmux")
-            .arg("-S")
-            .arg(&self.socket)
-            .args(["-f", "/dev/null"])
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "tmux {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        tmux_at(world.command("tmux"), &self.socket, args);
     }
 
     /// Everything the shell has written so far, raw.

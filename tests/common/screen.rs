@@ -9,6 +9,20 @@ use std::time::{Duration, Instant};
 
 use super::{sh_quote, World};
 
+/// The kubeconfig the screen tests share: `dev` (namespace `team`) current, and `prod`, for
+/// `kubectl config use-context prod` to switch to.
+pub const TWO_CONTEXTS: &str = "apiVersion: v1
+kind: Config
+current-context: dev
+contexts:
+- name: dev
+  context: {cluster: c, user: u, namespace: team}
+- name: prod
+  context: {cluster: c, user: u}
+clusters: [{name: c, cluster: {server: 'https://127.0.0.1:1'}}]
+users: [{name: u, user: {}}]
+";
+
 /// A shell in a 160x40 tmux pane with `TERM=xterm-256color`, as frameworks expect.
 pub struct Screen {
     socket: PathBuf,
@@ -92,19 +106,7 @@ impl World {
 
 impl Screen {
     fn tmux(&self, args: &[&str]) -> String {
-        let out = Command::new("tmux")
-            .arg("-S")
-            .arg(&self.socket)
-            .args(["-f", "/dev/null"])
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "tmux {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).into_owned()
+        super::tmux_at(Command::new("tmux"), &self.socket, args)
     }
 
     /// What the pane shows now; with `colours`, SGR sequences are kept in the lines.
