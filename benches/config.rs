@@ -5,7 +5,7 @@
 
 use std::hint::black_box;
 
-use awesh::config::{rules, Config};
+use awesh::config::Config;
 use awesh::name::Name;
 use awesh::render::{format::prompt_with, Buf, Shell};
 use awesh::segment::{git, kube};
@@ -50,7 +50,7 @@ fn bench_config(c: &mut Criterion) {
         g.bench_function(format!("prompt_20_rules_{label}"), |b| {
             b.iter(|| {
                 let (config, _) = Config::from_text(RULES20);
-                let view = rules::view(&config, black_box(&info));
+                let view = awesh::segment::kube::view::view(&config, black_box(&info));
                 let mut out = Buf::new();
                 prompt_with(
                     &mut out,
@@ -67,7 +67,7 @@ fn bench_config(c: &mut Criterion) {
     let default = Config::default();
     g.bench_function("render_no_config", |b| {
         b.iter(|| {
-            let view = rules::view(&default, black_box(&info));
+            let view = awesh::segment::kube::view::view(&default, black_box(&info));
             let mut out = Buf::new();
             prompt_with(
                 &mut out,

@@ -144,7 +144,9 @@ fn benches(c: &mut Criterion) {
         let mut buf = Buf::new();
         b.iter(|| {
             buf.clear();
-            let view = k.as_ref().map(|k| awesh::config::rules::view(&config, k));
+            let view = k
+                .as_ref()
+                .map(|k| awesh::segment::kube::view::view(&config, k));
             render::format::prompt_with(
                 &mut buf,
                 Shell::Bash,
@@ -164,6 +166,7 @@ fn benches(c: &mut Criterion) {
                 &env,
                 Want::default(),
                 Duration::from_millis(200),
+                segment::On::Auto,
             ))
         });
     });

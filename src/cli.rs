@@ -1,6 +1,19 @@
 //! The command line, as clap derives. Doc comments here are the `--help` text.
 
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
+
+pub use crate::shell::Shell;
+
+/// The parser of a shell argument that takes the shells in `allowed` (each with its help).
+fn shells(allowed: &'static [Shell]) -> impl TypedValueParser<Value = Shell> {
+    PossibleValuesParser::new(
+        allowed
+            .iter()
+            .map(|s| PossibleValue::new(s.name()).help(s.help())),
+    )
+    .map(move |name| Shell::named(name.as_bytes(), allowed).unwrap_or_default())
+}
 
 /// Where you are, in your prompt: Kubernetes context and namespace, git branch.
 #[derive(Debug, Parser)]
@@ -48,8 +61,8 @@ pub enum Command {
 #[derive(Debug, Clone, Args, Default)]
 pub struct PromptArgs {
     /// Escape the output for this shell's prompt.
-    #[arg(long, value_enum, default_value_t = ShellArg::Plain)]
-    pub shell: ShellArg,
+    #[arg(long, value_parser = shells(Shell::PROMPT), default_value = "plain")]
+    pub shell: Shell,
     /// Deadline for the whole prompt, in milliseconds [env: AWESH_TIMEOUT_MS] [default: 200].
     #[arg(long, value_name = "MS")]
     pub timeout_ms: Option<u64>,
@@ -98,9 +111,11 @@ pub struct AskArgs {
 /// Options of `awesh init`.
 #[derive(Debug, Args)]
 pub struct InitArgs {
-    /// The shell to integrate with.
-    #[arg(value_enum)]
-    pub shell: InitShell,
+    /// The shell to integrate with: bash hooks `PROMPT_COMMAND` (string or 5.1+ array) or
+    /// bash-preexec's list; zsh hooks `precmd`; fish adds a `fish_prompt` event handler and
+    /// wraps your `fish_prompt`.
+    #[arg(value_parser = shells(Shell::INIT))]
+    pub shell: Shell,
     /// How the segment reaches your prompt.
     #[arg(long, value_enum, default_value_t = PromptMode::Add)]
     pub prompt: PromptMode,
@@ -108,17 +123,6 @@ pub struct InitArgs {
     /// is started per prompt (bash 4.4+ and zsh; older bash keeps one `awesh prompt` per prompt).
     #[arg(long)]
     pub serve: bool,
-}
-
-/// The shells `awesh init` has a script for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum InitShell {
-    /// bash; hooks `PROMPT_COMMAND` (string or 5.1+ array), or bash-preexec's list.
-    Bash,
-    /// zsh; hooks `precmd` through add-zsh-hook.
-    Zsh,
-    /// fish; a `fish_prompt` event handler, and your `fish_prompt` wrapped.
-    Fish,
 }
 
 /// Where `awesh init` puts the segment.
@@ -138,19 +142,8 @@ pub enum PromptMode {
 #[derive(Debug, Args)]
 pub struct CompletionsArgs {
     /// The shell to print completions for.
-    #[arg(value_enum)]
-    pub shell: CompletionShell,
-}
-
-/// The shells `awesh completions` writes for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum CompletionShell {
-    /// bash (with or without bash-completion).
-    Bash,
-    /// zsh (a `_awesh` function for fpath).
-    Zsh,
-    /// fish.
-    Fish,
+    #[arg(value_parser = shells(Shell::INIT))]
+    pub shell: Shell,
 }
 
 /// Options of `awesh config`.
@@ -173,26 +166,4 @@ pub enum ConfigCommand {
         /// The file to check [default: the one `awesh config path` prints].
         file: Option<std::path::PathBuf>,
     },
-}
-
-/// The shells awesh can escape prompt text for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
-pub enum ShellArg {
-    /// Plain text; control bytes made visible.
-    #[default]
-    Plain,
-    /// bash (readline `\001`/`\002` around invisible bytes).
-    Bash,
-    /// zsh (`%` doubled, `%{ %}` around invisible bytes).
-    Zsh,
-}
-
-impl From<ShellArg> for crate::render::Shell {
-    fn from(shell: ShellArg) -> Self {
-        match shell {
-            ShellArg::Plain => crate::render::Shell::Plain,
-            ShellArg::Bash => crate::render::Shell::Bash,
-            ShellArg::Zsh => crate::render::Shell::Zsh,
-        }
-    }
 }

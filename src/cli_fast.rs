@@ -22,7 +22,8 @@
 
 use std::ffi::OsString;
 
-use crate::cli::{PromptArgs, ShellArg};
+use crate::cli::PromptArgs;
+use crate::shell::Shell;
 
 /// `awesh prompt [--shell S] [--timeout-ms N] [--no-git] [--no-kube]`, parsed without clap.
 #[must_use]
@@ -49,12 +50,7 @@ pub fn prompt_args(argv: &[OsString]) -> Option<PromptArgs> {
                     if std::mem::replace(&mut shell, true) {
                         return None;
                     }
-                    out.shell = match value {
-                        "plain" => ShellArg::Plain,
-                        "bash" => ShellArg::Bash,
-                        "zsh" => ShellArg::Zsh,
-                        _ => return None,
-                    };
+                    out.shell = Shell::named(value.as_bytes(), Shell::PROMPT)?;
                 } else {
                     if std::mem::replace(&mut timeout, true) {
                         return None;

@@ -9,6 +9,8 @@ pub mod config;
 pub mod env;
 pub mod io;
 pub mod name;
+pub mod pipeline;
 pub mod render;
 pub mod segment;
 pub mod serve;
+pub mod shell;

@@ -52,8 +52,8 @@ fn paths<'a>(text: &'a str, prefix: &str) -> Vec<&'a str> {
     out
 }
 
-#[test]
-fn the_module_graph_has_no_cycles() {
+/// Each module of `src/` and the modules it names (test modules left out).
+fn graph() -> BTreeMap<String, BTreeSet<String>> {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut all = Vec::new();
     files(&src, &mut all);
@@ -87,6 +87,50 @@ fn the_module_graph_has_no_cycles() {
         deps.retain(|d| d != &me && !d.starts_with(&format!("{me}::")));
         edges.insert(me, deps);
     }
+    edges
+}
+
+/// The layers, lowest first: a module may use modules of its own layer or below, never above.
+/// The config is near the bottom (it holds what the user wrote; the segments and renderers
+/// read it), the renderers know shells but not how anything is gathered, and the commands sit
+/// on top of the one pipeline.
+const LAYERS: &[&[&str]] = &[
+    &["name", "shell"],
+    &["env"],
+    &["io"],
+    &["config"],
+    &["segment"],
+    &["render"],
+    &["pipeline"],
+    &["serve", "agent"],
+    &["cli", "cli_fast"],
+    &["cmd", "crate"],
+];
+
+fn layer(module: &str) -> usize {
+    let top = module.split("::").next().unwrap();
+    LAYERS
+        .iter()
+        .position(|l| l.contains(&top))
+        .unwrap_or_else(|| panic!("{module}: not in a layer of tests/layout.rs"))
+}
+
+#[test]
+fn no_module_imports_a_higher_layer() {
+    let mut wrong = Vec::new();
+    for (me, deps) in graph() {
+        for d in deps {
+            if layer(&d) > layer(&me) {
+                wrong.push(format!("{me} -> {d}"));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "imports upward: {wrong:#?}");
+}
+
+#[test]
+fn the_module_graph_has_no_cycles() {
+    let edges = graph();
     // Depth-first search for a way back.
     fn visit(
         m: &str,

@@ -8,7 +8,7 @@ mod common;
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
-use awesh::cli::{InitShell, PromptMode};
+use awesh::cli::{PromptMode, Shell};
 use common::{have, World};
 
 const MODES: [&str; 3] = ["add", "var", "replace"];
@@ -154,9 +154,9 @@ fn zsh_script_runs_under_strict_flags_and_odd_options() {
 fn init_quotes_any_binary_path() {
     let path = "/opt/it's a $(touch pwned) `id` (touch pwned) \\' \\\\ \"dir\"/awesh";
     for (shell, name) in [
-        (InitShell::Bash, "bash"),
-        (InitShell::Zsh, "zsh"),
-        (InitShell::Fish, "fish"),
+        (Shell::Bash, "bash"),
+        (Shell::Zsh, "zsh"),
+        (Shell::Fish, "fish"),
     ] {
         if !have(name) {
             continue;

@@ -188,8 +188,8 @@ fn question(args: &AskArgs) -> Result<String, String> {
 /// The context the handlers and the model see: the prompt engine's git and kube segments.
 fn gather_context() -> Context {
     let env = Arc::new(Env::from_process());
-    let (timeout, _) = segment::timeout(None, &env);
-    let snapshot = segment::gather(&env, Want::default(), timeout);
+    let deadline = crate::pipeline::Deadline::start(None, &env);
+    let snapshot = segment::gather(&env, Want::default(), deadline.left(), segment::On::Auto);
     Context {
         os: std::env::consts::OS.into(),
         shell: std::env::var_os("SHELL").and_then(|s| {

@@ -3,11 +3,9 @@
 
 use std::process::ExitCode;
 
+use crate::cli::{Cli, CompletionsArgs, Shell};
 use anyhow::Context as _;
 use clap::CommandFactory;
-use clap_complete::Shell;
-
-use crate::cli::{Cli, CompletionShell, CompletionsArgs};
 
 /// Runs `awesh completions`.
 ///
@@ -15,9 +13,10 @@ use crate::cli::{Cli, CompletionShell, CompletionsArgs};
 /// When stdout cannot be written.
 pub fn run(args: &CompletionsArgs) -> anyhow::Result<ExitCode> {
     let shell = match args.shell {
-        CompletionShell::Bash => Shell::Bash,
-        CompletionShell::Zsh => Shell::Zsh,
-        CompletionShell::Fish => Shell::Fish,
+        Shell::Zsh => clap_complete::Shell::Zsh,
+        Shell::Fish => clap_complete::Shell::Fish,
+        // The parser takes only `Shell::INIT`; bash for anything else.
+        Shell::Bash | Shell::Plain => clap_complete::Shell::Bash,
     };
     let mut out = Vec::new();
     clap_complete::generate(shell, &mut Cli::command(), "awesh", &mut out);

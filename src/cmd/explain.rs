@@ -11,8 +11,9 @@ use serde_json::{json, Value};
 use crate::cli::ExplainArgs;
 use crate::config::{self, show::Decision};
 use crate::env::Env;
+use crate::pipeline::{self, Deadline};
 use crate::render::{self, Buf, Shell};
-use crate::segment::{self, git, kube, Slot, Want};
+use crate::segment::{self, git, kube, On, Slot, Want};
 
 /// Everything `explain` reports, computed once and printed as text or JSON.
 struct Report {
@@ -57,48 +58,35 @@ struct ConfigReport {
 }
 
 fn build(env: &Arc<Env>, timeout_flag: Option<u64>) -> Report {
-    let (timeout, note) = segment::timeout(timeout_flag, env);
-    let loaded = config::load_within(env, timeout);
-    let decision = config::show::decide(&loaded.config.show, env);
-    let want = Want {
-        kube: decision.wanted(),
-        ..Want::default()
-    };
-    let snapshot = segment::gather(env, want, timeout);
-    let raw_git = snapshot.git.done().and_then(|r| r.as_ref().ok());
-    let git_info = raw_git.and_then(git::compute);
-    let git_head = raw_git.and_then(git::resolve_head);
-    let kube_info = snapshot.kube.done().and_then(kube::compute);
-    let view = kube_info
-        .as_ref()
-        .map(|k| config::rules::view(&loaded.config, k));
+    let deadline = Deadline::start(timeout_flag, env);
+    let loaded = pipeline::load_config(env, &deadline);
+    let outcome = pipeline::run(env, &loaded.config, Want::default(), &deadline, On::Auto);
+    let git_head = outcome
+        .git
+        .done()
+        .and_then(|r| r.as_ref().ok())
+        .and_then(git::resolve_head);
     let mut buf = Buf::new();
-    render::format::prompt_with(
-        &mut buf,
-        Shell::Plain,
-        &loaded.config.format,
-        git_info.as_ref(),
-        view.as_ref(),
-    );
-    let config = config_report(&loaded, decision, view.as_ref());
+    outcome.render(&mut buf, Shell::Plain, &loaded.config.format);
+    let config = config_report(&loaded, outcome.kube_decision, outcome.kube_view.as_ref());
     Report {
-        how: snapshot.how,
-        git: snapshot.git,
-        git_info,
+        how: outcome.how,
+        git: outcome.git,
+        git_info: outcome.git_info,
         git_head,
-        kube: snapshot.kube,
-        kube_info,
+        kube: outcome.kube,
+        kube_info: outcome.kube_info,
         prompt: String::from_utf8_lossy(&buf).into_owned(),
         config,
-        notes: note.into_iter().collect(),
-        timeout_ms: timeout.as_millis(),
+        notes: deadline.note.clone().into_iter().collect(),
+        timeout_ms: deadline.timeout().as_millis(),
     }
 }
 
 fn config_report(
     loaded: &config::Loaded,
     kube: Decision,
-    view: Option<&config::KubeView<'_>>,
+    view: Option<&kube::KubeView<'_>>,
 ) -> ConfigReport {
     let rule = |at: Option<usize>, i: usize, what: &str| {
         let line = loaded.line_col(at.unwrap_or(0)).0;
@@ -226,6 +214,7 @@ fn to_json(r: &Report) -> Value {
         "gathered": match &r.how {
             segment::How::Inline => json!({"on": "main-thread", "why": "every read is local and none can block"}),
             segment::How::Threads(why) => json!({"on": "threads", "why": why}),
+            segment::How::Server => json!({"on": "server", "why": "a server's one thread, guarded by its watchdog"}),
         },
         "segments": {
             "git": {
@@ -473,6 +462,11 @@ fn to_text(r: &Report) -> String {
         segment::How::Threads(why) => writeln!(
             s,
             "gather on threads under the {} ms deadline: {why}",
+            r.timeout_ms
+        ),
+        segment::How::Server => writeln!(
+            s,
+            "gather on the server's thread, guarded by its watchdog ({} ms)",
             r.timeout_ms
         ),
     };

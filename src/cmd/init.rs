@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::Context as _;
 
-use crate::cli::{InitArgs, InitShell, PromptMode};
+use crate::cli::{InitArgs, PromptMode, Shell};
 
 /// The bash script, with `'@bin@'`, `'@mode@'` and `'@serve@'` still to fill in.
 pub const BASH: &str = include_str!("../../shell-init/awesh.bash");
@@ -34,20 +34,20 @@ pub fn run(args: &InitArgs) -> anyhow::Result<ExitCode> {
 
 /// The script for `shell` with `exe` (any bytes but NUL) and `mode` filled in, serve mode off.
 #[must_use]
-pub fn render(shell: InitShell, exe: &[u8], mode: PromptMode) -> Vec<u8> {
+pub fn render(shell: Shell, exe: &[u8], mode: PromptMode) -> Vec<u8> {
     render_with(shell, exe, mode, false)
 }
 
 /// The script for `shell` with `exe` (any bytes but NUL), `mode` and `serve` filled in.
 #[must_use]
-pub fn render_with(shell: InitShell, exe: &[u8], mode: PromptMode, serve: bool) -> Vec<u8> {
+pub fn render_with(shell: Shell, exe: &[u8], mode: PromptMode, serve: bool) -> Vec<u8> {
     let (template, ask) = match shell {
-        InitShell::Bash => (BASH, ASK_BASH),
-        InitShell::Zsh => (ZSH, ASK_ZSH),
-        InitShell::Fish => (FISH, ASK_FISH),
+        Shell::Bash | Shell::Plain => (BASH, ASK_BASH),
+        Shell::Zsh => (ZSH, ASK_ZSH),
+        Shell::Fish => (FISH, ASK_FISH),
     };
     // fish reads `\\` and `\'` inside single quotes; bash and zsh read nothing there.
-    let quote = if shell == InitShell::Fish {
+    let quote = if shell == Shell::Fish {
         fish_quote
     } else {
         single_quote
@@ -150,7 +150,7 @@ mod tests {
 
     #[test]
     fn render_fills_every_placeholder_once() {
-        for shell in [InitShell::Bash, InitShell::Zsh] {
+        for shell in [Shell::Bash, Shell::Zsh] {
             for (mode, word) in [
                 (PromptMode::Add, "'add'"),
                 (PromptMode::Var, "'var'"),

@@ -22,8 +22,9 @@ use std::sync::Arc;
 use crate::cli::PromptArgs;
 use crate::config;
 use crate::env::Env;
-use crate::render::{self, Buf};
-use crate::segment::{self, git, kube, Want};
+use crate::pipeline::{self, Deadline};
+use crate::render::Buf;
+use crate::segment::{On, Want};
 
 /// Runs `awesh prompt`.
 #[must_use]
@@ -36,45 +37,24 @@ pub fn run(args: &PromptArgs) -> ExitCode {
 }
 
 /// Gathers and renders the prompt for `env` into `buf` (which is cleared first), reading the
-/// config file once.
+/// config file within the prompt's one deadline.
 pub fn render_into(buf: &mut Buf, env: &Arc<Env>, args: &PromptArgs) {
-    let (timeout, _) = segment::timeout(args.timeout_ms, env);
-    let start = std::time::Instant::now();
-    let loaded = config::load_within(env, timeout);
-    // One deadline for the whole prompt: the gathers get what the config read left of it.
-    let left = timeout.saturating_sub(start.elapsed());
-    let args = PromptArgs {
-        timeout_ms: Some(u64::try_from(left.as_millis()).unwrap_or(u64::MAX)),
-        ..args.clone()
-    };
-    render_with(buf, env, &args, &loaded.config);
+    let deadline = Deadline::start(args.timeout_ms, env);
+    let loaded = pipeline::load_config(env, &deadline);
+    render_with(buf, env, args, &loaded.config, &deadline);
 }
 
 /// Gathers and renders the prompt for `env` into `buf` (which is cleared first) in `config`.
-pub fn render_with(buf: &mut Buf, env: &Arc<Env>, args: &PromptArgs, config: &config::Config) {
-    buf.clear();
+pub fn render_with(
+    buf: &mut Buf,
+    env: &Arc<Env>,
+    args: &PromptArgs,
+    config: &config::Config,
+    deadline: &Deadline,
+) {
     let want = Want {
         git: !args.no_git,
-        // An unwanted kube part is not gathered at all.
-        kube: !args.no_kube && config::show::decide(&config.show, env).wanted(),
+        kube: !args.no_kube,
     };
-    let (timeout, _) = segment::timeout(args.timeout_ms, env);
-    let deadline = std::time::Instant::now().checked_add(timeout);
-    let snapshot = segment::gather(env, want, timeout);
-    let git = snapshot
-        .git
-        .done()
-        .and_then(|r| r.as_ref().ok())
-        .and_then(git::compute);
-    let kube = snapshot.kube.done().and_then(kube::compute);
-    let view = kube
-        .as_ref()
-        .map(|k| config::rules::view_before(config, k, deadline));
-    render::format::prompt_with(
-        buf,
-        args.shell.into(),
-        &config.format,
-        git.as_ref(),
-        view.as_ref(),
-    );
+    pipeline::run(env, config, want, deadline, On::Auto).render(buf, args.shell, &config.format);
 }

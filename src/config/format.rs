@@ -2,7 +2,12 @@
 //! namespace, branch, detached, operation state), each with its symbol and style. Templates are
 //! parsed once when the config is read, so rendering is a walk over a few pieces.
 
-use crate::render::style::Style;
+use super::style::Style;
+
+/// The kube symbol: U+2638 WHEEL OF DHARMA + U+FE0F emoji presentation.
+pub const KUBE_SYMBOL: &str = "\u{2638}\u{fe0f}";
+/// The git symbol: U+1F33F HERB.
+pub const GIT_SYMBOL: &str = "\u{1f33f}";
 
 /// A `{placeholder}` in a template.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -173,10 +178,10 @@ impl Default for Format {
     fn default() -> Self {
         Format {
             segment: Template::builtin(DEFAULT_SEGMENT, SEGMENT_VARS),
-            context: Part::new(DEFAULT_NAME, NAME_VARS, crate::render::KUBE_SYMBOL),
-            namespace: Part::new(DEFAULT_NAME, NAME_VARS, crate::render::KUBE_SYMBOL),
-            branch: Part::new(DEFAULT_NAME, NAME_VARS, crate::render::GIT_SYMBOL),
-            detached: Part::new(DEFAULT_DETACHED, DETACHED_VARS, crate::render::GIT_SYMBOL),
+            context: Part::new(DEFAULT_NAME, NAME_VARS, KUBE_SYMBOL),
+            namespace: Part::new(DEFAULT_NAME, NAME_VARS, KUBE_SYMBOL),
+            branch: Part::new(DEFAULT_NAME, NAME_VARS, GIT_SYMBOL),
+            detached: Part::new(DEFAULT_DETACHED, DETACHED_VARS, GIT_SYMBOL),
             state: Part::new(DEFAULT_STATE, STATE_VARS, ""),
             progress: Template::builtin(DEFAULT_PROGRESS, PROGRESS_VARS),
         }

@@ -23,12 +23,13 @@ pub mod format;
 pub mod parse;
 pub mod rules;
 pub mod show;
+pub mod style;
 
 use std::path::{Path, PathBuf};
 
 use crate::env::Env;
 pub use format::Format;
-pub use rules::{KubeView, NamespaceRules};
+pub use rules::NamespaceRules;
 
 /// Files larger than this are not read: no real config is this big, and the prompt must stay fast.
 pub const MAX_FILE_BYTES: u64 = 1 << 20;
@@ -146,20 +147,12 @@ pub fn load(env: &Env) -> Loaded {
 }
 
 /// [`load`], bounded by `timeout` when a read could hang: on a machine with a network or FUSE
-/// filesystem mounted (see `segment::inline`), the file is read on a thread and, if that
-/// thread is not done in time, the prompt goes on with defaults (and `explain` says so). On
-/// a machine with only local filesystems the read cannot block (a FIFO is refused unopened)
-/// and runs right here.
+/// filesystem mounted (`local` false: the caller asks the mount check), the file is read on a
+/// thread and, if that thread is not done in time, the prompt goes on with defaults (and
+/// `explain` says so). On a machine with only local filesystems the read cannot block (a FIFO
+/// is refused unopened) and runs right here.
 #[must_use]
-pub fn load_within(env: &std::sync::Arc<Env>, timeout: std::time::Duration) -> Loaded {
-    load_bounded(
-        env,
-        timeout,
-        crate::segment::inline::machine_is_local().is_ok(),
-    )
-}
-
-fn load_bounded(env: &std::sync::Arc<Env>, timeout: std::time::Duration, local: bool) -> Loaded {
+pub fn load_within(env: &std::sync::Arc<Env>, timeout: std::time::Duration, local: bool) -> Loaded {
     if local {
         return load(env);
     }
@@ -286,7 +279,7 @@ mod tests {
         std::fs::write(&path, "[format]\nseparator = \"|\"\n").unwrap();
         let env = std::sync::Arc::new(Env::new(dir.path(), [("AWESH_CONFIG", path.as_os_str())]));
         let direct = load(&env);
-        let threaded = load_bounded(&env, std::time::Duration::from_secs(10), false);
+        let threaded = load_within(&env, std::time::Duration::from_secs(10), false);
         assert_eq!(threaded.state, FileState::Read);
         assert_eq!(threaded.text, direct.text);
         assert_eq!(threaded.problems.len(), direct.problems.len());

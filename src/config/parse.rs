@@ -11,8 +11,8 @@ use super::format::{
 };
 use super::rules::{Alias, Highlight, LazyRegex, Matcher, Rule, Rules};
 use super::show::{Pattern, Show};
+use super::style::Style;
 use super::{Config, Problem};
-use crate::render::style::Style;
 
 type Value<'i> = Spanned<DeValue<'i>>;
 

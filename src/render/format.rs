@@ -7,8 +7,9 @@ use std::io::Write;
 use super::style::{close, open, Style};
 use super::{push_name, push_text, state_label, Buf, Shell};
 use crate::config::format::{Part, Piece, Template, Var};
-use crate::config::{Format, KubeView};
+use crate::config::Format;
 use crate::segment::git;
+use crate::segment::kube::KubeView;
 
 /// Writes the segment in `format`. Literal text of the segment template is kept only when
 /// at least one part is shown, so nothing is printed where nothing is known.
@@ -34,7 +35,7 @@ pub fn prompt_with(
                 }
             }
             Piece::Var(Var::Namespace) => {
-                if let Some((k, ns)) = kube.and_then(|k| k.namespace.map(|ns| (k, ns))) {
+                if let Some((k, ns)) = kube.and_then(|k| k.namespace.as_ref().map(|ns| (k, ns))) {
                     let symbol = &format.namespace.symbol;
                     part(
                         out,
@@ -140,7 +141,7 @@ fn part(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::{rules, Config};
+    use crate::config::Config;
     use crate::name::Name;
     use crate::render::prompt;
     use crate::segment::kube;
@@ -171,7 +172,7 @@ mod tests {
         g: Option<&git::Info>,
         k: Option<&kube::Info>,
     ) -> String {
-        let view = k.map(|k| rules::view(config, k));
+        let view = k.map(|k| crate::segment::kube::view::view(config, k));
         let mut out = Buf::new();
         prompt_with(&mut out, shell, &config.format, g, view.as_ref());
         String::from_utf8(out.to_vec()).unwrap()

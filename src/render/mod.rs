@@ -28,24 +28,9 @@ use crate::segment::git;
 /// The prompt buffer: inline for any ordinary prompt, spilling to the heap for long names.
 pub type Buf = SmallVec<[u8; 256]>;
 
-/// Which shell the output is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Shell {
-    /// Plain text (for `$(awesh prompt)` or scripts): only control bytes are made visible.
-    #[default]
-    Plain,
-    /// bash: the text is stored in a variable that PS1 references, which bash does not
-    /// re-expand; invisible bytes must sit between `\001` and `\002` for readline.
-    Bash,
-    /// zsh: prompt text is always scanned for `%` escapes, so `%` becomes `%%`; invisible
-    /// bytes sit between `%{` and `%}`.
-    Zsh,
-}
+pub use crate::shell::Shell;
 
-/// The kube symbol: U+2638 WHEEL OF DHARMA + U+FE0F emoji presentation.
-pub const KUBE_SYMBOL: &str = "\u{2638}\u{fe0f}";
-/// The git symbol: U+1F33F HERB.
-pub const GIT_SYMBOL: &str = "\u{1f33f}";
+pub use crate::config::format::{GIT_SYMBOL, KUBE_SYMBOL};
 
 /// Writes the default segment, `:☸️CONTEXT:☸️NAMESPACE:🌿BRANCH`, each part only when known and
 /// the namespace only when it is not `default`: the original format, written out by hand. The

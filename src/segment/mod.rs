@@ -32,9 +32,6 @@ use std::time::{Duration, Instant};
 
 use crate::env::Env;
 
-/// The prompt's deadline when neither `--timeout-ms` nor `AWESH_TIMEOUT_MS` says otherwise.
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_millis(200);
-
 /// Which segments to gather.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Want {
@@ -90,6 +87,23 @@ pub enum How {
     Inline,
     /// On their own threads under the deadline, for the reason given.
     Threads(String),
+    /// On a long-lived server's one thread, whose watchdog ends the server if a read hangs
+    /// (the shell then falls back to `awesh prompt`); kube answers kept between requests.
+    Server,
+}
+
+/// Where the gathers may run.
+pub enum On<'m> {
+    /// On this thread when no read can block ([`inline`]), else on threads under the deadline.
+    Auto,
+    /// On this thread whatever the mounts, `busy` told the deadline for the watchdog, kube
+    /// answers kept in `memo`: `awesh serve`.
+    Server {
+        /// The kube answers kept between requests.
+        memo: &'m mut kube::memo::KubeMemo,
+        /// The watchdog's view of the request in progress.
+        busy: &'m crate::io::watchdog::Busy,
+    },
 }
 
 /// What one prompt gathered.
@@ -108,10 +122,17 @@ enum Msg {
     Kube(Timed<kube::Raw>),
 }
 
-/// Runs the wanted segments in parallel and returns what finished within `timeout`.
+/// Runs the wanted segments and returns what finished within `timeout`: in parallel on
+/// threads, or on this thread when nothing can block or a server's watchdog stands guard.
 #[must_use]
-pub fn gather(env: &Arc<Env>, want: Want, timeout: Duration) -> Snapshot {
+pub fn gather(env: &Arc<Env>, want: Want, timeout: Duration, on: On<'_>) -> Snapshot {
     let start = Instant::now();
+    if let On::Server { memo, busy } = on {
+        busy.begin(timeout);
+        let snapshot = gather_server(env, want, start, memo);
+        busy.end();
+        return snapshot;
+    }
     let why_threads = match inline::machine_is_local() {
         Ok(()) => return gather_inline(env, want, start, timeout),
         Err(why) => why,
@@ -211,6 +232,39 @@ fn gather_inline(env: &Env, want: Want, start: Instant, timeout: Duration) -> Sn
     Snapshot { how, git, kube }
 }
 
+/// The server's gathers: on this thread, the kube answer from `memo`.
+fn gather_server(
+    env: &Env,
+    want: Want,
+    start: Instant,
+    memo: &mut kube::memo::KubeMemo,
+) -> Snapshot {
+    let git = if want.git {
+        let value = git::gather(env);
+        Slot::Done(Timed {
+            value,
+            micros: micros_since(start),
+        })
+    } else {
+        Slot::Off
+    };
+    let kube = if want.kube {
+        let kube_start = Instant::now();
+        let value = memo.gather(env);
+        Slot::Done(Timed {
+            value,
+            micros: micros_since(kube_start),
+        })
+    } else {
+        Slot::Off
+    };
+    Snapshot {
+        how: How::Server,
+        git,
+        kube,
+    }
+}
+
 /// Starts one detached gather thread. Plain threads, not rayon's pool: starting the pool
 /// measured ~0.2 ms a prompt (its workers park and wake through several context switches),
 /// more than the two gathers cost together. rayon is used where it pays: parsing several
@@ -225,27 +279,4 @@ fn spawn(f: impl FnOnce() + Send + 'static) {
 
 fn micros_since(start: Instant) -> u64 {
     u64::try_from(start.elapsed().as_micros()).unwrap_or(u64::MAX)
-}
-
-/// The deadline: `--timeout-ms`, else `AWESH_TIMEOUT_MS`, else [`DEFAULT_TIMEOUT`].
-/// Returns a note when the variable holds something that is not a number.
-#[must_use]
-pub fn timeout(flag: Option<u64>, env: &Env) -> (Duration, Option<String>) {
-    if let Some(ms) = flag {
-        return (Duration::from_millis(ms), None);
-    }
-    match env.non_empty("AWESH_TIMEOUT_MS") {
-        None => (DEFAULT_TIMEOUT, None),
-        Some(text) => match text.to_str().and_then(|t| t.trim().parse::<u64>().ok()) {
-            Some(ms) => (Duration::from_millis(ms), None),
-            None => (
-                DEFAULT_TIMEOUT,
-                Some(format!(
-                    "AWESH_TIMEOUT_MS={:?} is not a number of milliseconds; using {} ms",
-                    text,
-                    DEFAULT_TIMEOUT.as_millis()
-                )),
-            ),
-        },
-    }
 }

@@ -28,12 +28,13 @@ use std::ffi::OsString;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use crate::config;
 use crate::env::Env;
 use crate::io::watchdog::Busy;
-use crate::render::{self, Buf};
-use crate::segment::{self, git};
-use memo::{ConfigMemo, KubeMemo};
+use crate::pipeline::{self, Deadline};
+use crate::render::Buf;
+use crate::segment::kube::memo::KubeMemo;
+use crate::segment::{On, Want};
+use memo::ConfigMemo;
 pub use protocol::Request;
 
 /// The server's state across requests.
@@ -75,7 +76,7 @@ impl Server {
     /// Answers `req`: the reply (`ID:SEGMENT`, or `ID=` when unchanged for a `short=1`
     /// client, and the end byte) is written into `reply`.
     pub fn answer(&mut self, req: &Request, reply: &mut Vec<u8>) {
-        let env = env_of(req);
+        let env = Arc::new(env_of(req));
         self.render(&env, req);
         if req.short && self.last.as_ref() == Some(&self.segment) {
             protocol::write_reply(reply, &req.id, None);
@@ -98,36 +99,23 @@ impl Server {
         self.last = Some(Buf::new());
     }
 
-    /// `cmd::prompt::render_with`, gathering on this thread under the guard's deadline, with
-    /// the config and the Kubernetes answers kept.
-    fn render(&mut self, env: &Env, req: &Request) {
-        let (timeout, _) = segment::timeout(None, env);
-        let deadline = std::time::Instant::now().checked_add(timeout);
-        self.busy.begin(timeout);
+    /// The prompt pipeline, gathering on this thread under the guard's deadline, with the
+    /// config and the Kubernetes answers kept.
+    fn render(&mut self, env: &Arc<Env>, req: &Request) {
+        let deadline = Deadline::start(None, env);
         let config = self.config.get(env);
-        let want_kube = !req.no_kube && config::show::decide(&config.show, env).wanted();
-        let git_raw = (!req.no_git).then(|| git::gather(env));
-        let kube_info = if want_kube {
-            self.kube.answer(env)
-        } else {
-            None
+        let want = Want {
+            git: !req.no_git,
+            kube: !req.no_kube,
         };
-        self.busy.end();
-
-        let git = git_raw
-            .as_ref()
-            .and_then(|r| r.as_ref().ok())
-            .and_then(git::compute);
-        let view = kube_info
-            .as_ref()
-            .map(|k| config::rules::view_before(config, k, deadline));
-        self.segment.clear();
-        render::format::prompt_with(
+        let on = On::Server {
+            memo: &mut self.kube,
+            busy: &self.busy,
+        };
+        pipeline::run(env, config, want, &deadline, on).render(
             &mut self.segment,
             req.shell,
             &config.format,
-            git.as_ref(),
-            view.as_ref(),
         );
     }
 }
@@ -214,15 +202,11 @@ mod tests {
         )
         .unwrap();
         let mut server = Server::new();
-        for shell in ["plain", "bash", "zsh"] {
+        for shell in ["plain", "bash", "zsh", "fish"] {
             let mut req = Request {
                 id: b"1".to_vec(),
                 cwd: Some(dir.path().into()),
-                shell: match shell {
-                    "bash" => Shell::Bash,
-                    "zsh" => Shell::Zsh,
-                    _ => Shell::Plain,
-                },
+                shell: Shell::named(shell.as_bytes(), Shell::ALL).unwrap(),
                 ..Request::default()
             };
             for (k, v) in [

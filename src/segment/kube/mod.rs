@@ -8,14 +8,17 @@ use std::path::{Path, PathBuf};
 use crate::env::Env;
 pub mod cache;
 pub mod cut;
+pub mod memo;
 pub mod merge;
 pub mod parse;
 pub mod scalar;
 pub mod types;
+pub mod view;
 
 use crate::segment::kube::cache::Stamp;
 pub use crate::segment::kube::parse::parse;
 pub use crate::segment::kube::types::{Info, Parsed};
+pub use crate::segment::kube::view::KubeView;
 
 /// Files larger than this are skipped: no real kubeconfig is this big, and parsing one would
 /// blow the prompt's deadline.
