@@ -11,7 +11,8 @@
 # before the trailing blanks when there is none. A theme that defines `fish_prompt` again later
 # (tide, `fish_config prompt choose`) is wrapped again at the next prompt. fish prints what the
 # prompt function writes as it is, so a branch called `(touch pwned)` is text; `awesh prompt
-# --shell plain` shows control bytes as `^[`.
+# --shell fish` shows control bytes as `^[` and writes configured styles as raw SGR sequences,
+# which fish measures as taking no columns (as it does `set_color`'s).
 #
 # Toggles for this shell only: `awesh_off` / `awesh_on` (everything), `awesh_off kube`,
 # `awesh_off git`, `awesh_on kube`, `awesh_on git`.
@@ -53,7 +54,7 @@ function __awesh_compute --on-event fish_prompt
         # Uninstalled after init: a stat per prompt, no "command not found" per prompt.
         __awesh_warn "$__awesh_bin is missing"
     else
-        set -l args prompt --shell plain
+        set -l args prompt --shell fish
         test -n "$__awesh_no_git"; and set -a args --no-git
         test -n "$__awesh_no_kube"; and set -a args --no-kube
         set -l out ("$__awesh_bin" $args 2>/dev/null | string collect -N)

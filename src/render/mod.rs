@@ -191,6 +191,8 @@ mod tests {
             (Shell::Bash, b"a\x1b[31mb", "a^[[31mb"),
             (Shell::Zsh, b"bell\x07cr\r", "bell^Gcr^M"),
             (Shell::Plain, b"del\x7f", "del^?"),
+            (Shell::Fish, b"a\x1b[31mb%", "a^[[31mb%"),
+            (Shell::Fish, b"(touch pwned)", "(touch pwned)"),
             (Shell::Bash, b"\x01hide\x02", "^Ahide^B"),
             (Shell::Plain, "c1\u{9b}31m".as_bytes(), "c1\u{fffd}31m"),
             (Shell::Plain, "rtl\u{202e}gnp".as_bytes(), "rtl\u{fffd}gnp"),

@@ -95,6 +95,9 @@ mod tests {
             (Shell::Zsh, "bold red", "%{\x1b[1;31m%}x%{\x1b[0m%}"),
             (Shell::Bash, "", "x"),
             (Shell::Zsh, "none", "x"),
+            // fish skips SGR itself when it measures the prompt: raw, unwrapped.
+            (Shell::Fish, "bold red", "\x1b[1;31mx\x1b[0m"),
+            (Shell::Fish, "", "x"),
         ];
         for (shell, style, want) in cases {
             assert_eq!(wrapped(*shell, style), *want, "{shell:?} {style:?}");
