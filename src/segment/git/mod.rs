@@ -11,6 +11,7 @@ use crate::name::Name;
 pub mod discover;
 pub mod ownership;
 pub mod reftable;
+pub mod status;
 
 /// The operation git is in the middle of, named as in `git-prompt.sh`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
