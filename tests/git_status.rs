@@ -359,3 +359,21 @@ fn seeded_random_edits_match_git() {
         "only {exact} of 30 random states had an exact unstaged count"
     );
 }
+
+/// Gathers the status of `AWESH_STATUS_WORK` (a work tree with `.git` inside) and spawns
+/// nothing itself, so a run of this one test under `strace -f` shows only awesh's own
+/// syscalls: `strace -f -e trace=execve,clone,clone3,openat <test binary> --ignored
+/// gather_only_for_strace --exact`. Ignored by default: it needs the directory.
+#[test]
+#[ignore = "run by hand under strace with AWESH_STATUS_WORK set"]
+fn gather_only_for_strace() {
+    let work = PathBuf::from(std::env::var_os("AWESH_STATUS_WORK").expect("AWESH_STATUS_WORK"));
+    let g = work.join(".git");
+    let paths = Paths {
+        git_dir: g.clone(),
+        common_dir: g,
+        work_tree: Some(work),
+    };
+    let s = gather(&paths, &budget());
+    assert!(matches!(s.stash, Count::Exact(_)));
+}
