@@ -377,3 +377,34 @@ fn gather_only_for_strace() {
     let s = gather(&paths, &budget());
     assert!(matches!(s.stash, Count::Exact(_)));
 }
+
+/// `abbrev::short_len` against `git rev-parse --short HEAD` for each `core.abbrev` form.
+#[test]
+fn abbrev_matches_rev_parse_short() {
+    use awesh::segment::git::abbrev::{parse, short_len, Abbrev};
+    let (_tmp, home, work) = repo(6);
+    let all = git(
+        &work,
+        &home,
+        &[
+            "cat-file",
+            "--batch-all-objects",
+            "--batch-check=%(objectname)",
+        ],
+    );
+    let ids: Vec<&str> = all.lines().collect();
+    let head = git(&work, &home, &["rev-parse", "HEAD"]).trim().to_string();
+    for setting in [None, Some("auto"), Some("12"), Some("no"), Some("5")] {
+        let mut args = vec![];
+        let c;
+        if let Some(v) = setting {
+            c = format!("core.abbrev={v}");
+            args.extend(["-c", c.as_str()]);
+        }
+        args.extend(["rev-parse", "--short", "HEAD"]);
+        let theirs = git(&work, &home, &args).trim().len();
+        let abbrev = setting.map_or(Some(Abbrev::Auto), parse).unwrap();
+        let ours = short_len(abbrev, ids.len() as u64, &head, &ids);
+        assert_eq!(ours, theirs, "core.abbrev={setting:?}");
+    }
+}

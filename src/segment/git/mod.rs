@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use crate::env::Env;
 use crate::name::Name;
+pub mod abbrev;
 pub mod discover;
 pub mod ownership;
 pub mod reftable;
