@@ -243,6 +243,15 @@ fn named_states_match_git() {
                 git(w, h, &["stash", "-q"]);
             }
         }),
+        ("autocrlf: CRLF rewrite of an LF file", &|w, h| {
+            git(w, h, &["config", "core.autocrlf", "true"]);
+            std::fs::write(w.join("f0.txt"), "file 0\r\n").unwrap();
+        }),
+        ("executable bit", &|w, _| {
+            use std::os::unix::fs::PermissionsExt;
+            let f = w.join("f0.txt");
+            std::fs::set_permissions(&f, std::fs::Permissions::from_mode(0o755)).unwrap();
+        }),
         ("racy file", &|w, _| {
             std::fs::write(w.join("f0.txt"), "file 9\n").unwrap()
         }),
