@@ -8,9 +8,11 @@ use std::path::{Path, PathBuf};
 
 use crate::env::Env;
 use crate::name::Name;
+pub mod abbrev;
 pub mod discover;
 pub mod ownership;
 pub mod reftable;
+pub mod status;
 
 /// The operation git is in the middle of, named as in `git-prompt.sh`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

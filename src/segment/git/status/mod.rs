@@ -1,0 +1,256 @@
+//! Working-tree status (issue 16), read-only: counts of unstaged and conflicted paths from
+//! the index and one `lstat` per entry, and the stash count from its reflog, each either
+//! exact, a lower bound, or unknown with a reason. Not wired into the prompt yet (the lead
+//! wires it). Never writes under `.git`, never takes `index.lock`, never runs a process.
+//! Classes not implemented yet (staged, untracked, upstream) say so as `Unknown`.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+use crate::io::files;
+
+pub mod entry;
+pub mod index;
+pub mod stash;
+
+/// A count that may be cut short or unknowable.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Count {
+    /// Exactly this many (git would say the same).
+    Exact(u32),
+    /// At least this many: a budget stopped the count, or some entries could not be decided.
+    AtLeast(u32),
+    /// Not known; why.
+    Unknown(String),
+}
+
+/// Limits that bound the work; hitting one makes a count `AtLeast` or `Unknown`, never a
+/// wrong "clean".
+#[derive(Debug, Clone, Copy)]
+pub struct Budget {
+    /// Indexes with more entries than this are not examined.
+    pub max_index_entries: usize,
+    /// Stop counting a class past this many (1: only a marker is shown).
+    pub max_per_class: u32,
+    /// Past this instant, undecided entries are unknown.
+    pub deadline: Instant,
+}
+
+/// Where the repository is: from discovery (`discover::Found`) plus its work tree.
+#[derive(Debug, Clone)]
+pub struct Paths {
+    /// The worktree-private git directory (holds `index`).
+    pub git_dir: PathBuf,
+    /// The common directory (holds `logs/refs/stash`).
+    pub common_dir: PathBuf,
+    /// The work tree; `None` for a bare repository.
+    pub work_tree: Option<PathBuf>,
+}
+
+/// The upstream of the current branch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Upstream {
+    /// e.g. `origin/main`.
+    pub name: String,
+    /// Commits on the branch and not on the upstream.
+    pub ahead: Count,
+    /// Commits on the upstream and not on the branch.
+    pub behind: Count,
+}
+
+/// The status of one repository.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Status {
+    /// Paths whose index entry differs from HEAD.
+    pub staged: Count,
+    /// Paths whose work-tree file differs from the index.
+    pub unstaged: Count,
+    /// Untracked, not ignored paths.
+    pub untracked: Count,
+    /// Paths with unmerged (stage 1-3) entries.
+    pub conflicted: Count,
+    /// Stash entries.
+    pub stash: Count,
+    /// The upstream, `Ok(None)` when there is none, `Err` with why it is not known.
+    pub upstream: Result<Option<Upstream>, String>,
+    /// Paths that could not be decided, with why (the first few).
+    pub unknown: Vec<(String, String)>,
+    /// What was skipped and why.
+    pub skipped: Vec<String>,
+    /// Microseconds per phase.
+    pub micros: Vec<(&'static str, u64)>,
+}
+
+/// At most this many undecided paths are listed in [`Status::unknown`].
+const LISTED: usize = 16;
+/// An index entry is at most 62 fixed bytes, 2 extended and a 4 KiB path.
+const ENTRY_BYTES: usize = 4200;
+
+const NOT_YET_STAGED: &str = "staged: comparing the index with HEAD is not implemented yet";
+const NOT_YET_UNTRACKED: &str = "untracked: the ignore-aware walk is not implemented yet";
+const NOT_YET_UPSTREAM: &str = "upstream: ahead/behind is not implemented yet";
+
+fn unknown(why: &str) -> Count {
+    Count::Unknown(why.to_string())
+}
+
+/// Gathers the status of the repository at `paths` within `budget`.
+#[must_use]
+pub fn gather(paths: &Paths, budget: &Budget) -> Status {
+    let mut status = Status {
+        staged: unknown(NOT_YET_STAGED),
+        unstaged: unknown("not examined"),
+        untracked: unknown(NOT_YET_UNTRACKED),
+        conflicted: unknown("not examined"),
+        stash: unknown("not examined"),
+        upstream: Err(NOT_YET_UPSTREAM.to_string()),
+        unknown: Vec::new(),
+        skipped: Vec::new(),
+        micros: Vec::new(),
+    };
+    let start = Instant::now();
+    status.stash = stash::count(&paths.common_dir);
+    status.micros.push(("stash", micros(start)));
+    let Some(work_tree) = &paths.work_tree else {
+        let why = "bare repository: no work tree, no status";
+        status.unstaged = unknown(why);
+        status.conflicted = unknown(why);
+        status.staged = unknown(why);
+        status.untracked = unknown(why);
+        status.skipped.push(why.to_string());
+        return status;
+    };
+    let start = Instant::now();
+    let index = match read_index(&paths.git_dir, budget) {
+        Ok(index) => index,
+        Err(why) => {
+            status.unstaged = Count::Unknown(why.clone());
+            status.conflicted = Count::Unknown(why.clone());
+            status.staged = Count::Unknown(why.clone());
+            status.skipped.push(why);
+            return status;
+        }
+    };
+    status.micros.push(("index", micros(start)));
+    let (idx, index_mtime) = index;
+    if idx.split {
+        let why = "split index (link extension): the shared index is not read yet";
+        status.unstaged = unknown(why);
+        status.conflicted = unknown(why);
+        status.staged = unknown(why);
+        status.skipped.push(why.to_string());
+        return status;
+    }
+    let start = Instant::now();
+    status.conflicted = cap(conflicts(&idx.entries), 0, budget.max_per_class, "");
+    let rules = entry::Rules { index_mtime };
+    let verdicts: Vec<entry::Verdict> = idx
+        .entries
+        .par_iter()
+        .map(|e| {
+            if e.stage != 0 {
+                return entry::Verdict::Clean;
+            }
+            if Instant::now() > budget.deadline {
+                return entry::Verdict::Unknown("deadline passed");
+            }
+            let path = work_tree.join(path_of(&e.path));
+            let meta = std::fs::symlink_metadata(&path).ok();
+            entry::compare(e, meta.as_ref(), rules)
+        })
+        .collect();
+    let (mut changed, mut undecided) = (0u32, 0u32);
+    let mut first_reason = "";
+    for (e, v) in idx.entries.iter().zip(&verdicts) {
+        match v {
+            entry::Verdict::Clean => {}
+            entry::Verdict::Changed => changed = changed.saturating_add(1),
+            entry::Verdict::Unknown(why) => {
+                undecided = undecided.saturating_add(1);
+                if first_reason.is_empty() {
+                    first_reason = why;
+                }
+                if status.unknown.len() < LISTED {
+                    status.unknown.push((
+                        String::from_utf8_lossy(&e.path).into_owned(),
+                        (*why).to_string(),
+                    ));
+                }
+            }
+        }
+    }
+    status.unstaged = cap(changed, undecided, budget.max_per_class, first_reason);
+    status.micros.push(("worktree", micros(start)));
+    status
+}
+
+/// Counts paths with unmerged entries (each path once, however many stages it has).
+fn conflicts(entries: &[index::Entry]) -> u32 {
+    let mut n = 0u32;
+    let mut last: Option<&[u8]> = None;
+    for e in entries.iter().filter(|e| e.stage != 0) {
+        if last != Some(e.path.as_slice()) {
+            n = n.saturating_add(1);
+            last = Some(&e.path);
+        }
+    }
+    n
+}
+
+/// `known` decided items plus `undecided` ones, as a count under `max` (0: no limit).
+fn cap(known: u32, undecided: u32, max: u32, why: &str) -> Count {
+    if max != 0 && known > max {
+        return Count::AtLeast(max);
+    }
+    match (known, undecided) {
+        (n, 0) => Count::Exact(n),
+        (0, _) => Count::Unknown(format!("{undecided} undecided: {why}")),
+        (n, _) => Count::AtLeast(n),
+    }
+}
+
+fn path_of(bytes: &[u8]) -> &Path {
+    use std::os::unix::ffi::OsStrExt;
+    Path::new(std::ffi::OsStr::from_bytes(bytes))
+}
+
+/// Reads and parses `git_dir/index`, with the file's mtime (seconds) for the racy check.
+fn read_index(git_dir: &Path, budget: &Budget) -> Result<(index::Index, u32), String> {
+    let path = git_dir.join("index");
+    let meta = match std::fs::metadata(&path) {
+        Ok(meta) => meta,
+        // No index yet (a fresh repository): nothing is tracked.
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Ok((index::Index::default(), 0));
+        }
+        Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
+    };
+    let limit = budget
+        .max_index_entries
+        .saturating_mul(ENTRY_BYTES)
+        .saturating_add(1 << 20);
+    let data = files::read_known(&path, &meta, limit as u64)?;
+    let idx = index::parse(&data, budget.max_index_entries)?;
+    use std::os::unix::fs::MetadataExt;
+    Ok((idx, meta.mtime() as u32))
+}
+
+fn micros(since: Instant) -> u64 {
+    u64::try_from(since.elapsed().as_micros()).unwrap_or(u64::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cap_never_claims_more_than_it_knows() {
+        assert_eq!(cap(3, 0, 0, ""), Count::Exact(3));
+        assert_eq!(cap(3, 1, 0, ""), Count::AtLeast(3));
+        assert!(matches!(cap(0, 1, 0, "racy"), Count::Unknown(_)));
+        assert_eq!(cap(5, 0, 1, ""), Count::AtLeast(1));
+        assert_eq!(cap(1, 0, 1, ""), Count::Exact(1));
+    }
+}
