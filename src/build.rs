@@ -30,6 +30,19 @@ fn main() {
     if cfg("CARGO_CFG_TARGET_OS") != "linux" {
         return;
     }
+    // A static build (`-C target-feature=+crt-static`) links glibc and the unwinder from their
+    // archives itself and chooses its own kind of executable: `-no-pie` on top of it gives a
+    // binary that asks for a dynamic loader and crashes at its first instruction.
+    let crt_static = cfg("CARGO_CFG_TARGET_FEATURE")
+        .split(',')
+        .any(|f| f == "crt-static");
+    let strip = cfg("PROFILE") == "release" && !flag("AWESH_KEEP_SYMBOLS");
+    if crt_static {
+        if strip {
+            println!("cargo:rustc-link-arg-bins=-Wl,--strip-all");
+        }
+        return;
+    }
     if cfg("CARGO_CFG_TARGET_ENV") == "gnu" {
         // Linked before std's `-lgcc_s`, so lld resolves the unwinder from the archive and
         // `--as-needed` then drops libgcc_s.so.1 from the binary's needs.
@@ -39,7 +52,7 @@ fn main() {
         println!("cargo:rustc-link-arg-bins=-no-pie");
     }
     // (Only release builds: test and debug binaries keep their symbols for backtraces.)
-    if cfg("PROFILE") == "release" && !flag("AWESH_KEEP_SYMBOLS") {
+    if strip {
         println!("cargo:rustc-link-arg-bins=-Wl,--strip-all");
     }
     let order = Path::new(&cfg("CARGO_MANIFEST_DIR")).join("src/prompt.order");
