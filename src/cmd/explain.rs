@@ -21,6 +21,8 @@ struct Report {
     git: Slot<Result<git::Raw, git::Missing>>,
     git_info: Option<git::Info>,
     git_head: Option<String>,
+    /// The work tree git would use, and whether the working directory is inside the git dir.
+    git_tree: Option<(git::worktree::WorkTree, bool)>,
     kube: Slot<kube::Raw>,
     kube_info: Option<kube::Info>,
     prompt: String,
@@ -66,6 +68,10 @@ fn build(env: &Arc<Env>, timeout_flag: Option<u64>) -> Report {
         .done()
         .and_then(|r| r.as_ref().ok())
         .and_then(git::resolve_head);
+    let git_tree = outcome.git.done().and_then(|r| r.as_ref().ok()).map(|raw| {
+        let inside = env.cwd().is_some_and(|cwd| cwd.starts_with(&raw.git_dir));
+        (git::worktree::of(env, raw), inside)
+    });
     let mut buf = Buf::new();
     outcome.render(&mut buf, Shell::Plain, &loaded.config.format);
     let config = config_report(&loaded, outcome.kube_decision, outcome.kube_view.as_ref());
@@ -74,6 +80,7 @@ fn build(env: &Arc<Env>, timeout_flag: Option<u64>) -> Report {
         git: outcome.git,
         git_info: outcome.git_info,
         git_head,
+        git_tree,
         kube: outcome.kube,
         kube_info: outcome.kube_info,
         prompt: String::from_utf8_lossy(&buf).into_owned(),
@@ -183,6 +190,13 @@ fn to_json(r: &Report) -> Value {
         }),
         _ => Value::Null,
     };
+    let mut git = git;
+    if let (Some(obj), Some((tree, inside))) = (git.as_object_mut(), &r.git_tree) {
+        obj.insert("work_tree".into(), json!(tree.top));
+        obj.insert("work_tree_from".into(), json!(tree.why));
+        obj.insert("bare".into(), json!(tree.bare));
+        obj.insert("inside_git_dir".into(), json!(inside));
+    }
     let kube = r.kube_info.as_ref().map_or(Value::Null, |k| {
         let sources = &r.kube.done().map(|raw| &raw.sources);
         let path = |i: usize| sources.and_then(|s| s.get(i)).map(|s| s.path.clone());
@@ -343,6 +357,17 @@ fn to_text(r: &Report) -> String {
             let _ = writeln!(s, "  git dir     {}", raw.git_dir.display());
             if raw.common_dir != raw.git_dir {
                 let _ = writeln!(s, "  common dir  {}", raw.common_dir.display());
+            }
+            if let Some((tree, _)) = &r.git_tree {
+                match &tree.top {
+                    Some(top) => {
+                        let _ = writeln!(s, "  work tree   {} ({})", top.display(), tree.why);
+                    }
+                    None => {
+                        let bare = if tree.bare { ", bare" } else { "" };
+                        let _ = writeln!(s, "  work tree   none{bare} ({})", tree.why);
+                    }
+                }
             }
             if raw.reftable {
                 let _ = writeln!(s, "  refs        reftable");

@@ -36,6 +36,21 @@ pub struct Found {
     /// when `GIT_DIR` named it (git does not check then). Taken from the `stat`s discovery
     /// makes anyway.
     pub owners: Vec<(PathBuf, u32)>,
+    /// How it was found, which decides the work tree (`worktree::of`).
+    pub via: Via,
+}
+
+/// How discovery found the repository: what git's setup.c tells apart when it picks the work
+/// tree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Via {
+    /// Named by `GIT_DIR`.
+    GitDir,
+    /// As `D/.git` (a folder, or a file naming one): `D` is the work tree unless config says
+    /// otherwise.
+    DotGit(PathBuf),
+    /// As a bare repository: the folder itself.
+    Bare,
 }
 
 /// What one candidate folder turned out to be.
@@ -118,6 +133,7 @@ pub fn find(env: &Env) -> Result<Found, Missing> {
             Ok(meta) if meta.is_file() => {
                 let mut found = gitfile(&dot_git)?;
                 let git_dir_uid = std::fs::metadata(&found.git_dir).map_or(u32::MAX, |m| m.uid());
+                found.via = Via::DotGit(dir.to_path_buf());
                 found.owners = vec![
                     (dot_git, meta.uid()),
                     (dir.to_path_buf(), uid_of(&dir_meta, dir)),
@@ -128,6 +144,7 @@ pub fn find(env: &Env) -> Result<Found, Missing> {
             // A folder (or anything but a file, which cannot hold a HEAD): a git directory?
             Ok(meta) => match probe(&dot_git)? {
                 Probe::Repository(mut found) => {
+                    found.via = Via::DotGit(dir.to_path_buf());
                     found.owners = vec![
                         (dir.to_path_buf(), uid_of(&dir_meta, dir)),
                         (dot_git, meta.uid()),
@@ -140,6 +157,7 @@ pub fn find(env: &Env) -> Result<Found, Missing> {
         }
         match probe(dir)? {
             Probe::Repository(mut found) => {
+                found.via = Via::Bare;
                 found.owners = vec![(dir.to_path_buf(), uid_of(&dir_meta, dir))];
                 return Ok(found);
             }
@@ -224,6 +242,7 @@ fn probe(dir: &Path) -> Result<Probe, Missing> {
         common_dir,
         head,
         owners: Vec::new(),
+        via: Via::GitDir,
     }))
 }
 

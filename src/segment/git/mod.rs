@@ -13,6 +13,7 @@ pub mod discover;
 pub mod ownership;
 pub mod reftable;
 pub mod status;
+pub mod worktree;
 
 /// The operation git is in the middle of, named as in `git-prompt.sh`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,6 +69,8 @@ pub struct Raw {
     pub op: RawOp,
     /// True when refs live in a reftable (`extensions.refStorage = reftable`).
     pub reftable: bool,
+    /// How discovery found it (what the work tree depends on: [`worktree::of`]).
+    pub via: discover::Via,
 }
 
 /// The operation-state files found in the git directory.
@@ -165,6 +168,7 @@ pub fn gather(env: &Env) -> Result<Raw, Missing> {
         common_dir,
         mut head,
         owners,
+        via,
     } = discover::find(env)?;
     // git refuses a repository someone else owns unless safe.directory allows it, and so
     // does the prompt: whoever can write /tmp/.git must not choose the branch shown there.
@@ -198,6 +202,7 @@ pub fn gather(env: &Env) -> Result<Raw, Missing> {
         }
     }
     Ok(Raw {
+        via,
         op: read_op(&git_dir),
         git_dir,
         common_dir,
@@ -478,6 +483,7 @@ mod tests {
             head,
             op,
             reftable: false,
+            via: discover::Via::DotGit(PathBuf::from("/r")),
         }
     }
     fn sym(s: &str) -> Result<Head, String> {
