@@ -23,21 +23,10 @@ awesh="$root/target/release/awesh"
 # there is, with awesh's release profile and nothing else. "hello world, linked as awesh" adds
 # awesh's build script (src/build.rs: unwinder linked in, position-dependent, stripped), which
 # makes any Rust process start sooner; against it the ratio is awesh's own work alone.
+# shellcheck source=benches/hello.sh
+source "$root/benches/hello.sh"
 make_hello() { # folder, then "linked" to give it awesh's build script
-  mkdir -p "$1/src"
-  cat >"$1/Cargo.toml" <<'TOML'
-[package]
-name = "hello"
-version = "0.1.0"
-edition = "2021"
-[profile.release]
-opt-level = 3
-lto = "fat"
-codegen-units = 1
-panic = "abort"
-strip = true
-TOML
-  echo 'fn main() { println!("hello"); }' >"$1/src/main.rs"
+  write_hello "$1"
   if [[ ${2:-} == linked ]]; then cp "$root/src/build.rs" "$1/build.rs"; fi
   cargo build --release --quiet --manifest-path "$1/Cargo.toml" --target-dir "$1/target"
 }

@@ -17,20 +17,9 @@ if [[ -z ${AWESH:-} ]]; then
 fi
 awesh=${AWESH:-$root/target/release/awesh}
 
-mkdir -p "$work/hello/src"
-cat >"$work/hello/Cargo.toml" <<'TOML'
-[package]
-name = "hello"
-version = "0.1.0"
-edition = "2021"
-[profile.release]
-opt-level = 3
-lto = "fat"
-codegen-units = 1
-panic = "abort"
-strip = true
-TOML
-echo 'fn main() { println!("hello"); }' >"$work/hello/src/main.rs"
+# shellcheck source=benches/hello.sh
+source "$root/benches/hello.sh"
+write_hello "$work/hello"
 # Built outside this tree, so no .cargo/config.toml of awesh's applies to the floors.
 (cd "$work" && cargo build --release --quiet --manifest-path hello/Cargo.toml \
   --target-dir "$work/t-dyn")

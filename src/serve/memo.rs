@@ -58,23 +58,7 @@ impl ConfigMemo {
 mod tests {
     use super::*;
 
-    /// An environment for `file` whose clock is `offset_ms` away from the system's: far in
-    /// the past makes every file look just changed (never kept), far ahead makes every file
-    /// look settled (kept), whatever the machine's load between writing and asking.
-    fn env_at(dir: &std::path::Path, file: &std::path::Path, offset_ms: &str) -> Env {
-        Env::new(
-            dir,
-            [
-                ("KUBECONFIG", file.as_os_str()),
-                ("AWESH_CACHE_DIR", dir.join("cache").as_os_str()),
-                ("AWESH_CONFIG", dir.join("config.toml").as_os_str()),
-                (crate::env::CLOCK_OFFSET, std::ffi::OsStr::new(offset_ms)),
-            ],
-        )
-    }
-
-    const JUST_CHANGED: &str = "-600000";
-    const SETTLED: &str = "600000";
+    use crate::segment::kube::memo::clock::{env_at, JUST_CHANGED, SETTLED};
 
     #[test]
     fn the_config_is_kept_only_once_settled() {

@@ -89,20 +89,16 @@ impl KubeMemo {
     }
 }
 
+/// Environments whose clock is moved, for the tests of what is kept between prompts (here and
+/// in `serve::memo`).
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn kubeconfig(current: &str) -> String {
-        format!(
-            "current-context: {current}\ncontexts:\n- name: {current}\n  context:\n    namespace: ns-{current}\n"
-        )
-    }
+pub mod clock {
+    use crate::env::Env;
 
     /// An environment for `file` whose clock is `offset_ms` away from the system's: far in
     /// the past makes every file look just changed (never kept), far ahead makes every file
     /// look settled (kept), whatever the machine's load between writing and asking.
-    fn env_at(dir: &std::path::Path, file: &std::path::Path, offset_ms: &str) -> Env {
+    pub fn env_at(dir: &std::path::Path, file: &std::path::Path, offset_ms: &str) -> Env {
         Env::new(
             dir,
             [
@@ -114,8 +110,21 @@ mod tests {
         )
     }
 
-    const JUST_CHANGED: &str = "-600000";
-    const SETTLED: &str = "600000";
+    pub const JUST_CHANGED: &str = "-600000";
+    pub const SETTLED: &str = "600000";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kubeconfig(current: &str) -> String {
+        format!(
+            "current-context: {current}\ncontexts:\n- name: {current}\n  context:\n    namespace: ns-{current}\n"
+        )
+    }
+
+    use super::clock::{env_at, JUST_CHANGED, SETTLED};
 
     #[test]
     fn kube_answers_follow_the_files_and_recent_ones_are_not_kept() {
