@@ -12,8 +12,11 @@ use rayon::prelude::*;
 use crate::io::files;
 
 pub mod entry;
+pub mod ignore;
 pub mod index;
 pub mod stash;
+pub mod untracked;
+pub mod untracked_config;
 
 /// A count that may be cut short or unknowable.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -89,20 +92,27 @@ const LISTED: usize = 16;
 const ENTRY_BYTES: usize = 4200;
 
 const NOT_YET_STAGED: &str = "staged: comparing the index with HEAD is not implemented yet";
-const NOT_YET_UNTRACKED: &str = "untracked: the ignore-aware walk is not implemented yet";
 const NOT_YET_UPSTREAM: &str = "upstream: ahead/behind is not implemented yet";
 
 fn unknown(why: &str) -> Count {
     Count::Unknown(why.to_string())
 }
 
-/// Gathers the status of the repository at `paths` within `budget`.
+/// Gathers the status of the repository at `paths` within `budget`. Without the
+/// environment the untracked count is unknown (its config lives under HOME): see
+/// [`gather_in`].
 #[must_use]
 pub fn gather(paths: &Paths, budget: &Budget) -> Status {
+    gather_in(None, paths, budget)
+}
+
+/// [`gather`], with `env` for the config the untracked count depends on.
+#[must_use]
+pub fn gather_in(env: Option<&crate::env::Env>, paths: &Paths, budget: &Budget) -> Status {
     let mut status = Status {
         staged: unknown(NOT_YET_STAGED),
         unstaged: unknown("not examined"),
-        untracked: unknown(NOT_YET_UNTRACKED),
+        untracked: unknown("not examined"),
         conflicted: unknown("not examined"),
         stash: unknown("not examined"),
         upstream: Err(NOT_YET_UPSTREAM.to_string()),
@@ -129,6 +139,7 @@ pub fn gather(paths: &Paths, budget: &Budget) -> Status {
             status.unstaged = Count::Unknown(why.clone());
             status.conflicted = Count::Unknown(why.clone());
             status.staged = Count::Unknown(why.clone());
+            status.untracked = Count::Unknown(why.clone());
             status.skipped.push(why);
             return status;
         }
@@ -140,9 +151,15 @@ pub fn gather(paths: &Paths, budget: &Budget) -> Status {
         status.unstaged = unknown(why);
         status.conflicted = unknown(why);
         status.staged = unknown(why);
+        status.untracked = unknown(why);
         status.skipped.push(why.to_string());
         return status;
     }
+    let start = Instant::now();
+    let (untracked, note) = untracked::gather(env, paths, work_tree, &idx.entries, budget);
+    (status.untracked, status.skipped) =
+        (untracked, status.skipped.into_iter().chain(note).collect());
+    status.micros.push(("untracked", micros(start)));
     let start = Instant::now();
     status.conflicted = cap(conflicts(&idx.entries), 0, budget.max_per_class, "");
     let rules = entry::Rules { index_mtime };
