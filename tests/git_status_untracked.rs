@@ -464,11 +464,113 @@ fn named_states_match_git() {
     assert!(states.len() >= 30);
 }
 
+/// Sparse checkout: a full index with skip-worktree entries is exact; a sparse index is
+/// exact while the folders outside the cone are absent, unknown once one is back.
 #[test]
-fn include_makes_the_count_unknown() {
+fn sparse_checkouts() {
+    for sparse_index in [false, true] {
+        let repo = Repo::new();
+        repo.write("out/b", "");
+        repo.write("out/deep/c", "");
+        repo.git(&["add", "-A"]);
+        repo.git(&["commit", "-q", "-m", "two"]);
+        let index_flag = if sparse_index {
+            "--sparse-index"
+        } else {
+            "--no-sparse-index"
+        };
+        repo.git(&["sparse-checkout", "set", "--cone", index_flag, "dir"]);
+        assert!(!repo.work.join("out").exists());
+        repo.write("dir/new", "");
+        repo.check(&format!("sparse checkout, index sparse {sparse_index}"));
+        repo.write("out/x", "");
+        if sparse_index {
+            assert!(matches!(repo.ours(&budget()), Count::Unknown(_)));
+        } else {
+            repo.check("sparse checkout, a file outside the cone");
+        }
+    }
+}
+
+/// `include.path` and `includeIf` are followed as git follows them; a condition awesh does
+/// not evaluate makes the count unknown.
+#[test]
+fn config_includes() {
+    let setups: &[(&str, &Edit)] = &[
+        ("include.path ~/", &|r| {
+            r.git(&["config", "--global", "include.path", "~/extra"]);
+        }),
+        ("include.path relative to the including file", &|r| {
+            r.git(&["config", "--global", "include.path", "extra"]);
+        }),
+        ("includeIf gitdir matching", &|r| {
+            let pat = format!("gitdir:{}/", r.work.parent().unwrap().display());
+            r.git(&[
+                "config",
+                "--global",
+                &format!("includeIf.{pat}.path"),
+                "~/extra",
+            ]);
+        }),
+        ("includeIf gitdir relative (**/ prefix)", &|r| {
+            r.git(&[
+                "config",
+                "--global",
+                "includeIf.gitdir:work/.git.path",
+                "~/extra",
+            ]);
+        }),
+        ("includeIf gitdir/i", &|r| {
+            r.git(&[
+                "config",
+                "--global",
+                "includeIf.gitdir/i:WORK/.GIT.path",
+                "~/extra",
+            ]);
+        }),
+        ("includeIf gitdir not matching", &|r| {
+            r.git(&[
+                "config",
+                "--global",
+                "includeIf.gitdir:/elsewhere/.path",
+                "~/extra",
+            ]);
+        }),
+        ("includeIf onbranch matching", &|r| {
+            r.git(&["config", "includeIf.onbranch:ma*.path", "~/extra"]);
+        }),
+        ("includeIf onbranch not matching", &|r| {
+            r.git(&["config", "includeIf.onbranch:dev/.path", "~/extra"]);
+        }),
+        ("include of a missing file", &|r| {
+            r.git(&["config", "--global", "include.path", "~/nothing-here"]);
+        }),
+        ("includeIf with an unknown condition is false", &|r| {
+            r.git(&["config", "--global", "includeIf.nosuch:x.path", "~/extra"]);
+        }),
+    ];
+    for (state, setup) in setups {
+        let mut repo = Repo::new();
+        std::fs::write(repo.home.join("ig"), "*.inc\n").unwrap();
+        std::fs::write(
+            repo.home.join("extra"),
+            "[core]\n\texcludesFile = ~/ig\n[status]\n\tshowUntrackedFiles = all\n",
+        )
+        .unwrap();
+        setup(&mut repo);
+        repo.write("x.inc", "");
+        repo.write("fresh/a", "");
+        repo.write("fresh/b", "");
+        repo.write("fresh/c", "");
+        repo.check(state);
+    }
     let repo = Repo::new();
-    std::fs::write(repo.home.join("extra"), "[core]\n\texcludesFile = ~/x\n").unwrap();
-    repo.git(&["config", "--global", "include.path", "~/extra"]);
+    repo.git(&[
+        "config",
+        "--global",
+        "includeIf.hasconfig:remote.*.url:https://x/**.path",
+        "~/extra",
+    ]);
     repo.write("new.txt", "");
     assert!(matches!(repo.ours(&budget()), Count::Unknown(_)));
 }
@@ -512,7 +614,10 @@ fn budgets_give_lower_bounds_never_a_wrong_zero() {
     let paths = repo.paths();
     let settings = untracked_config::read(&repo.env(), &paths).unwrap();
     let idx = index_entries(&repo.work);
-    let tight = Limits { max_dir_entries: 5 };
+    let tight = Limits {
+        max_dir_entries: 5,
+        ..Limits::default()
+    };
     let count = untracked::count(&repo.work, &paths, &idx, &settings, &budget(), tight);
     assert!(
         matches!(count, Count::AtLeast(n) if n <= truth) || matches!(count, Count::Unknown(_)),

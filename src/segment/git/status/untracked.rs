@@ -41,12 +41,15 @@ const GITLINK: u32 = 0o160000;
 pub struct Limits {
     /// Stop (the count becomes a lower bound) after reading this many folder entries.
     pub max_dir_entries: usize,
+    /// Scan sibling folders on rayon's threads (else one after another, on this one).
+    pub parallel: bool,
 }
 
 impl Default for Limits {
     fn default() -> Self {
         Limits {
             max_dir_entries: MAX_DIR_ENTRIES,
+            parallel: true,
         }
     }
 }
@@ -69,7 +72,7 @@ enum InIndex {
     Directory,
     /// A submodule: its own business.
     Gitlink,
-    /// A sparse-directory entry stands for the whole folder: all tracked.
+    /// A sparse-directory entry stands for the whole folder (its files are in a tree).
     Sparse,
 }
 
@@ -364,7 +367,15 @@ impl<'a> Walk<'a> {
         }
         match self.tracked.dir(path) {
             InIndex::Directory => return Ok(Folder::Enter),
-            InIndex::Gitlink | InIndex::Sparse => return Ok(Folder::None),
+            InIndex::Gitlink => return Ok(Folder::None),
+            // git expands a sparse index to see which files below are tracked: they are in
+            // a tree object, which awesh does not read.
+            InIndex::Sparse => {
+                return Err(Stop::Unknowable(format!(
+                    "{}/ is a sparse-index directory present in the work tree",
+                    String::from_utf8_lossy(path)
+                )))
+            }
             InIndex::Nothing => {}
         }
         if self.nested_repo(path) {
@@ -468,7 +479,7 @@ impl<'a> Walk<'a> {
                     )));
                     return;
                 }
-                if scan.subdirs.len() > 1 {
+                if self.limits.parallel && scan.subdirs.len() > 1 {
                     scan.subdirs
                         .par_iter()
                         .for_each(|d| self.walk(d, &scan.stack));
