@@ -575,6 +575,43 @@ fn config_includes() {
     assert!(matches!(repo.ours(&budget()), Count::Unknown(_)));
 }
 
+/// A repository with no commit and no index yet: everything is untracked.
+#[test]
+fn fresh_repository_without_an_index() {
+    let repo = Repo::new();
+    std::fs::remove_file(repo.work.join(".git/index")).unwrap();
+    repo.write(".gitignore", "*.o\n");
+    repo.write("x.o", "");
+    assert_eq!(repo.check("no index"), 3);
+}
+
+/// A linked worktree: its own git directory, `info/exclude` from the common one.
+#[test]
+fn linked_worktree() {
+    let repo = Repo::new();
+    std::fs::create_dir_all(repo.work.join(".git/info")).unwrap();
+    std::fs::write(repo.work.join(".git/info/exclude"), "*.ex\n").unwrap();
+    let wt = repo.work.parent().unwrap().join("wt");
+    repo.git(&["worktree", "add", "-q", wt.to_str().unwrap()]);
+    std::fs::write(wt.join("a.ex"), "").unwrap();
+    std::fs::write(wt.join("b.txt"), "").unwrap();
+    std::fs::create_dir_all(wt.join("fresh")).unwrap();
+    std::fs::write(wt.join("fresh/c"), "").unwrap();
+    let paths = Paths {
+        git_dir: repo.work.join(".git/worktrees/wt"),
+        common_dir: repo.work.join(".git"),
+        work_tree: Some(wt.clone()),
+    };
+    let ours = gather_in(Some(&repo.env()), &paths, &budget()).untracked;
+    let out = repo.git_in(
+        &wt,
+        &["--no-optional-locks", "status", "--porcelain=v2", "-z"],
+    );
+    let truth = out.split('\0').filter(|e| e.starts_with("? ")).count() as u32;
+    assert_eq!(truth, 2);
+    assert_eq!(ours, Count::Exact(truth));
+}
+
 #[test]
 fn without_the_environment_the_count_is_unknown() {
     let repo = Repo::new();
