@@ -119,12 +119,86 @@ impl<'a> Tracked<'a> {
         self.entries.partition_point(|e| e.path.as_slice() < path)
     }
 
-    /// Whether `path` is an index entry (git's `index_file_exists`).
-    fn file(&self, path: &[u8]) -> bool {
-        if let Some(f) = &self.fold {
-            return f.files.contains(&path.to_ascii_lowercase());
+    /// The index entries below folder `rel` (`""` or `dir/`): a contiguous run, since the
+    /// index is sorted by path bytes and `/` + 1 is `0`.
+    fn under(&self, rel: &[u8]) -> Under {
+        if self.fold.is_some() || rel.is_empty() {
+            return Under {
+                lo: 0,
+                hi: self.entries.len(),
+                plen: rel.len(),
+            };
         }
-        self.exact(path)
+        let lo = self.lower_bound(rel);
+        let mut upper = rel.to_vec();
+        if let Some(last) = upper.last_mut() {
+            *last = b'0';
+        }
+        let hi = lo
+            + self.entries.get(lo..).map_or(0, |rest| {
+                rest.partition_point(|e| e.path.as_slice() < upper.as_slice())
+            });
+        Under {
+            lo,
+            hi,
+            plen: rel.len(),
+        }
+    }
+
+    /// What the index has for `path`, a child of the folder `under` was made for: whether
+    /// it is an entry (git's `index_file_exists`) and, for a folder, what is at or below it
+    /// (git's `directory_exists_in_index`). Binary search over that folder's entries only,
+    /// comparing the part of each path after the folder's.
+    fn lookup(&self, under: Under, path: &[u8]) -> (bool, InIndex) {
+        if let Some(f) = &self.fold {
+            let lower = path.to_ascii_lowercase();
+            let file = f.files.contains(&lower);
+            let mut slash = lower.clone();
+            slash.push(b'/');
+            let dir = if f.gitlinks.contains(&lower) {
+                InIndex::Gitlink
+            } else if f.sparse.contains(&slash) {
+                InIndex::Sparse
+            } else if f.dirs.contains(&slash) {
+                InIndex::Directory
+            } else {
+                InIndex::Nothing
+            };
+            return (file, dir);
+        }
+        let (Some(run), Some(name)) =
+            (self.entries.get(under.lo..under.hi), path.get(under.plen..))
+        else {
+            return (false, InIndex::Nothing);
+        };
+        let plen = under.plen;
+        fn rest(e: &Entry, plen: usize) -> &[u8] {
+            e.path.get(plen..).unwrap_or(&[])
+        }
+        let start = run.partition_point(|e| rest(e, plen) < name);
+        let mut file = false;
+        for e in run.iter().skip(start) {
+            let r = rest(e, plen);
+            if !r.starts_with(name) {
+                break;
+            }
+            match r.get(name.len()) {
+                None => {
+                    file = true;
+                    // git meets the exact entry first: a gitlink there decides.
+                    if e.mode & S_IFMT == GITLINK {
+                        return (true, InIndex::Gitlink);
+                    }
+                }
+                Some(&c) if c > b'/' => break,
+                Some(b'/') if e.mode & S_IFMT == S_IFDIR && r.len() == name.len() + 1 => {
+                    return (file, InIndex::Sparse);
+                }
+                Some(b'/') => return (file, InIndex::Directory),
+                Some(_) => {}
+            }
+        }
+        (file, InIndex::Nothing)
     }
 
     /// Whether `path` is an index entry, compared byte for byte whatever `core.ignoreCase`.
@@ -133,41 +207,15 @@ impl<'a> Tracked<'a> {
             .get(self.lower_bound(path))
             .is_some_and(|e| e.path == path)
     }
+}
 
-    /// What the index has at or below the folder `path` (no trailing `/`).
-    fn dir(&self, path: &[u8]) -> InIndex {
-        if let Some(f) = &self.fold {
-            let lower = path.to_ascii_lowercase();
-            let mut slash = lower.clone();
-            slash.push(b'/');
-            if f.sparse.contains(&slash) {
-                return InIndex::Sparse;
-            }
-            if f.dirs.contains(&slash) {
-                return InIndex::Directory;
-            }
-            if f.gitlinks.contains(&lower) {
-                return InIndex::Gitlink;
-            }
-            return InIndex::Nothing;
-        }
-        let len = path.len();
-        for e in self.entries.iter().skip(self.lower_bound(path)) {
-            if !e.path.starts_with(path) {
-                break;
-            }
-            match e.path.get(len) {
-                Some(&c) if c > b'/' => break,
-                Some(b'/') if e.mode & S_IFMT == S_IFDIR && e.path.len() == len + 1 => {
-                    return InIndex::Sparse;
-                }
-                Some(b'/') => return InIndex::Directory,
-                None if e.mode & S_IFMT == GITLINK => return InIndex::Gitlink,
-                _ => {}
-            }
-        }
-        InIndex::Nothing
-    }
+/// The run of index entries below one folder.
+#[derive(Debug, Clone, Copy)]
+struct Under {
+    lo: usize,
+    hi: usize,
+    /// The folder's path length (with its `/`): each entry's child part starts there.
+    plen: usize,
 }
 
 /// What one folder holds at its own level.
@@ -301,6 +349,7 @@ impl<'a> Walk<'a> {
             // git's opendir failing is an empty folder to it.
             return Ok(scan);
         };
+        let under = self.tracked.under(rel);
         for entry in dir {
             self.tick()?;
             let Ok(entry) = entry else { continue };
@@ -311,9 +360,10 @@ impl<'a> Walk<'a> {
             let Ok(kind) = entry.file_type() else {
                 continue;
             };
+            let (tracked, in_index) = self.tracked.lookup(under, &path);
             if kind.is_dir() {
                 let mut dir = path;
-                match self.folder(&dir, &scan.stack)? {
+                match self.folder(&dir, in_index, &scan.stack)? {
                     Folder::None => {}
                     // git drops a `dir/` entry whose name is an index entry (a tracked
                     // file that became a folder): `index_name_is_other`.
@@ -325,7 +375,7 @@ impl<'a> Walk<'a> {
                     }
                 }
             } else if (kind.is_file() || kind.is_symlink())
-                && !self.tracked.file(&path)
+                && !tracked
                 && !scan.stack.excluded(&path, false)
             {
                 scan.untracked += 1;
@@ -361,11 +411,11 @@ impl<'a> Walk<'a> {
     }
 
     /// What git's `treat_path` + `treat_directory` make of the folder `path`.
-    fn folder(&self, path: &[u8], stack: &Stack) -> Result<Folder, Stop> {
+    fn folder(&self, path: &[u8], in_index: InIndex, stack: &Stack) -> Result<Folder, Stop> {
         if stack.excluded(path, true) {
             return Ok(Folder::None);
         }
-        match self.tracked.dir(path) {
+        match in_index {
             InIndex::Directory => return Ok(Folder::Enter),
             InIndex::Gitlink => return Ok(Folder::None),
             // git expands a sparse index to see which files below are tracked: they are in
@@ -402,6 +452,7 @@ impl<'a> Walk<'a> {
         let Ok(dir) = std::fs::read_dir(self.abs(rel)) else {
             return Ok(false);
         };
+        let under = self.tracked.under(rel);
         for entry in dir {
             self.tick()?;
             let Ok(entry) = entry else { continue };
@@ -412,8 +463,9 @@ impl<'a> Walk<'a> {
             let Ok(kind) = entry.file_type() else {
                 continue;
             };
+            let (tracked, in_index) = self.tracked.lookup(under, &path);
             let hit = if kind.is_dir() {
-                match self.folder(&path, &stack)? {
+                match self.folder(&path, in_index, &stack)? {
                     Folder::None => false,
                     Folder::One => true,
                     // Only with a tracked path below (possible under core.ignoreCase).
@@ -424,9 +476,7 @@ impl<'a> Walk<'a> {
                     }
                 }
             } else {
-                (kind.is_file() || kind.is_symlink())
-                    && !self.tracked.file(&path)
-                    && !stack.excluded(&path, false)
+                (kind.is_file() || kind.is_symlink()) && !tracked && !stack.excluded(&path, false)
             };
             if hit {
                 return Ok(true);
@@ -665,4 +715,59 @@ pub fn count(
     let walk = Walk::new(top, paths, entries, settings, budget, limits);
     walk.run(&stack);
     walk.count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(path: &str, mode: u32) -> Entry {
+        Entry {
+            ctime: (0, 0),
+            mtime: (0, 0),
+            dev: 0,
+            ino: 0,
+            mode,
+            uid: 0,
+            gid: 0,
+            size: 0,
+            oid: [0; 20],
+            stage: 0,
+            assume_valid: false,
+            skip_worktree: false,
+            intent_to_add: false,
+            path: path.as_bytes().to_vec(),
+        }
+    }
+
+    #[test]
+    fn index_lookups_follow_directory_exists_in_index() {
+        let mut entries = vec![
+            entry("a-b", 0o100644),
+            entry("a.txt", 0o100644),
+            entry("a/x", 0o100644),
+            entry("d/mod", GITLINK),
+            entry("d/name", 0o100644),
+            entry("d/name.c", 0o100644),
+            entry("d/name/in", 0o100644),
+            entry("d/sp/", S_IFDIR),
+            entry("e", 0o100644),
+        ];
+        entries.sort_by(|x, y| x.path.cmp(&y.path));
+        for fold in [false, true] {
+            let t = Tracked::new(&entries, fold);
+            let top = t.under(b"");
+            let d = t.under(b"d/");
+            assert_eq!(t.lookup(top, b"a"), (false, InIndex::Directory));
+            assert_eq!(t.lookup(top, b"a.txt"), (true, InIndex::Nothing));
+            assert_eq!(t.lookup(top, b"e"), (true, InIndex::Nothing));
+            assert_eq!(t.lookup(top, b"f"), (false, InIndex::Nothing));
+            assert_eq!(t.lookup(d, b"d/mod"), (true, InIndex::Gitlink));
+            assert_eq!(t.lookup(d, b"d/name"), (true, InIndex::Directory));
+            assert_eq!(t.lookup(d, b"d/sp"), (false, InIndex::Sparse));
+            assert_eq!(t.lookup(d, b"d/nam"), (false, InIndex::Nothing));
+        }
+        let t = Tracked::new(&entries, true);
+        assert_eq!(t.lookup(t.under(b""), b"A.TXT"), (true, InIndex::Nothing));
+    }
 }
