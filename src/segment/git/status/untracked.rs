@@ -6,8 +6,8 @@
 //! followed, only `.gitignore` files and the `.git` markers of nested repositories opened
 //! (never a FIFO or device), the budget's deadline and count cut, and a cap on the folder
 //! entries read. Each folder is scanned alone by [`Walk::scan_dir`] given its parent's
-//! rules, so a server can recompute one folder's share after a change (issue 17); the
-//! folders below it run on rayon.
+//! rules, so a server can recompute one folder's share after a change (issue 17); sibling
+//! folders can run on rayon (`Limits::parallel`).
 
 use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
@@ -41,7 +41,10 @@ const GITLINK: u32 = 0o160000;
 pub struct Limits {
     /// Stop (the count becomes a lower bound) after reading this many folder entries.
     pub max_dir_entries: usize,
-    /// Scan sibling folders on rayon's threads (else one after another, on this one).
+    /// Scan sibling folders on rayon's threads (else one after another, on this one). On by
+    /// default: in the release (LTO) bench, benches/untracked.rs (10k tracked files, 2 loaded
+    /// cores), rayon was 11-21% faster than one thread in two runs; a build without LTO
+    /// measured it slower once, so it stays a switch.
     pub parallel: bool,
 }
 
