@@ -164,7 +164,7 @@ fn benches(c: &mut Criterion) {
         b.iter(|| {
             black_box(segment::gather(
                 &env,
-                Want::default(),
+                Want::all(),
                 Duration::from_millis(200),
                 segment::On::Auto,
             ))

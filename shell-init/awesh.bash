@@ -9,24 +9,26 @@
 # so a branch called `$(touch${IFS}pwned)` is shown, never run; `awesh prompt --shell bash`
 # already shows control bytes as `^[` and wraps colours in \001/\002 for readline.
 #
-# Toggles for this shell only: `awesh_off` / `awesh_on` (everything), `awesh_off kube`,
-# `awesh_off git`, `awesh_on kube`, `awesh_on git`.
+# Toggles for this shell only: `awesh_off` / `awesh_on` (everything), `awesh_off PART` /
+# `awesh_on PART` for one part (`awesh_off git`, `awesh_on kube`; the parts are listed below).
 #
 # With `awesh init bash --serve` (bash 4.4+), the hook asks an `awesh serve` process that lives as
 # long as this shell instead, over two pipes, with builtins only: no process per prompt. See
 # "Serve mode" below.
 
 # Filled in by `awesh init`: the binary's absolute path, single-quoted so spaces and quotes in it
-# stay inert, the prompt mode (add | var | replace), and serve mode (1, or empty for off).
+# stay inert, the prompt mode (add | var | replace), serve mode (1, or empty for off), and the
+# names of the parts that can be turned off, from awesh's one list of them.
 __awesh_bin='@bin@'
 __awesh_mode='@mode@'
 __awesh_serve='@serve@'
+__awesh_parts='@parts@'
 
 # State, kept when the init is evaluated again (re-sourcing ~/.bashrc must not reset toggles or
 # insert the segment twice). Empty means "on" / "not yet".
 __awesh_off=${__awesh_off-}          # all of awesh off
-__awesh_no_git=${__awesh_no_git-}    # git part off
-__awesh_no_kube=${__awesh_no_kube-}  # kube part off
+__awesh_offs=${__awesh_offs-}        # the parts turned off, comma-separated
+__awesh_none=${__awesh_none-}        # every part is off
 __awesh_warned=${__awesh_warned-}    # the one warning has been printed
 __awesh_base=${__awesh_base-}        # PS1 as you (or your theme) last set it
 __awesh_made=${__awesh_made-}        # PS1 as the hook last set it
@@ -67,7 +69,7 @@ __awesh_warn() {
 __awesh_hook() {
     local __awesh_status=$?
     AWESH_SEGMENT=
-    if [[ -n $__awesh_off || (-n $__awesh_no_git && -n $__awesh_no_kube) ]]; then
+    if [[ -n $__awesh_off || -n $__awesh_none ]]; then
         : # nothing to show: start no process at all
     elif [[ -n $__awesh_serve ]] && __awesh_serve_ask; then
         : # answered by `awesh serve`: no process started
@@ -77,8 +79,7 @@ __awesh_hook() {
     else
         local __awesh_out __awesh_rc
         local -a __awesh_args=(prompt --shell bash)
-        if [[ -n $__awesh_no_git ]]; then __awesh_args+=(--no-git); fi
-        if [[ -n $__awesh_no_kube ]]; then __awesh_args+=(--no-kube); fi
+        if [[ -n $__awesh_offs ]]; then __awesh_args+=(--off "$__awesh_offs"); fi
         # `exec`: with a redirection bash would otherwise fork twice (a subshell, then awesh).
         if __awesh_out=$(exec "$__awesh_bin" "${__awesh_args[@]}" 2>/dev/null); then
             AWESH_SEGMENT=$__awesh_out
@@ -198,7 +199,7 @@ __awesh_serve_ask() {
     # (`.` marks a value worked out, so an unset AWESH_TIMEOUT_MS differs from "not yet".)
     if [[ ${AWESH_TIMEOUT_MS-}. != "$__awesh_serve_wait_for" ]]; then __awesh_serve_wait_set; fi
     if printf '%s\0' "id=$__awesh_serve_id" "pid=$$" "cwd=$PWD" shell=bash short=1 \
-        "no-git=$__awesh_no_git" "no-kube=$__awesh_no_kube" \
+        "off=$__awesh_offs" \
         "${HOME+${HOME@a}}/HOME=${HOME-}" \
         "${KUBECONFIG+${KUBECONFIG@a}}/KUBECONFIG=${KUBECONFIG-}" \
         "${GIT_DIR+${GIT_DIR@a}}/GIT_DIR=${GIT_DIR-}" \
@@ -398,33 +399,51 @@ __awesh_ps1() {
 }
 
 # `awesh_off` turns all of awesh off in this shell (the prompt is yours again, and no process
-# runs); `awesh_off git` / `awesh_off kube` leave out one part.
+# runs); `awesh_off PART` leaves out one part.
 awesh_off() {
-    case ${1-} in
-        '') __awesh_off=1 ;;
-        git) __awesh_no_git=1 ;;
-        kube) __awesh_no_kube=1 ;;
-        *)
-            printf 'awesh_off: unknown part %s (git, kube, or nothing for all)\n' "$1" >&2
-            return 2
-            ;;
-    esac
+    if [[ -z ${1-} ]]; then
+        __awesh_off=1
+    else
+        __awesh_toggle off "$1" awesh_off
+    fi
 }
 
-# `awesh_on` turns everything back on (and allows the warning again); `awesh_on git` /
-# `awesh_on kube` bring back one part.
+# `awesh_on` turns everything back on (and allows the warning again); `awesh_on PART` brings
+# back one part.
 awesh_on() {
-    case ${1-} in
-        '') __awesh_no_git='' __awesh_no_kube='' ;;
-        git) __awesh_no_git= ;;
-        kube) __awesh_no_kube= ;;
-        *)
-            printf 'awesh_on: unknown part %s (git, kube, or nothing for all)\n' "$1" >&2
-            return 2
-            ;;
-    esac
-    __awesh_off='' __awesh_warned=''
+    if [[ -z ${1-} ]]; then
+        __awesh_offs=''
+    else
+        __awesh_toggle on "$1" awesh_on || return
+    fi
+    __awesh_off='' __awesh_none='' __awesh_warned=''
+    __awesh_toggle ''
 }
+
+# Turns part $2 on or off ($1) in __awesh_offs, then works out __awesh_none (every part off, so
+# the hook starts nothing). Part names are awesh's own, letters only.
+__awesh_toggle() {
+    local __awesh_p __awesh_list=,$__awesh_offs, __awesh_new=''
+    if [[ -n $1 && (" $__awesh_parts " != *" $2 "* || $2 == *[!a-z]*) ]]; then
+        printf '%s: unknown part %s (%s, or nothing for all)\n' "$3" "$2" "${__awesh_parts// /, }" >&2
+        return 2
+    fi
+    # Rebuilt in the parts' own order, each at most once.
+    __awesh_none=1
+    for __awesh_p in $__awesh_parts; do
+        if [[ $__awesh_p == "${2-}" && $1 == off || ($__awesh_p != "${2-}" || -z $1) && $__awesh_list == *,$__awesh_p,* ]]; then
+            __awesh_new=$__awesh_new,$__awesh_p
+        else
+            __awesh_none=''
+        fi
+    done
+    __awesh_offs=${__awesh_new#,}
+}
+
+# Toggles kept by an older awesh's init in this shell carry over when ~/.bashrc is sourced again.
+if [[ -n ${__awesh_no_git-} ]]; then __awesh_toggle off git awesh_off; fi
+if [[ -n ${__awesh_no_kube-} ]]; then __awesh_toggle off kube awesh_off; fi
+unset __awesh_no_git __awesh_no_kube
 
 # Removes awesh's own hooks from PROMPT_COMMAND (lines of the string, or elements of the array;
 # `;`-joined uses such as `other;__awesh_hook` too) and from precmd_functions, and nothing else.

@@ -10,24 +10,26 @@
 # `%` and wraps colours in `%{ %}`; zsh does not run `$(...)` found in a parameter's value, so
 # a branch called `$(touch${IFS}pwned)` is shown, never run.
 #
-# Toggles for this shell only: `awesh_off` / `awesh_on` (everything), `awesh_off kube`,
-# `awesh_off git`, `awesh_on kube`, `awesh_on git`.
+# Toggles for this shell only: `awesh_off` / `awesh_on` (everything), `awesh_off PART` /
+# `awesh_on PART` for one part (`awesh_off git`, `awesh_on kube`; the parts are listed below).
 #
 # With `awesh init zsh --serve`, the hook asks an `awesh serve` process that lives as long as
 # this shell instead, over two pipes, with builtins only: no process per prompt. See "Serve mode"
 # below.
 
 # Filled in by `awesh init`: the binary's absolute path, single-quoted so spaces and quotes in it
-# stay inert, the prompt mode (add | var | replace), and serve mode (1, or empty for off).
+# stay inert, the prompt mode (add | var | replace), serve mode (1, or empty for off), and the
+# names of the parts that can be turned off, from awesh's one list of them.
 typeset -g __awesh_bin='@bin@'
 typeset -g __awesh_mode='@mode@'
 typeset -g __awesh_serve='@serve@'
+typeset -g __awesh_parts='@parts@'
 
 # State, kept when the init is evaluated again (re-sourcing ~/.zshrc must not reset toggles or
 # insert the segment twice). Empty means "on" / "not yet".
 typeset -g __awesh_off=${__awesh_off-}          # all of awesh off
-typeset -g __awesh_no_git=${__awesh_no_git-}    # git part off
-typeset -g __awesh_no_kube=${__awesh_no_kube-}  # kube part off
+typeset -g __awesh_offs=${__awesh_offs-}        # the parts turned off, comma-separated
+typeset -g __awesh_none=${__awesh_none-}        # every part is off
 typeset -g __awesh_warned=${__awesh_warned-}    # the one warning has been printed
 typeset -g __awesh_base=${__awesh_base-}        # PROMPT as you (or your theme) last set it
 typeset -g __awesh_made=${__awesh_made-}        # PROMPT as the hook last set it
@@ -69,7 +71,7 @@ __awesh_precmd() {
     emulate -L zsh
     local out rc
     AWESH_SEGMENT=
-    if [[ -n $__awesh_off || ( -n $__awesh_no_git && -n $__awesh_no_kube ) ]]; then
+    if [[ -n $__awesh_off || -n $__awesh_none ]]; then
         : # nothing to show: start no process at all
     elif [[ -n $__awesh_serve ]] && __awesh_serve_ask; then
         # Answered by `awesh serve`: no process started. `!` as below.
@@ -79,8 +81,7 @@ __awesh_precmd() {
         __awesh_warn "$__awesh_bin is missing"
     else
         local -a args=(prompt --shell zsh)
-        [[ -n $__awesh_no_git ]] && args+=(--no-git)
-        [[ -n $__awesh_no_kube ]] && args+=(--no-kube)
+        [[ -n $__awesh_offs ]] && args+=(--off $__awesh_offs)
         if out=$("$__awesh_bin" "${args[@]}" 2>/dev/null); then
             # With PROMPT_BANG a `!` in PROMPT (or in what it expands to) is the history number.
             (( bang )) && out=${out//'!'/'!!'}
@@ -220,7 +221,7 @@ __awesh_serve_ask() {
     # A reply is one write of at most a few hundred bytes: once `read -t` sees it begin, it is
     # all there.
     if print -rN -u $__awesh_serve_w -- id=$__awesh_serve_id pid=$$ cwd=$PWD shell=zsh short=1 \
-        no-git=$__awesh_no_git no-kube=$__awesh_no_kube \
+        off=$__awesh_offs \
         "${(t)HOME}/HOME=${HOME-}" \
         "${(t)KUBECONFIG}/KUBECONFIG=${KUBECONFIG-}" \
         "${(t)GIT_DIR}/GIT_DIR=${GIT_DIR-}" \
@@ -506,33 +507,53 @@ __awesh_prompt() {
 }
 
 # `awesh_off` turns all of awesh off in this shell (the prompt is yours again, and no process
-# runs); `awesh_off git` / `awesh_off kube` leave out one part.
+# runs); `awesh_off PART` leaves out one part.
 awesh_off() {
-    case ${1-} in
-        '') __awesh_off=1 ;;
-        git) __awesh_no_git=1 ;;
-        kube) __awesh_no_kube=1 ;;
-        *)
-            print -ru2 -- "awesh_off: unknown part $1 (git, kube, or nothing for all)"
-            return 2
-            ;;
-    esac
+    if [[ -z ${1-} ]]; then
+        __awesh_off=1
+    else
+        __awesh_toggle off "$1" awesh_off
+    fi
 }
 
-# `awesh_on` turns everything back on (and allows the warning again); `awesh_on git` /
-# `awesh_on kube` bring back one part.
+# `awesh_on` turns everything back on (and allows the warning again); `awesh_on PART` brings
+# back one part.
 awesh_on() {
-    case ${1-} in
-        '') __awesh_no_git='' __awesh_no_kube='' ;;
-        git) __awesh_no_git= ;;
-        kube) __awesh_no_kube= ;;
-        *)
-            print -ru2 -- "awesh_on: unknown part $1 (git, kube, or nothing for all)"
-            return 2
-            ;;
-    esac
+    if [[ -z ${1-} ]]; then
+        __awesh_offs=''
+    else
+        __awesh_toggle on "$1" awesh_on || return
+    fi
     __awesh_off='' __awesh_warned=''
+    __awesh_toggle ''
 }
+
+# Turns part $2 on or off ($1) in __awesh_offs, then works out __awesh_none (every part off, so
+# the hook starts nothing). Part names are awesh's own, letters only.
+__awesh_toggle() {
+    emulate -L zsh
+    local p list=,$__awesh_offs, new=''
+    if [[ -n $1 && ( " $__awesh_parts " != *" $2 "* || $2 == *[^a-z]* ) ]]; then
+        print -ru2 -- "$3: unknown part $2 (${__awesh_parts// /, }, or nothing for all)"
+        return 2
+    fi
+    # Rebuilt in the parts' own order, each at most once.
+    __awesh_none=1
+    for p in ${=__awesh_parts}; do
+        if [[ $p == "${2-}" && $1 == off || ( $p != "${2-}" || -z $1 ) && $list == *,$p,* ]]; then
+            new=$new,$p
+        else
+            __awesh_none=''
+        fi
+    done
+    __awesh_offs=${new#,}
+    return 0
+}
+
+# Toggles kept by an older awesh's init in this shell carry over when ~/.zshrc is sourced again.
+[[ -n ${__awesh_no_git-} ]] && __awesh_toggle off git awesh_off
+[[ -n ${__awesh_no_kube-} ]] && __awesh_toggle off kube awesh_off
+unset __awesh_no_git __awesh_no_kube
 
 # Hooks that change the environment awesh reads (direnv's KUBECONFIG for a folder, mise's): they
 # stay in front of the compute hook, so the prompt after a `cd` shows what they exported.

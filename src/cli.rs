@@ -3,6 +3,8 @@
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::segment::registry::{Part, Parts, PARTS};
+
 pub use crate::shell::Shell;
 
 /// The parser of a shell argument that takes the shells in `allowed` (each with its help).
@@ -50,7 +52,7 @@ pub enum Command {
     /// Answer prompt requests on stdin until it closes (started by `awesh init SHELL --serve`).
     ///
     /// One server per shell: each request is NUL-separated `KEY=VALUE` fields (`id`, `pid`,
-    /// `cwd`, `shell`, `no-git`, `no-kube`, `short`, and the variables awesh reads, as
+    /// `cwd`, `shell`, `off` (parts to leave out, comma-separated), `short`, and the variables awesh reads, as
     /// `NAME=VALUE` or `ATTRS/NAME=VALUE`, the latter used only when ATTRS holds an `x`, as for
     /// exported ones) ended by an empty field; each reply is `ID:SEGMENT`, or `ID=` for an
     /// unchanged segment after `short=1`, ended by the byte 0x1e. Never writes to the terminal.
@@ -66,12 +68,40 @@ pub struct PromptArgs {
     /// Deadline for the whole prompt, in milliseconds [env: AWESH_TIMEOUT_MS] [default: 200].
     #[arg(long, value_name = "MS")]
     pub timeout_ms: Option<u64>,
-    /// Leave out the git part.
-    #[arg(long)]
+    /// Leave out these parts (comma-separated, or the option repeated).
+    #[arg(long, value_name = "PART", value_parser = parts(), value_delimiter = ',')]
+    pub off: Vec<Part>,
+    /// Leave out the git part (the same as `--off git`; kept for older shell scripts).
+    #[arg(long, hide = true)]
     pub no_git: bool,
-    /// Leave out the Kubernetes part.
-    #[arg(long)]
+    /// Leave out the Kubernetes part (the same as `--off kube`).
+    #[arg(long, hide = true)]
     pub no_kube: bool,
+}
+
+impl PromptArgs {
+    /// The parts to gather: every part but those turned off.
+    #[must_use]
+    pub fn wanted(&self) -> Parts {
+        let mut want = self.off.iter().copied().fold(Parts::all(), Parts::without);
+        if self.no_git {
+            want = want.without(Part::Git);
+        }
+        if self.no_kube {
+            want = want.without(Part::Kube);
+        }
+        want
+    }
+}
+
+/// The parts `--off` takes, from the one list of them.
+fn parts() -> impl TypedValueParser<Value = Part> {
+    PossibleValuesParser::new(
+        PARTS
+            .iter()
+            .map(|(_, name, what)| PossibleValue::new(*name).help(*what)),
+    )
+    .try_map(|name| Part::named(name.as_bytes()).ok_or("not a part"))
 }
 
 /// Options of `awesh explain`.

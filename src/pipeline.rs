@@ -145,10 +145,11 @@ pub fn run<'c>(
     on: On<'_>,
 ) -> Outcome<'c> {
     let kube_decision = config::show::decide(&config.show, env);
-    let want = Want {
-        git: want.git,
-        // An unwanted kube part is not gathered at all.
-        kube: want.kube && kube_decision.wanted(),
+    // An unwanted kube part is not gathered at all.
+    let want = if kube_decision.wanted() {
+        want
+    } else {
+        want.without(segment::Part::Kube)
     };
     let snapshot = segment::gather(env, want, deadline.left(), on);
     let git_info = snapshot

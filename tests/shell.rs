@@ -97,6 +97,8 @@ fn toggles_work(sh: Sh) {
     for (line, want) in [
         ("awesh_off kube", "[awesh]:🌿main"),
         ("awesh_off git", "[awesh]"),
+        // Twice off is still one toggle: one `awesh_on` brings it back.
+        ("awesh_off git", "[awesh]"),
         ("awesh_on kube", "[awesh]:☸️dev"),
         ("awesh_on git", "[awesh]:☸️dev:🌿main"),
         ("awesh_off", "[awesh]"),
@@ -114,7 +116,8 @@ fn toggles_work(sh: Sh) {
     }
     let step = pty.run(&world, "awesh_off nonsense");
     assert!(
-        step.out().contains("unknown part nonsense"),
+        step.out()
+            .contains("unknown part nonsense (kube, git, or nothing for all)"),
         "{sh:?}: {}",
         step.out()
     );

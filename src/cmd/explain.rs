@@ -62,7 +62,7 @@ struct ConfigReport {
 fn build(env: &Arc<Env>, timeout_flag: Option<u64>) -> Report {
     let deadline = Deadline::start(timeout_flag, env);
     let loaded = pipeline::load_config(env, &deadline);
-    let outcome = pipeline::run(env, &loaded.config, Want::default(), &deadline, On::Auto);
+    let outcome = pipeline::run(env, &loaded.config, Want::all(), &deadline, On::Auto);
     let git_head = outcome
         .git
         .done()

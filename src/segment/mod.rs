@@ -25,6 +25,7 @@
 pub mod git;
 pub mod inline;
 pub mod kube;
+pub mod registry;
 
 use std::sync::mpsc;
 use std::sync::Arc;
@@ -32,23 +33,10 @@ use std::time::{Duration, Instant};
 
 use crate::env::Env;
 
-/// Which segments to gather.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Want {
-    /// Gather the git segment.
-    pub git: bool,
-    /// Gather the Kubernetes segment.
-    pub kube: bool,
-}
+/// Which segments to gather: a set of [`registry::Part`]s.
+pub type Want = registry::Parts;
 
-impl Default for Want {
-    fn default() -> Self {
-        Want {
-            git: true,
-            kube: true,
-        }
-    }
-}
+pub use registry::Part;
 
 /// A segment's result and how long gathering it took.
 #[derive(Debug, Clone)]
@@ -139,7 +127,7 @@ pub fn gather(env: &Arc<Env>, want: Want, timeout: Duration, on: On<'_>) -> Snap
     };
     let (tx, rx) = mpsc::sync_channel(2);
     let mut pending = 0;
-    if want.git {
+    if want.has(Part::Git) {
         let (tx, env) = (tx.clone(), Arc::clone(env));
         spawn(move || {
             let value = git::gather(&env);
@@ -150,7 +138,7 @@ pub fn gather(env: &Arc<Env>, want: Want, timeout: Duration, on: On<'_>) -> Snap
         });
         pending += 1;
     }
-    if want.kube {
+    if want.has(Part::Kube) {
         let (tx, env) = (tx.clone(), Arc::clone(env));
         spawn(move || {
             let value = kube::gather(&env);
@@ -164,8 +152,16 @@ pub fn gather(env: &Arc<Env>, want: Want, timeout: Duration, on: On<'_>) -> Snap
     drop(tx);
     let mut snapshot = Snapshot {
         how: How::Threads(why_threads),
-        git: if want.git { Slot::TimedOut } else { Slot::Off },
-        kube: if want.kube { Slot::TimedOut } else { Slot::Off },
+        git: if want.has(Part::Git) {
+            Slot::TimedOut
+        } else {
+            Slot::Off
+        },
+        kube: if want.has(Part::Kube) {
+            Slot::TimedOut
+        } else {
+            Slot::Off
+        },
     };
     let end = start + timeout;
     while pending > 0 {
@@ -187,7 +183,7 @@ pub fn gather(env: &Arc<Env>, want: Want, timeout: Duration, on: On<'_>) -> Snap
 fn gather_inline(env: &Env, want: Want, start: Instant, timeout: Duration) -> Snapshot {
     let mut how = How::Inline;
     // Each segment's own time (the mount check before them counts towards git's).
-    let git = if want.git {
+    let git = if want.has(Part::Git) {
         let value = git::gather(env);
         Slot::Done(Timed {
             value,
@@ -196,7 +192,7 @@ fn gather_inline(env: &Env, want: Want, start: Instant, timeout: Duration) -> Sn
     } else {
         Slot::Off
     };
-    let kube = if want.kube {
+    let kube = if want.has(Part::Kube) {
         let kube_start = Instant::now();
         let timed = |value| {
             Slot::Done(Timed {
@@ -239,7 +235,7 @@ fn gather_server(
     start: Instant,
     memo: &mut kube::memo::KubeMemo,
 ) -> Snapshot {
-    let git = if want.git {
+    let git = if want.has(Part::Git) {
         let value = git::gather(env);
         Slot::Done(Timed {
             value,
@@ -248,7 +244,7 @@ fn gather_server(
     } else {
         Slot::Off
     };
-    let kube = if want.kube {
+    let kube = if want.has(Part::Kube) {
         let kube_start = Instant::now();
         let value = memo.gather(env);
         Slot::Done(Timed {

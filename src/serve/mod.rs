@@ -104,10 +104,7 @@ impl Server {
     fn render(&mut self, env: &Arc<Env>, req: &Request) {
         let deadline = Deadline::start(None, env);
         let config = self.config.get(env);
-        let want = Want {
-            git: !req.no_git,
-            kube: !req.no_kube,
-        };
+        let want = req.off.iter().fold(Want::all(), Want::without);
         let on = On::Server {
             memo: &mut self.kube,
             busy: &self.busy,
