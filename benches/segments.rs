@@ -153,6 +153,7 @@ fn benches(c: &mut Criterion) {
                 &config.format,
                 g.as_ref(),
                 view.as_ref(),
+                None,
             );
             black_box(&buf);
         });

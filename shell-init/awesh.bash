@@ -23,6 +23,8 @@ __awesh_bin='@bin@'
 __awesh_mode='@mode@'
 __awesh_serve='@serve@'
 __awesh_parts='@parts@'
+# The parts that stand alone (status is a detail of git).
+__awesh_roots='@roots@'
 
 # State, kept when the init is evaluated again (re-sourcing ~/.bashrc must not reset toggles or
 # insert the segment twice). Empty means "on" / "not yet".
@@ -421,7 +423,7 @@ awesh_on() {
 }
 
 # Turns part $2 on or off ($1) in __awesh_offs, then works out __awesh_none (every part off, so
-# the hook starts nothing). Part names are awesh's own, letters only.
+# the hook starts nothing: every part that stands alone is off). Part names are awesh's own, letters only.
 __awesh_toggle() {
     local __awesh_p __awesh_list=,$__awesh_offs, __awesh_new=''
     if [[ -n $1 && (" $__awesh_parts " != *" $2 "* || $2 == *[!a-z]*) ]]; then
@@ -433,7 +435,7 @@ __awesh_toggle() {
     for __awesh_p in $__awesh_parts; do
         if [[ $__awesh_p == "${2-}" && $1 == off || ($__awesh_p != "${2-}" || -z $1) && $__awesh_list == *,$__awesh_p,* ]]; then
             __awesh_new=$__awesh_new,$__awesh_p
-        else
+        elif [[ " $__awesh_roots " == *" $__awesh_p "* ]]; then
             __awesh_none=''
         fi
     done

@@ -27,6 +27,7 @@ set -g __awesh_bin '@bin@'
 set -g __awesh_mode '@mode@'
 set -g __awesh_serve '@serve@'
 set -g __awesh_parts (string split ' ' -- '@parts@')
+set -g __awesh_roots (string split ' ' -- '@roots@') # the parts that stand alone
 
 # State, kept when the init is sourced again (re-sourcing config.fish must not reset toggles).
 set -q __awesh_off; or set -g __awesh_off ''
@@ -47,7 +48,7 @@ end
 # the last command and restores it afterwards, so the prompt still sees it.
 function __awesh_compute --on-event fish_prompt
     set -g AWESH_SEGMENT ''
-    if test -n "$__awesh_off"; or test (count $__awesh_offs) -ge (count $__awesh_parts)
+    if test -n "$__awesh_off"; or not __awesh_any_root_on
         # nothing to show: start no process at all
     else if not test -x "$__awesh_bin"
         # Uninstalled after init: a stat per prompt, no "command not found" per prompt.
@@ -168,6 +169,14 @@ function awesh_on
     end
     set -g __awesh_off ''
     set -g __awesh_warned ''
+end
+
+# True when some part that stands alone is on (else nothing would be shown).
+function __awesh_any_root_on
+    for p in $__awesh_roots
+        contains -- $p $__awesh_offs; or return 0
+    end
+    return 1
 end
 
 # Toggles kept by an older awesh's init in this shell carry over when config.fish is sourced again.

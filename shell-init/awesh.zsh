@@ -24,6 +24,8 @@ typeset -g __awesh_bin='@bin@'
 typeset -g __awesh_mode='@mode@'
 typeset -g __awesh_serve='@serve@'
 typeset -g __awesh_parts='@parts@'
+# The parts that stand alone (status is a detail of git).
+typeset -g __awesh_roots='@roots@'
 
 # State, kept when the init is evaluated again (re-sourcing ~/.zshrc must not reset toggles or
 # insert the segment twice). Empty means "on" / "not yet".
@@ -529,7 +531,7 @@ awesh_on() {
 }
 
 # Turns part $2 on or off ($1) in __awesh_offs, then works out __awesh_none (every part off, so
-# the hook starts nothing). Part names are awesh's own, letters only.
+# the hook starts nothing: every part that stands alone is off). Part names are awesh's own, letters only.
 __awesh_toggle() {
     emulate -L zsh
     local p list=,$__awesh_offs, new=''
@@ -542,7 +544,7 @@ __awesh_toggle() {
     for p in ${=__awesh_parts}; do
         if [[ $p == "${2-}" && $1 == off || ( $p != "${2-}" || -z $1 ) && $list == *,$p,* ]]; then
             new=$new,$p
-        else
+        elif [[ " $__awesh_roots " == *" $p "* ]]; then
             __awesh_none=''
         fi
     done

@@ -117,7 +117,7 @@ fn toggles_work(sh: Sh) {
     let step = pty.run(&world, "awesh_off nonsense");
     assert!(
         step.out()
-            .contains("unknown part nonsense (kube, git, or nothing for all)"),
+            .contains("unknown part nonsense (kube, git, status, or nothing for all)"),
         "{sh:?}: {}",
         step.out()
     );

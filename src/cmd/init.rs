@@ -9,15 +9,18 @@ use anyhow::Context as _;
 
 use crate::cli::{InitArgs, PromptMode, Shell};
 
-/// The bash script, with `'@bin@'`, `'@mode@'`, `'@serve@'` and `'@parts@'` still to fill in.
+/// The bash script, with `'@bin@'`, `'@mode@'`, `'@serve@'`, `'@parts@'` and `'@roots@'` still
+/// to fill in.
 pub const BASH: &str = include_str!("../../shell-init/awesh.bash");
-/// The zsh script, with `'@bin@'`, `'@mode@'`, `'@serve@'` and `'@parts@'` still to fill in.
+/// The zsh script, with `'@bin@'`, `'@mode@'`, `'@serve@'`, `'@parts@'` and `'@roots@'` still
+/// to fill in.
 pub const ZSH: &str = include_str!("../../shell-init/awesh.zsh");
 /// The `awesh ask` functions for bash, appended to the init (they use the path filled in above).
 pub const ASK_BASH: &str = include_str!("../../shell-init/ask.bash");
 /// The `awesh ask` functions for zsh, appended to the init.
 pub const ASK_ZSH: &str = include_str!("../../shell-init/ask.zsh");
-/// The fish script, with `'@bin@'`, `'@mode@'`, `'@serve@'` and `'@parts@'` still to fill in.
+/// The fish script, with `'@bin@'`, `'@mode@'`, `'@serve@'`, `'@parts@'` and `'@roots@'` still
+/// to fill in.
 pub const FISH: &str = include_str!("../../shell-init/awesh.fish");
 /// The `awesh ask` functions for fish, appended to the init.
 pub const ASK_FISH: &str = include_str!("../../shell-init/ask.fish");
@@ -62,15 +65,18 @@ pub fn render_with(shell: Shell, exe: &[u8], mode: PromptMode, serve: bool) -> V
     let (head, rest) = split_once(template, "'@bin@'");
     let (middle, rest) = split_once(rest, "'@mode@'");
     let (serve_to_parts, rest) = split_once(rest, "'@serve@'");
-    let (last, tail) = split_once(rest, "'@parts@'");
+    let (parts_to_roots, rest) = split_once(rest, "'@parts@'");
+    let (last, tail) = split_once(rest, "'@roots@'");
     out.extend_from_slice(head.as_bytes());
     out.extend_from_slice(&quote(exe));
     out.extend_from_slice(middle.as_bytes());
     out.extend_from_slice(&quote(mode.as_bytes()));
     out.extend_from_slice(serve_to_parts.as_bytes());
     out.extend_from_slice(&quote(if serve { b"1" } else { b"" }));
-    out.extend_from_slice(last.as_bytes());
+    out.extend_from_slice(parts_to_roots.as_bytes());
     out.extend_from_slice(&quote(crate::segment::registry::names(" ").as_bytes()));
+    out.extend_from_slice(last.as_bytes());
+    out.extend_from_slice(&quote(crate::segment::registry::roots(" ").as_bytes()));
     out.extend_from_slice(tail.as_bytes());
     out.push(b'\n');
     out.extend_from_slice(ask.as_bytes());
@@ -167,11 +173,16 @@ mod tests {
                         !out.contains("@bin@")
                             && !out.contains("@mode@")
                             && !out.contains("@serve@")
-                            && !out.contains("@parts@"),
+                            && !out.contains("@parts@")
+                            && !out.contains("@roots@"),
                         "{shell:?}"
                     );
                     assert!(out.contains("__awesh_bin='/a b/awesh'\n"), "{shell:?}");
-                    assert!(out.contains("__awesh_parts='kube git'\n"), "{shell:?}");
+                    assert!(
+                        out.contains("__awesh_parts='kube git status'\n"),
+                        "{shell:?}"
+                    );
+                    assert!(out.contains("__awesh_roots='kube git'\n"), "{shell:?}");
                     assert!(out.contains(&format!("__awesh_mode={word}\n")), "{shell:?}");
                     assert!(
                         out.contains(&format!("__awesh_serve={flag}\n")),

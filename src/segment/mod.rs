@@ -33,10 +33,64 @@ use std::time::{Duration, Instant};
 
 use crate::env::Env;
 
-/// Which segments to gather: a set of [`registry::Part`]s.
-pub type Want = registry::Parts;
+pub use registry::{Part, Parts};
 
-pub use registry::Part;
+/// Which segments to gather, and the status's limits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Want {
+    /// The parts to gather (the status only with git).
+    pub parts: Parts,
+    /// How far the status may go, when it is gathered.
+    pub status: StatusLimits,
+}
+
+impl Want {
+    /// `parts`, with the status's default limits.
+    #[must_use]
+    pub fn parts(parts: Parts) -> Want {
+        Want {
+            parts,
+            status: StatusLimits::default(),
+        }
+    }
+
+    /// Every part but the status (which the config turns on).
+    #[must_use]
+    pub fn all() -> Want {
+        Want::parts(Parts::all().without(Part::Status))
+    }
+
+    /// Whether `part` is gathered.
+    #[must_use]
+    pub fn has(&self, part: Part) -> bool {
+        self.parts.has(part) && part.within().is_none_or(|p| self.parts.has(p))
+    }
+}
+
+/// The status's limits (from the config's `[status]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StatusLimits {
+    /// Its own time budget; the prompt's deadline still bounds it.
+    pub timeout: Duration,
+    /// A larger index is not examined.
+    pub max_index_entries: usize,
+    /// Stop counting a class past this many (1: only markers are shown).
+    pub max_per_class: u32,
+}
+
+impl Default for StatusLimits {
+    fn default() -> Self {
+        StatusLimits {
+            timeout: Duration::from_millis(100),
+            max_index_entries: 1_000_000,
+            max_per_class: 999,
+        }
+    }
+}
+
+/// The status, or why a repository has none (bare, or the shell is inside its git directory:
+/// git says "this operation must be run in a work tree").
+pub type StatusResult = Result<git::status::Status, String>;
 
 /// A segment's result and how long gathering it took.
 #[derive(Debug, Clone)]
@@ -103,11 +157,50 @@ pub struct Snapshot {
     pub git: Slot<Result<git::Raw, git::Missing>>,
     /// The Kubernetes segment's raw input.
     pub kube: Slot<kube::Raw>,
+    /// The working-tree status, after git's (its time counted from its own start).
+    pub status: Slot<StatusResult>,
 }
 
 enum Msg {
     Git(Timed<Result<git::Raw, git::Missing>>),
     Kube(Timed<kube::Raw>),
+    Status(Timed<StatusResult>),
+}
+
+/// The status of the repository `raw` found, within `limits` and before `end` (a little before
+/// the prompt's deadline, so the status never costs the branch).
+fn status_of(env: &Env, raw: &git::Raw, limits: StatusLimits, end: Instant) -> Timed<StatusResult> {
+    let start = Instant::now();
+    let tree = git::worktree::of(env, raw);
+    let value = match tree.top {
+        None if tree.bare => Err("a bare repository has no work tree".to_string()),
+        None => Err(format!("no work tree: {}", tree.why)),
+        Some(work_tree) => {
+            let paths = git::status::Paths {
+                git_dir: raw.git_dir.clone(),
+                common_dir: raw.common_dir.clone(),
+                work_tree: Some(work_tree),
+            };
+            let own = start + limits.timeout;
+            let budget = git::status::Budget {
+                max_index_entries: limits.max_index_entries,
+                max_per_class: limits.max_per_class,
+                deadline: own.min(end),
+            };
+            Ok(git::status::gather(&paths, &budget))
+        }
+    };
+    Timed {
+        value,
+        micros: micros_since(start),
+    }
+}
+
+/// When the status must be done: a tenth of the prompt's deadline (at most 5 ms) before it,
+/// which leaves the rest of the prompt time to be written.
+fn status_end(start: Instant, timeout: Duration) -> Instant {
+    let margin = (timeout / 10).min(Duration::from_millis(5));
+    start + timeout.saturating_sub(margin)
 }
 
 /// Runs the wanted segments and returns what finished within `timeout`: in parallel on
@@ -117,7 +210,7 @@ pub fn gather(env: &Arc<Env>, want: Want, timeout: Duration, on: On<'_>) -> Snap
     let start = Instant::now();
     if let On::Server { memo, busy } = on {
         busy.begin(timeout);
-        let snapshot = gather_server(env, want, start, memo);
+        let snapshot = gather_server(env, want, start, timeout, memo);
         busy.end();
         return snapshot;
     }
@@ -125,18 +218,25 @@ pub fn gather(env: &Arc<Env>, want: Want, timeout: Duration, on: On<'_>) -> Snap
         Ok(()) => return gather_inline(env, want, start, timeout),
         Err(why) => why,
     };
-    let (tx, rx) = mpsc::sync_channel(2);
+    let (tx, rx) = mpsc::sync_channel(3);
     let mut pending = 0;
+    let with_status = want.has(Part::Status);
     if want.has(Part::Git) {
         let (tx, env) = (tx.clone(), Arc::clone(env));
+        let end = status_end(start, timeout);
         spawn(move || {
             let value = git::gather(&env);
+            // The branch goes first, so a slow status never costs it.
+            let raw = value.as_ref().ok().filter(|_| with_status).cloned();
             let _ = tx.send(Msg::Git(Timed {
                 value,
                 micros: micros_since(start),
             }));
+            if let Some(raw) = raw {
+                let _ = tx.send(Msg::Status(status_of(&env, &raw, want.status, end)));
+            }
         });
-        pending += 1;
+        pending += 1 + usize::from(with_status);
     }
     if want.has(Part::Kube) {
         let (tx, env) = (tx.clone(), Arc::clone(env));
@@ -162,18 +262,46 @@ pub fn gather(env: &Arc<Env>, want: Want, timeout: Duration, on: On<'_>) -> Snap
         } else {
             Slot::Off
         },
+        status: if with_status {
+            Slot::TimedOut
+        } else {
+            Slot::Off
+        },
     };
     let end = start + timeout;
     while pending > 0 {
         let left = end.saturating_duration_since(Instant::now());
         match rx.recv_timeout(left) {
-            Ok(Msg::Git(t)) => snapshot.git = Slot::Done(t),
+            Ok(Msg::Git(t)) => {
+                // No repository, no status to wait for.
+                if with_status && t.value.is_err() {
+                    snapshot.status = Slot::Off;
+                    pending -= 1;
+                }
+                snapshot.git = Slot::Done(t);
+            }
             Ok(Msg::Kube(t)) => snapshot.kube = Slot::Done(t),
+            Ok(Msg::Status(t)) => snapshot.status = Slot::Done(t),
             Err(_) => break,
         }
         pending -= 1;
     }
     snapshot
+}
+
+/// The status after git's gather on this thread, when it is wanted and there is a repository.
+fn status_after(
+    env: &Env,
+    want: Want,
+    git: &Slot<Result<git::Raw, git::Missing>>,
+    end: Instant,
+) -> Slot<StatusResult> {
+    match git.done() {
+        Some(Ok(raw)) if want.has(Part::Status) => {
+            Slot::Done(status_of(env, raw, want.status, end))
+        }
+        _ => Slot::Off,
+    }
 }
 
 /// Runs the gathers one after the other on this thread: only when [`inline::machine_is_local`]
@@ -225,7 +353,14 @@ fn gather_inline(env: &Env, want: Want, start: Instant, timeout: Duration) -> Sn
     } else {
         Slot::Off
     };
-    Snapshot { how, git, kube }
+    // Last: the cheap parts are in hand whatever the status costs.
+    let status = status_after(env, want, &git, status_end(start, timeout));
+    Snapshot {
+        how,
+        git,
+        kube,
+        status,
+    }
 }
 
 /// The server's gathers: on this thread, the kube answer from `memo`.
@@ -233,6 +368,7 @@ fn gather_server(
     env: &Env,
     want: Want,
     start: Instant,
+    timeout: Duration,
     memo: &mut kube::memo::KubeMemo,
 ) -> Snapshot {
     let git = if want.has(Part::Git) {
@@ -254,10 +390,12 @@ fn gather_server(
     } else {
         Slot::Off
     };
+    let status = status_after(env, want, &git, status_end(start, timeout));
     Snapshot {
         how: How::Server,
         git,
         kube,
+        status,
     }
 }
 

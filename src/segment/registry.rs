@@ -10,6 +10,8 @@ pub enum Part {
     Kube,
     /// The git branch, detached commit or operation in progress.
     Git,
+    /// The working-tree status (gathered only when the config enables it, and with git).
+    Status,
 }
 
 /// Every part, in the order the segment shows them, with its name and what it shows.
@@ -19,6 +21,11 @@ pub const PARTS: &[(Part, &str, &str)] = &[
         Part::Git,
         "git",
         "the git branch, detached commit or operation",
+    ),
+    (
+        Part::Status,
+        "status",
+        "the working-tree status, when the config enables it",
     ),
 ];
 
@@ -41,6 +48,15 @@ impl Part {
             .map(|(p, _, _)| *p)
     }
 
+    /// The part this one is a detail of, and cannot show without.
+    #[must_use]
+    pub fn within(self) -> Option<Part> {
+        match self {
+            Part::Status => Some(Part::Git),
+            Part::Kube | Part::Git => None,
+        }
+    }
+
     fn bit(self) -> u8 {
         1 << (self as u8)
     }
@@ -50,6 +66,18 @@ impl Part {
 #[must_use]
 pub fn names(sep: &str) -> String {
     let names: Vec<&str> = PARTS.iter().map(|(_, name, _)| *name).collect();
+    names.join(sep)
+}
+
+/// The names of the parts that stand on their own (not a detail of another), joined by `sep`:
+/// when all of them are off, nothing is shown.
+#[must_use]
+pub fn roots(sep: &str) -> String {
+    let names: Vec<&str> = PARTS
+        .iter()
+        .filter(|(p, _, _)| p.within().is_none())
+        .map(|(_, name, _)| *name)
+        .collect();
     names.join(sep)
 }
 
@@ -149,12 +177,14 @@ mod tests {
     fn lists_parse_and_unknown_names_are_named() {
         assert_eq!(Parts::parse(b""), Ok(Parts::NONE));
         assert_eq!(Parts::parse(b"git,"), Ok(Parts::NONE.with(Part::Git)));
-        assert_eq!(Parts::parse(b"kube,git"), Ok(Parts::all()));
+        assert_eq!(Parts::parse(b"kube,git,status"), Ok(Parts::all()));
         let err = Parts::parse(b"git,gti").unwrap_err();
         assert!(
-            err.contains("\"gti\"") && err.contains("kube, git"),
+            err.contains("\"gti\"") && err.contains("kube, git, status"),
             "{err}"
         );
+        assert_eq!(roots(" "), "kube git");
+        assert_eq!(Part::Status.within(), Some(Part::Git));
         assert!(Parts::all().without(Part::Git).has(Part::Kube));
         assert!(!Parts::all().without(Part::Git).has(Part::Git));
     }

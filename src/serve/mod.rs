@@ -33,7 +33,7 @@ use crate::io::watchdog::Busy;
 use crate::pipeline::{self, Deadline};
 use crate::render::Buf;
 use crate::segment::kube::memo::KubeMemo;
-use crate::segment::{On, Want};
+use crate::segment::{On, Parts};
 use memo::ConfigMemo;
 pub use protocol::Request;
 
@@ -104,7 +104,7 @@ impl Server {
     fn render(&mut self, env: &Arc<Env>, req: &Request) {
         let deadline = Deadline::start(None, env);
         let config = self.config.get(env);
-        let want = req.off.iter().fold(Want::all(), Want::without);
+        let want = req.off.iter().fold(Parts::all(), Parts::without);
         let on = On::Server {
             memo: &mut self.kube,
             busy: &self.busy,
