@@ -169,7 +169,7 @@ pub fn run<'c>(
             timeout: Duration::from_millis(status.timeout_ms),
             max_index_entries: status.max_index_entries,
             // Markers alone need to know only whether there is one.
-            max_per_class: if config.format.counts_shown() {
+            max_per_class: if want.has(Part::Status) && config.format.status.get().counts_shown() {
                 status.max_count
             } else {
                 1

@@ -226,13 +226,63 @@ pub struct Format {
     pub state: Part,
     /// How `{progress}` of the state part looks.
     pub progress: Template,
-    /// The working-tree status part (its `{symbol}` is empty by default).
-    pub status: Part,
-    /// The status markers, in [`MARKERS`] order.
+    /// The working-tree status part and its markers: built only when a config sets one of
+    /// their keys (most prompts never show a status, and parsing its ten templates would
+    /// cost every prompt), else the defaults, built once when first needed.
+    pub status: LazyStatus,
+}
+
+/// The status's format, or `None` for the defaults.
+#[derive(Debug, Clone, Default)]
+pub struct LazyStatus(Option<Box<StatusFormat>>);
+
+impl LazyStatus {
+    /// The status's format in effect.
+    #[must_use]
+    pub fn get(&self) -> &StatusFormat {
+        static DEFAULT: std::sync::OnceLock<StatusFormat> = std::sync::OnceLock::new();
+        match &self.0 {
+            Some(format) => format,
+            None => DEFAULT.get_or_init(StatusFormat::default),
+        }
+    }
+
+    /// The status's format, to change (the defaults are built first).
+    pub fn get_mut(&mut self) -> &mut StatusFormat {
+        self.0.get_or_insert_with(Box::default)
+    }
+}
+
+impl PartialEq for LazyStatus {
+    fn eq(&self, other: &Self) -> bool {
+        self.get() == other.get()
+    }
+}
+
+impl Eq for LazyStatus {}
+
+/// How the working-tree status looks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusFormat {
+    /// The status part (its `{symbol}` is empty by default).
+    pub part: Part,
+    /// The markers, in [`MARKERS`] order.
     pub markers: Vec<(Var, Part)>,
 }
 
-impl Format {
+impl Default for StatusFormat {
+    fn default() -> Self {
+        StatusFormat {
+            part: Part::new(DEFAULT_STATUS, STATUS_VARS, ""),
+            markers: MARKERS
+                .iter()
+                .map(|(var, _, symbol, format)| (*var, Part::new(format, MARKER_VARS, symbol)))
+                .collect(),
+        }
+    }
+}
+
+impl StatusFormat {
     /// The marker filling `var` in the status template.
     #[must_use]
     pub fn marker(&self, var: Var) -> Option<&Part> {
@@ -242,7 +292,7 @@ impl Format {
     /// Whether the status template shows the marker for `var`.
     #[must_use]
     pub fn shows(&self, var: Var) -> bool {
-        self.status.format.pieces.contains(&Piece::Var(var))
+        self.part.format.pieces.contains(&Piece::Var(var))
     }
 
     /// Whether any marker the status template shows writes its `{count}`: if none does, each
@@ -266,11 +316,7 @@ impl Default for Format {
             detached: Part::new(DEFAULT_DETACHED, DETACHED_VARS, GIT_SYMBOL),
             state: Part::new(DEFAULT_STATE, STATE_VARS, ""),
             progress: Template::builtin(DEFAULT_PROGRESS, PROGRESS_VARS),
-            status: Part::new(DEFAULT_STATUS, STATUS_VARS, ""),
-            markers: MARKERS
-                .iter()
-                .map(|(var, _, symbol, format)| (*var, Part::new(format, MARKER_VARS, symbol)))
-                .collect(),
+            status: LazyStatus::default(),
         }
     }
 }

@@ -241,7 +241,12 @@ impl Parser {
         const LIMITS: &[&str] = &["enabled", "timeout_ms", "max_index_entries", "max_count"];
         let markers: Vec<&str> = MARKERS.iter().map(|(_, name, _, _)| *name).collect();
         self.unknown_keys(t, "status", &[PART_KEYS, LIMITS, &markers].concat());
-        self.part(t, "status", STATUS_VARS, &mut config.format.status);
+        self.part(
+            t,
+            "status",
+            STATUS_VARS,
+            &mut config.format.status.get_mut().part,
+        );
         let limits = &mut config.status;
         if let Some(b) = t
             .get("enabled")
@@ -273,7 +278,8 @@ impl Parser {
                 continue;
             };
             self.unknown_keys(sub, &path, PART_KEYS);
-            if let Some((_, part)) = config.format.markers.iter_mut().find(|(v, _)| v == var) {
+            let markers = &mut config.format.status.get_mut().markers;
+            if let Some((_, part)) = markers.iter_mut().find(|(v, _)| v == var) {
                 self.part(sub, &path, MARKER_VARS, part);
             }
         }
@@ -554,14 +560,15 @@ mod tests {
                 max_count: 5
             }
         );
-        let ahead = config.format.marker(Var::Ahead).unwrap();
+        let status = config.format.status.get();
+        let ahead = status.marker(Var::Ahead).unwrap();
         assert_eq!(ahead.symbol, "A");
         assert!(!ahead.style.is_plain());
-        assert!(config.format.shows(Var::Staged) && !config.format.shows(Var::Unstaged));
+        assert!(status.shows(Var::Staged) && !status.shows(Var::Unstaged));
         // ahead's default template writes {count}; a format with markers alone does not.
-        assert!(config.format.counts_shown());
+        assert!(status.counts_shown());
         let (plain, _) = parse("[status]\nformat = '{staged}{unstaged}'");
-        assert!(!plain.format.counts_shown());
+        assert!(!plain.format.status.get().counts_shown());
     }
 
     #[test]

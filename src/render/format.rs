@@ -151,12 +151,13 @@ fn count_of(status: &Status, var: Var) -> Option<Count> {
 /// count shown here could not be known. Nothing at all (not even the template's text) when no
 /// marker shows; returns whether one did.
 fn status_part(out: &mut Buf, shell: Shell, format: &Format, status: &Status) -> bool {
-    let unknown = format.status.format.pieces.iter().any(|piece| {
+    let format = format.status.get();
+    let unknown = format.part.format.pieces.iter().any(|piece| {
         matches!(piece, Piece::Var(var) if matches!(count_of(status, *var), Some(Count::Unknown(_))))
     });
     let start = out.len();
     let mut shown = false;
-    let p = &format.status;
+    let p = &format.part;
     part(out, shell, &p.format, &p.style, |out, var| {
         if var == Var::Symbol {
             push_text(out, shell, p.symbol.as_bytes());
