@@ -25,6 +25,7 @@ __awesh_serve='@serve@'
 __awesh_parts='@parts@'
 # The parts that stand alone (status is a detail of git).
 __awesh_roots='@roots@'
+__awesh_version='@version@' # the server protocol this script speaks
 
 # State, kept when the init is evaluated again (re-sourcing ~/.bashrc must not reset toggles or
 # insert the segment twice). Empty means "on" / "not yet".
@@ -45,6 +46,7 @@ __awesh_base_sp=${__awesh_base_sp-0} # ...and whether a space follows it
 __awesh_serve_w=${__awesh_serve_w-}         # fd the requests go to (empty: no server)
 __awesh_serve_r=${__awesh_serve_r-}         # fd the replies come from
 __awesh_serve_pid=${__awesh_serve_pid-}     # the server's process id
+__awesh_serve_ver=${__awesh_serve_ver-}     # the version of the script that started it
 __awesh_serve_id=${__awesh_serve_id-0}      # the last request's number
 __awesh_serve_retry=${__awesh_serve_retry-0} # no new server before this $SECONDS
 __awesh_serve_seg=${__awesh_serve_seg-}     # the last segment the server sent
@@ -161,7 +163,7 @@ __awesh_serve_start() {
         command rm -rf -- "$__awesh_dir"
         return 1
     fi
-    __awesh_serve_pid=$!
+    __awesh_serve_pid=$! __awesh_serve_ver=$__awesh_version
     disown "$__awesh_serve_pid" 2>/dev/null || :
     { exec {__awesh_serve_w}<>"$__awesh_dir/req" {__awesh_serve_r}<"$__awesh_dir/rep"; } 2>/dev/null || :
     command rm -rf -- "$__awesh_dir"
@@ -556,7 +558,9 @@ __awesh_install() {
     fi
 }
 
-# Evaluated again without --serve: the server of the earlier init is no longer wanted.
+# Evaluated again without --serve: the server of the earlier init is no longer wanted. By
+# another awesh (an upgrade): the running server may not speak this script's protocol.
 if [[ -z $__awesh_serve && -n $__awesh_serve_w ]]; then __awesh_serve_stop; fi
+if [[ -n $__awesh_serve_w && $__awesh_serve_ver != "$__awesh_version" ]]; then __awesh_serve_stop kill; fi
 if [[ $__awesh_mode == replace ]]; then PS1='\w\$ '; fi
 __awesh_install

@@ -28,6 +28,7 @@ set -g __awesh_mode '@mode@'
 set -g __awesh_serve '@serve@'
 set -g __awesh_parts (string split ' ' -- '@parts@')
 set -g __awesh_roots (string split ' ' -- '@roots@') # the parts that stand alone
+set -g __awesh_version '@version@' # unused: fish has no serve mode
 
 # State, kept when the init is sourced again (re-sourcing config.fish must not reset toggles).
 set -q __awesh_off; or set -g __awesh_off ''

@@ -26,6 +26,7 @@ typeset -g __awesh_serve='@serve@'
 typeset -g __awesh_parts='@parts@'
 # The parts that stand alone (status is a detail of git).
 typeset -g __awesh_roots='@roots@'
+typeset -g __awesh_version='@version@' # the server protocol this script speaks
 
 # State, kept when the init is evaluated again (re-sourcing ~/.zshrc must not reset toggles or
 # insert the segment twice). Empty means "on" / "not yet".
@@ -47,6 +48,7 @@ typeset -gi __awesh_status=0                      # the last command's status, f
 typeset -g __awesh_serve_w=${__awesh_serve_w-}          # fd the requests go to (empty: none)
 typeset -g __awesh_serve_r=${__awesh_serve_r-}          # fd the replies come from
 typeset -g __awesh_serve_pid=${__awesh_serve_pid-}      # the server's process id
+typeset -g __awesh_serve_ver=${__awesh_serve_ver-}      # the version of the script that started it
 typeset -gi __awesh_serve_id=${__awesh_serve_id-0}      # the last request's number
 typeset -gi __awesh_serve_retry=${__awesh_serve_retry-0} # no new server before this $SECONDS
 typeset -g __awesh_serve_seg=${__awesh_serve_seg-}      # the last segment the server sent
@@ -176,7 +178,7 @@ __awesh_serve_start() {
         command rm -rf -- $dir
         return 1
     fi
-    __awesh_serve_pid=$!
+    __awesh_serve_pid=$! __awesh_serve_ver=$__awesh_version
     { exec {__awesh_serve_w}<>$dir/req {__awesh_serve_r}<$dir/rep } 2>/dev/null
     command rm -rf -- $dir
     if [[ -z $__awesh_serve_w || -z $__awesh_serve_r ]]; then
@@ -608,8 +610,10 @@ spaceship_awesh() {
     spaceship::section --color "${SPACESHIP_AWESH_COLOR:-cyan}" "$AWESH_SEGMENT"
 }
 
-# Evaluated again without --serve: the server of the earlier init is no longer wanted.
+# Evaluated again without --serve: the server of the earlier init is no longer wanted. By
+# another awesh (an upgrade): the running server may not speak this script's protocol.
 [[ -z $__awesh_serve && -n $__awesh_serve_w ]] && __awesh_serve_stop
+[[ -n $__awesh_serve_w && $__awesh_serve_ver != "$__awesh_version" ]] && __awesh_serve_stop kill
 [[ $__awesh_mode == replace ]] && PROMPT='%~%# '
 zmodload zsh/sched 2>/dev/null && __awesh_sched=1
 # Themes that draw asynchronously (spaceship, pure, powerlevel10k) set PROMPT again and call

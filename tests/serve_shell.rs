@@ -318,6 +318,56 @@ fn zsh_replaces_a_dead_or_stuck_server() {
     a_dead_or_stuck_server_is_replaced(Sh::Zsh);
 }
 
+/// After an upgrade, a shell that evaluates the new init while the old server runs gets a new
+/// server (the old one may not speak the new script's protocol); evaluating the same init
+/// again keeps the server it has.
+fn an_older_server_is_replaced_on_init(sh: Sh) {
+    if !sh.available() {
+        return;
+    }
+    let world = World::new();
+    world.repo("repo", "main");
+    world.home_kubeconfig("dev", "team");
+    let (mut pty, first) = start(&world, sh, "repo", &serve_rc(&world, sh));
+    assert_eq!(first.shown(), "[awesh]:☸️dev:☸️team:🌿main", "{sh:?}");
+    let old = server_pid(&mut pty, &world);
+    let init = sh.init(awesh_bin(), "--serve");
+    let step = pty.run(&world, init.trim_end());
+    assert_eq!(step.shown(), "[awesh]:☸️dev:☸️team:🌿main", "{sh:?}");
+    assert_eq!(
+        server_pid(&mut pty, &world),
+        old,
+        "{sh:?}: same init, same server"
+    );
+
+    // As if this server had been started by an older awesh's script.
+    pty.run(&world, "__awesh_serve_ver=0.0.1/p1");
+    let step = pty.run(&world, init.trim_end());
+    assert_eq!(step.shown(), "[awesh]:☸️dev:☸️team:🌿main", "{sh:?}");
+    wait_gone(old, "the older server");
+    let new = server_pid(&mut pty, &world);
+    assert_ne!(new, old, "{sh:?}");
+    // The new server follows the new script's toggles.
+    let step = pty.run(&world, "awesh_off kube");
+    assert_eq!(step.shown(), "[awesh]:🌿main", "{sh:?}");
+    assert_eq!(server_pid(&mut pty, &world), new, "{sh:?}");
+    assert!(
+        !step.out().contains("awesh:"),
+        "{sh:?} warned: {}",
+        step.out()
+    );
+}
+
+#[test]
+fn bash_replaces_an_older_server_on_init() {
+    an_older_server_is_replaced_on_init(Sh::Bash);
+}
+
+#[test]
+fn zsh_replaces_an_older_server_on_init() {
+    an_older_server_is_replaced_on_init(Sh::Zsh);
+}
+
 /// The user's own coprocess keeps working beside serve mode, which takes no `coproc`.
 fn coexists_with_a_coprocess(sh: Sh) {
     if !sh.available() {

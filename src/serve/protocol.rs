@@ -17,6 +17,15 @@ use std::io::BufRead;
 use std::os::unix::ffi::OsStringExt;
 
 use crate::render::Shell;
+
+/// The protocol's number: raised whenever a request field or the reply changes meaning, so a
+/// shell whose init is evaluated again by another awesh restarts its server (see [`VERSION`]).
+pub const PROTOCOL: u32 = 2;
+
+/// What `awesh init` writes into the scripts as the server's version: the package version and
+/// the protocol number. A shell that evaluates a newer init while an older server runs (after
+/// an upgrade) sees a different value and starts a new server.
+pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "/p2");
 use crate::segment::registry::{Part, Parts};
 
 /// Ends every reply: ASCII RS (record separator).
