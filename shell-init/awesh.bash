@@ -164,6 +164,8 @@ __awesh_serve_start() {
         return 1
     fi
     __awesh_serve_pid=$! __awesh_serve_ver=$__awesh_version
+    # Exported, so that a shell this one becomes with `exec` can end this server (below).
+    export __AWESH_SERVER="$$ $__awesh_serve_pid"
     disown "$__awesh_serve_pid" 2>/dev/null || :
     { exec {__awesh_serve_w}<>"$__awesh_dir/req" {__awesh_serve_r}<"$__awesh_dir/rep"; } 2>/dev/null || :
     command rm -rf -- "$__awesh_dir"
@@ -187,6 +189,26 @@ __awesh_serve_stop() {
         fi
     fi
     __awesh_serve_w='' __awesh_serve_r='' __awesh_serve_pid=''
+    unset __AWESH_SERVER
+}
+
+# After `exec bash` or `exec zsh` the new shell has the old one's process id and descriptors,
+# but not its variables: the server the old shell started would wait, idle, until this process
+# ends. End it: it is the one $__AWESH_SERVER names for this process id, when that is still an
+# `awesh serve` of this binary whose parent is this shell.
+__awesh_serve_orphan() {
+    local __awesh_pid __awesh_arg0='' __awesh_stat=''
+    if [[ -n $__awesh_serve_pid || ${__AWESH_SERVER-} != "$$ "* ]]; then return 0; fi
+    __awesh_pid=${__AWESH_SERVER#* }
+    unset __AWESH_SERVER
+    if [[ $__awesh_pid == *[!0-9]* || -z $__awesh_pid ]]; then return 0; fi
+    { IFS= read -r -d "" __awesh_arg0 </proc/"$__awesh_pid"/cmdline; } 2>/dev/null || :
+    { IFS= read -r __awesh_stat </proc/"$__awesh_pid"/stat; } 2>/dev/null || :
+    __awesh_stat=${__awesh_stat##*) } # state ppid ...
+    __awesh_stat=${__awesh_stat#* }
+    if [[ $__awesh_arg0 == "$__awesh_bin" && ${__awesh_stat%% *} == "$$" ]]; then
+        builtin kill -KILL "$__awesh_pid" 2>/dev/null || :
+    fi
 }
 
 # Asks the server for the segment; true and $AWESH_SEGMENT set when it answered in time.
@@ -562,5 +584,6 @@ __awesh_install() {
 # another awesh (an upgrade): the running server may not speak this script's protocol.
 if [[ -z $__awesh_serve && -n $__awesh_serve_w ]]; then __awesh_serve_stop; fi
 if [[ -n $__awesh_serve_w && $__awesh_serve_ver != "$__awesh_version" ]]; then __awesh_serve_stop kill; fi
+__awesh_serve_orphan
 if [[ $__awesh_mode == replace ]]; then PS1='\w\$ '; fi
 __awesh_install

@@ -179,6 +179,8 @@ __awesh_serve_start() {
         return 1
     fi
     __awesh_serve_pid=$! __awesh_serve_ver=$__awesh_version
+    # Exported, so that a shell this one becomes with `exec` can end this server (below).
+    export __AWESH_SERVER="$$ $__awesh_serve_pid"
     { exec {__awesh_serve_w}<>$dir/req {__awesh_serve_r}<$dir/rep } 2>/dev/null
     command rm -rf -- $dir
     if [[ -z $__awesh_serve_w || -z $__awesh_serve_r ]]; then
@@ -200,6 +202,26 @@ __awesh_serve_stop() {
         [[ $arg0 == "$__awesh_bin" ]] && builtin kill -KILL $__awesh_serve_pid 2>/dev/null
     fi
     __awesh_serve_w='' __awesh_serve_r='' __awesh_serve_pid=''
+    unset __AWESH_SERVER
+    return 0
+}
+
+# After `exec zsh` or `exec bash` the new shell has the old one's process id and descriptors,
+# but not its variables: the server the old shell started would wait, idle, until this process
+# ends. End it: it is the one $__AWESH_SERVER names for this process id, when that is still an
+# `awesh serve` of this binary whose parent is this shell.
+__awesh_serve_orphan() {
+    emulate -L zsh
+    local pid arg0='' stat=''
+    [[ -z $__awesh_serve_pid && ${__AWESH_SERVER-} == "$$ "* ]] || return 0
+    pid=${__AWESH_SERVER#* }
+    unset __AWESH_SERVER
+    [[ $pid == <-> ]] || return 0
+    { IFS= read -r -d "" arg0 </proc/$pid/cmdline } 2>/dev/null
+    { IFS= read -r stat </proc/$pid/stat } 2>/dev/null
+    stat=${stat##*\) } # state ppid ...
+    stat=${stat#* }
+    [[ $arg0 == "$__awesh_bin" && ${stat%% *} == $$ ]] && builtin kill -KILL $pid 2>/dev/null
     return 0
 }
 
@@ -614,6 +636,7 @@ spaceship_awesh() {
 # another awesh (an upgrade): the running server may not speak this script's protocol.
 [[ -z $__awesh_serve && -n $__awesh_serve_w ]] && __awesh_serve_stop
 [[ -n $__awesh_serve_w && $__awesh_serve_ver != "$__awesh_version" ]] && __awesh_serve_stop kill
+__awesh_serve_orphan
 [[ $__awesh_mode == replace ]] && PROMPT='%~%# '
 zmodload zsh/sched 2>/dev/null && __awesh_sched=1
 # Themes that draw asynchronously (spaceship, pure, powerlevel10k) set PROMPT again and call

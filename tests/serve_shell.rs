@@ -368,6 +368,74 @@ fn zsh_replaces_an_older_server_on_init() {
     an_older_server_is_replaced_on_init(Sh::Zsh);
 }
 
+/// `exec zsh` from bash (or `exec bash` from zsh, or the same shell again) keeps the process
+/// and its descriptors but not the old shell's variables: the new shell ends the old server
+/// instead of leaving it idle for the rest of the session, and starts its own. A nested shell
+/// (not `exec`) leaves its parent's server alone.
+fn exec_ends_the_old_server(from: Sh, to: Sh) {
+    if !from.available() || !to.available() {
+        return;
+    }
+    let world = World::new();
+    world.repo("repo", "main");
+    let (mut pty, first) = start(&world, from, "repo", &serve_rc(&world, from));
+    assert_eq!(first.shown(), "[awesh]:🌿main", "{from:?}");
+    let old = server_pid(&mut pty, &world);
+    // The rc the next shell reads.
+    let (file, common) = to.rc();
+    world.write(
+        &format!("home/{file}"),
+        format!("{common}{}", serve_rc(&world, to)),
+    );
+    let (nested, exec) = match to {
+        Sh::Bash => (
+            "bash --rcfile ~/.bashrc -i",
+            "exec bash --rcfile ~/.bashrc -i",
+        ),
+        Sh::Zsh => ("zsh -i", "exec zsh -i"),
+    };
+    let step = pty.run(&world, nested);
+    assert_eq!(step.shown(), "[awesh]:🌿main", "{from:?} -> nested {to:?}");
+    let child = server_pid(&mut pty, &world);
+    assert_ne!(child, old);
+    assert!(
+        is_server(old),
+        "{from:?}: a nested shell ended its parent's server"
+    );
+    let step = pty.run(&world, "exit");
+    assert_eq!(
+        step.shown(),
+        "[awesh]:🌿main",
+        "{from:?} after the nested shell"
+    );
+    wait_gone(child, "the nested shell's server");
+    assert_eq!(server_pid(&mut pty, &world), old);
+
+    let step = pty.run(&world, exec);
+    assert_eq!(step.shown(), "[awesh]:🌿main", "{from:?} -> exec {to:?}");
+    wait_gone(old, "the server of the shell that exec'd");
+    let new = server_pid(&mut pty, &world);
+    assert_ne!(new, old);
+    world.git("repo", &["checkout", "-q", "-b", "after-exec"]);
+    assert_eq!(pty.run(&world, "").shown(), "[awesh]:🌿after-exec");
+    assert_eq!(server_pid(&mut pty, &world), new, "{from:?} -> {to:?}");
+}
+
+#[test]
+fn bash_exec_zsh_ends_the_old_server() {
+    exec_ends_the_old_server(Sh::Bash, Sh::Zsh);
+}
+
+#[test]
+fn zsh_exec_bash_ends_the_old_server() {
+    exec_ends_the_old_server(Sh::Zsh, Sh::Bash);
+}
+
+#[test]
+fn bash_exec_bash_ends_the_old_server() {
+    exec_ends_the_old_server(Sh::Bash, Sh::Bash);
+}
+
 /// The user's own coprocess keeps working beside serve mode, which takes no `coproc`.
 fn coexists_with_a_coprocess(sh: Sh) {
     if !sh.available() {
