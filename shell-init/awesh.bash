@@ -12,9 +12,9 @@
 # Toggles for this shell only: `awesh_off` / `awesh_on` (everything), `awesh_off PART` /
 # `awesh_on PART` for one part (`awesh_off git`, `awesh_on kube`; the parts are listed below).
 #
-# With `awesh init bash --serve` (bash 4.4+), the hook asks an `awesh serve` process that lives as
-# long as this shell instead, over two pipes, with builtins only: no process per prompt. See
-# "Serve mode" below.
+# By default (bash 4.4+; `awesh init bash --no-serve` to opt out), the hook asks an `awesh serve`
+# process that lives as long as this shell instead, over two pipes, with builtins only: no
+# process per prompt. See "Serve mode" below.
 
 # Filled in by `awesh init`: the binary's absolute path, single-quoted so spaces and quotes in it
 # stay inert, the prompt mode (add | var | replace), serve mode (1, or empty for off), and the
@@ -580,7 +580,7 @@ __awesh_install() {
     fi
 }
 
-# Evaluated again without --serve: the server of the earlier init is no longer wanted. By
+# Evaluated again with --no-serve: the server of the earlier init is no longer wanted. By
 # another awesh (an upgrade): the running server may not speak this script's protocol.
 if [[ -z $__awesh_serve && -n $__awesh_serve_w ]]; then __awesh_serve_stop; fi
 if [[ -n $__awesh_serve_w && $__awesh_serve_ver != "$__awesh_version" ]]; then __awesh_serve_stop kill; fi

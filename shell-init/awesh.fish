@@ -18,7 +18,7 @@
 # `awesh_on PART` for one part (`awesh_off git`, `awesh_on kube`; the parts are listed below).
 #
 # No serve mode: fish keeps no descriptor open between commands and its `read` has no timeout,
-# so a server that stopped answering would hang the prompt. `--serve` is accepted and ignored.
+# so a server that stopped answering would hang the prompt. `--serve` and `--no-serve` are accepted and ignored.
 
 # Filled in by `awesh init`: the binary's absolute path, single-quoted, the prompt mode (add |
 # var | replace), serve mode (unused here), and the names of the parts that can be turned off,

@@ -13,9 +13,9 @@
 # Toggles for this shell only: `awesh_off` / `awesh_on` (everything), `awesh_off PART` /
 # `awesh_on PART` for one part (`awesh_off git`, `awesh_on kube`; the parts are listed below).
 #
-# With `awesh init zsh --serve`, the hook asks an `awesh serve` process that lives as long as
-# this shell instead, over two pipes, with builtins only: no process per prompt. See "Serve mode"
-# below.
+# By default (`awesh init zsh --no-serve` to opt out), the hook asks an `awesh serve` process
+# that lives as long as this shell instead, over two pipes, with builtins only: no process per
+# prompt. See "Serve mode" below.
 
 # Filled in by `awesh init`: the binary's absolute path, single-quoted so spaces and quotes in it
 # stay inert, the prompt mode (add | var | replace), serve mode (1, or empty for off), and the
@@ -632,7 +632,7 @@ spaceship_awesh() {
     spaceship::section --color "${SPACESHIP_AWESH_COLOR:-cyan}" "$AWESH_SEGMENT"
 }
 
-# Evaluated again without --serve: the server of the earlier init is no longer wanted. By
+# Evaluated again with --no-serve: the server of the earlier init is no longer wanted. By
 # another awesh (an upgrade): the running server may not speak this script's protocol.
 [[ -z $__awesh_serve && -n $__awesh_serve_w ]] && __awesh_serve_stop
 [[ -n $__awesh_serve_w && $__awesh_serve_ver != "$__awesh_version" ]] && __awesh_serve_stop kill

@@ -41,6 +41,8 @@ pub enum Command {
     /// Print the shell integration for your rc file: `eval "$(awesh init bash)"`.
     ///
     /// Add `eval "$(awesh init bash)"` to ~/.bashrc, or `eval "$(awesh init zsh)"` to ~/.zshrc.
+    /// Prompts are answered by an `awesh serve` the shell keeps (`--no-serve`: a process per
+    /// prompt instead).
     /// The segment is kept in $AWESH_SEGMENT and added to your prompt right before its final
     /// `\$ ` (bash) or `%# ` (zsh). `awesh_off`, `awesh_on`, `awesh_off kube`, `awesh_off git`
     /// turn parts off and on in the current shell.
@@ -49,7 +51,7 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Find, print or check the configuration file.
     Config(ConfigArgs),
-    /// Answer prompt requests on stdin until it closes (started by `awesh init SHELL --serve`).
+    /// Answer prompt requests on stdin until it closes (started by the bash and zsh integration).
     ///
     /// One server per shell: each request is NUL-separated `KEY=VALUE` fields (`id`, `pid`,
     /// `cwd`, `shell`, `off` (parts to leave out, comma-separated), `short`, and the variables awesh reads, as
@@ -150,9 +152,21 @@ pub struct InitArgs {
     #[arg(long, value_enum, default_value_t = PromptMode::Add)]
     pub prompt: PromptMode,
     /// Answer prompts from an `awesh serve` process that lives as long as the shell: no process
-    /// is started per prompt (bash 4.4+ and zsh; older bash keeps one `awesh prompt` per prompt).
-    #[arg(long)]
+    /// is started per prompt (bash 4.4+ and zsh; older bash keeps one `awesh prompt` per
+    /// prompt). The default; kept as a flag for older configs.
+    #[arg(long, overrides_with = "no_serve")]
     pub serve: bool,
+    /// Run `awesh prompt` once per prompt instead of keeping an `awesh serve` per shell.
+    #[arg(long, overrides_with = "serve")]
+    pub no_serve: bool,
+}
+
+impl InitArgs {
+    /// Whether the shell keeps a server: unless `--no-serve` (the last of the two wins).
+    #[must_use]
+    pub fn serves(&self) -> bool {
+        !self.no_serve
+    }
 }
 
 /// Where `awesh init` puts the segment.

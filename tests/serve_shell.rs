@@ -81,7 +81,7 @@ fn serve_shows_what_plain_shows(sh: Sh) {
         common::kubeconfig(Some("other"), &[("other", Some("ns2"))]),
     );
     std::os::unix::fs::symlink(world.path("repo"), world.path("link")).unwrap();
-    let (mut plain, first_plain) = start(&world, sh, ".", &sh.init(awesh_bin(), ""));
+    let (mut plain, first_plain) = start(&world, sh, ".", &sh.init(awesh_bin(), "--no-serve"));
     let (mut serve, first_serve) = start(&world, sh, ".", &serve_rc(&world, sh));
     assert_eq!(first_plain.shown(), "[awesh]:☸️dev:☸️team", "{sh:?}");
     assert_eq!(

@@ -147,7 +147,9 @@ fn broken_binary_keeps_the_prompt(sh: Sh) {
     if std::fs::hard_link(awesh_bin(), &bin).is_err() {
         std::fs::copy(awesh_bin(), &bin).unwrap();
     }
-    let (mut pty, first) = start(&world, sh, "repo", &sh.init(&bin, ""));
+    // The path that runs the binary each prompt (a server would go on answering from the
+    // binary it started with, as after an upgrade).
+    let (mut pty, first) = start(&world, sh, "repo", &sh.init(&bin, "--no-serve"));
     assert_eq!(
         first.shown(),
         "[awesh]:🌿main",

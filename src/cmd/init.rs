@@ -31,7 +31,7 @@ pub const ASK_FISH: &str = include_str!("../../shell-init/ask.fish");
 /// When the binary cannot find its own path, or stdout cannot be written.
 pub fn run(args: &InitArgs) -> anyhow::Result<ExitCode> {
     let exe = std::env::current_exe().context("cannot find the path of the awesh binary")?;
-    let script = render_with(args.shell, path_bytes(&exe), args.prompt, args.serve);
+    let script = render_with(args.shell, path_bytes(&exe), args.prompt, args.serves());
     super::write_stdout(&script).context("cannot write the script to stdout")?;
     Ok(ExitCode::SUCCESS)
 }
