@@ -8,6 +8,7 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
+use common::status::{expected_markers, git_counts};
 use common::{stdout, World};
 
 /// Every marker with its count, so one string says every class.
@@ -26,60 +27,6 @@ format = "{symbol}{count}"
 [status.stash]
 format = "{symbol}{count}"
 "#;
-
-/// The classes in the order of the format above, with their markers.
-const CLASSES: &[(&str, &str)] = &[
-    ("conflicted", "="),
-    ("unstaged", "*"),
-    ("staged", "+"),
-    ("untracked", "%"),
-    ("stash", "$"),
-    ("ahead", "\u{21e1}"),
-    ("behind", "\u{21e3}"),
-];
-
-/// git's count per class, read from porcelain v2.
-fn git_counts(world: &World, dir: &str) -> Vec<(&'static str, u64)> {
-    let text = world.git(
-        dir,
-        &[
-            "--no-optional-locks",
-            "status",
-            "--porcelain=v2",
-            "--branch",
-            "--show-stash",
-        ],
-    );
-    let (mut staged, mut unstaged, mut untracked, mut conflicted) = (0, 0, 0, 0);
-    let (mut stash, mut ahead, mut behind) = (0, 0, 0);
-    for line in text.lines() {
-        let fields: Vec<&str> = line.split(' ').collect();
-        match fields[0] {
-            "1" | "2" => {
-                let xy = fields[1].as_bytes();
-                staged += u64::from(xy[0] != b'.');
-                unstaged += u64::from(xy[1] != b'.');
-            }
-            "u" => conflicted += 1,
-            "?" => untracked += 1,
-            "#" if fields[1] == "stash" => stash = fields[2].parse().unwrap(),
-            "#" if fields[1] == "branch.ab" => {
-                ahead = fields[2].trim_start_matches('+').parse().unwrap();
-                behind = fields[3].trim_start_matches('-').parse().unwrap();
-            }
-            _ => {}
-        }
-    }
-    vec![
-        ("conflicted", conflicted),
-        ("unstaged", unstaged),
-        ("staged", staged),
-        ("untracked", untracked),
-        ("stash", stash),
-        ("ahead", ahead),
-        ("behind", behind),
-    ]
-}
 
 fn explain(world: &World, dir: &str) -> serde_json::Value {
     let mut cmd = world.awesh();
@@ -102,28 +49,7 @@ fn matches_git(world: &World, dir: &str, branch: &str) -> String {
     let json = explain(world, dir);
     let status = &json["git"]["status"];
     assert!(status.is_object(), "no status in {json}");
-    let mut want = String::new();
-    let mut unknown = false;
-    for ((class, marker), (_, git)) in CLASSES.iter().zip(&truth) {
-        let c = &status[*class];
-        if c["count"].is_null() {
-            unknown = true;
-            continue;
-        }
-        let n = c["count"].as_u64().unwrap();
-        if c["exact"] == true {
-            assert_eq!(n, *git, "{class} in {dir}: awesh {c}, git {git}");
-        } else {
-            assert!(n <= *git, "{class} in {dir}: awesh at least {n}, git {git}");
-        }
-        if n > 0 {
-            let cut = if c["exact"] == true { "" } else { "+" };
-            want.push_str(&format!("{marker}{n}{cut}"));
-        }
-    }
-    if unknown {
-        want.push('?');
-    }
+    let want = expected_markers(status, &truth, dir);
     let part = if want.is_empty() {
         String::new()
     } else {

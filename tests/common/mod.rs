@@ -6,6 +6,7 @@
 
 pub mod chat;
 pub mod screen;
+pub mod status;
 
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
