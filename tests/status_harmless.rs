@@ -165,3 +165,85 @@ fn the_status_runs_nothing_and_writes_nothing() {
     }
     assert!(!world.path("filter-ran").exists(), "the clean filter ran");
 }
+
+/// A server keeps the status while nothing changes: over three requests in a quiet repository
+/// it reads the index once; after an edit it reads it again, and the answer follows the edit.
+#[test]
+fn a_server_reads_the_index_again_only_after_a_change() {
+    if !have("strace") {
+        return;
+    }
+    use std::io::{BufRead, BufReader, Write};
+    let world = World::new();
+    world.config("[status]\nenabled = true\nformat = ' {unstaged}{unknown}'\n");
+    world.repo("repo", "main");
+    world.commit("repo", "second");
+    // Older than the index, so nothing is racily clean.
+    let old = std::time::SystemTime::now() - std::time::Duration::from_secs(60);
+    for f in ["first.txt", "second.txt"] {
+        std::fs::File::options()
+            .append(true)
+            .open(world.path("repo").join(f))
+            .unwrap()
+            .set_modified(old)
+            .unwrap();
+    }
+    world.git("repo", &["update-index", "-q", "--really-refresh"]);
+    let log = world.path("strace.log");
+    let mut child = world
+        .command("strace")
+        .args(["-f", "-qq", "-e", "trace=openat"])
+        .arg("-o")
+        .arg(&log)
+        .arg(env!("CARGO_BIN_EXE_awesh"))
+        .arg("serve")
+        .env("AWESH_TIMEOUT_MS", "20000")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    let mut output = BufReader::new(child.stdout.take().unwrap());
+    let cwd = world.path("repo").display().to_string();
+    let home = world.home().display().to_string();
+    let config = world.path("config").display().to_string();
+    let mut ask = |input: &mut std::process::ChildStdin, id: &str| {
+        input
+            .write_all(&awesh::serve::protocol::encode(&[
+                ("id", id.as_bytes()),
+                ("cwd", cwd.as_bytes()),
+                ("HOME", home.as_bytes()),
+                ("XDG_CONFIG_HOME", config.as_bytes()),
+            ]))
+            .unwrap();
+        input.flush().unwrap();
+        let mut reply = Vec::new();
+        output.read_until(0x1e, &mut reply).unwrap();
+        String::from_utf8(reply).unwrap()
+    };
+    for id in ["1", "2", "3"] {
+        assert_eq!(ask(&mut input, id), format!("{id}::\u{1f33f}main\x1e"));
+    }
+    let opens = |log: &str| log.matches(".git/index\"").count();
+    // (strace writes as it goes; the log so far holds the first three requests.)
+    let quiet = std::fs::read_to_string(&log).unwrap();
+    assert_eq!(
+        opens(&quiet),
+        1,
+        "the index was read more than once:\n{quiet}"
+    );
+    let file = world.path("repo/first.txt");
+    std::fs::write(&file, "edited, and longer").unwrap();
+    std::fs::File::options()
+        .append(true)
+        .open(&file)
+        .unwrap()
+        .set_modified(old)
+        .unwrap();
+    assert_eq!(ask(&mut input, "4"), "4::\u{1f33f}main *\x1e");
+    assert_eq!(ask(&mut input, "5"), "5::\u{1f33f}main *\x1e");
+    drop(input);
+    assert!(child.wait().unwrap().success());
+    let all = std::fs::read_to_string(&log).unwrap();
+    assert_eq!(opens(&all), 2, "{all}");
+}

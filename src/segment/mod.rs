@@ -139,10 +139,12 @@ pub enum On<'m> {
     /// On this thread when no read can block ([`inline`]), else on threads under the deadline.
     Auto,
     /// On this thread whatever the mounts, `busy` told the deadline for the watchdog, kube
-    /// answers kept in `memo`: `awesh serve`.
+    /// answers kept in `memo` and the status in `status`: `awesh serve`.
     Server {
         /// The kube answers kept between requests.
         memo: &'m mut kube::memo::KubeMemo,
+        /// The working-tree status kept between requests, while nothing changes.
+        status: &'m mut git::kept::StatusMemo,
         /// The watchdog's view of the request in progress.
         busy: &'m crate::io::watchdog::Busy,
     },
@@ -208,9 +210,9 @@ fn status_end(start: Instant, timeout: Duration) -> Instant {
 #[must_use]
 pub fn gather(env: &Arc<Env>, want: Want, timeout: Duration, on: On<'_>) -> Snapshot {
     let start = Instant::now();
-    if let On::Server { memo, busy } = on {
+    if let On::Server { memo, status, busy } = on {
         busy.begin(timeout);
-        let snapshot = gather_server(env, want, start, timeout, memo);
+        let snapshot = gather_server(env, want, start, timeout, memo, status);
         busy.end();
         return snapshot;
     }
@@ -370,6 +372,7 @@ fn gather_server(
     start: Instant,
     timeout: Duration,
     memo: &mut kube::memo::KubeMemo,
+    kept: &mut git::kept::StatusMemo,
 ) -> Snapshot {
     let git = if want.has(Part::Git) {
         let value = git::gather(env);
@@ -390,7 +393,23 @@ fn gather_server(
     } else {
         Slot::Off
     };
-    let status = status_after(env, want, &git, status_end(start, timeout));
+    let status = match git.done() {
+        Some(Ok(raw)) if want.has(Part::Status) => {
+            let start = Instant::now();
+            let end = status_end(start, timeout);
+            let work_tree = git::worktree::of(env, raw);
+            let limits = want.status;
+            let own = (start + limits.timeout).min(end);
+            let (value, _kept) = kept.get(env, raw, work_tree.top.clone(), limits, own, || {
+                status_of(env, raw, limits, end).value
+            });
+            Slot::Done(Timed {
+                value,
+                micros: micros_since(start),
+            })
+        }
+        _ => Slot::Off,
+    };
     Snapshot {
         how: How::Server,
         git,

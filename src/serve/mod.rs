@@ -32,6 +32,7 @@ use crate::env::Env;
 use crate::io::watchdog::Busy;
 use crate::pipeline::{self, Deadline};
 use crate::render::Buf;
+use crate::segment::git::kept::StatusMemo;
 use crate::segment::kube::memo::KubeMemo;
 use crate::segment::{On, Parts};
 use memo::ConfigMemo;
@@ -41,6 +42,7 @@ pub use protocol::Request;
 pub struct Server {
     config: ConfigMemo,
     kube: KubeMemo,
+    status: StatusMemo,
     busy: Arc<Busy>,
     segment: Buf,
     /// The last segment sent, for `short=1` clients.
@@ -61,6 +63,7 @@ impl Server {
         Server {
             config: ConfigMemo::default(),
             kube: KubeMemo::default(),
+            status: StatusMemo::default(),
             busy,
             segment: Buf::new(),
             last: None,
@@ -107,6 +110,7 @@ impl Server {
         let want = req.off.iter().fold(Parts::all(), Parts::without);
         let on = On::Server {
             memo: &mut self.kube,
+            status: &mut self.status,
             busy: &self.busy,
         };
         pipeline::run(env, config, want, &deadline, on).render(
