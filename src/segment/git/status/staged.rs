@@ -497,22 +497,41 @@ impl Walk<'_> {
         Ok(())
     }
 
-    /// The count from what the walk found, renames joined as git would.
+    /// The count from what the walk found, renames joined as git would. When the rule is
+    /// not known (or is `copies`), the count is exact only if no deletion and addition
+    /// could join at all; else it is the lower bound with every possible rename joined.
     fn finish(&mut self, renames: Renames) -> (Count, Option<String>) {
+        if renames == Renames::Off {
+            let all = self.modified.saturating_add(
+                u32::try_from(self.added.len() + self.deleted.len()).unwrap_or(u32::MAX),
+            );
+            return (Count::Exact(all), None);
+        }
+        let (count, note) = self.with_renames();
+        let all = self.modified.saturating_add(
+            u32::try_from(self.added.len() + self.deleted.len()).unwrap_or(u32::MAX),
+        );
+        let why = match renames {
+            Renames::On | Renames::Off => return (count, note),
+            Renames::Unset => {
+                "staged: renames may join deletions and additions, and status.renames / \
+                 diff.renames are not set in the repository config (global config not read)"
+            }
+            Renames::Copies => "staged: status.renames = copies is not worked out",
+        };
+        if count == Count::Exact(all) {
+            return (count, None);
+        }
+        (Count::AtLeast(self.floor()), Some(why.into()))
+    }
+
+    /// The count with rename detection on.
+    fn with_renames(&mut self) -> (Count, Option<String>) {
         let (m, a, d) = (self.modified, self.added.len(), self.deleted.len());
         let total = |x: usize| u32::try_from(x).unwrap_or(u32::MAX);
         let all = m.saturating_add(total(a + d));
-        if renames == Renames::Off || a == 0 || d == 0 {
+        if a == 0 || d == 0 {
             return (Count::Exact(all), None);
-        }
-        if renames == Renames::Unset {
-            let why = "staged: renames may join deletions and additions, and status.renames / \
-                       diff.renames are not set in the repository config (global config not read)";
-            return (Count::AtLeast(self.floor()), Some(why.into()));
-        }
-        if renames == Renames::Copies {
-            let why = "staged: status.renames = copies is not worked out";
-            return (Count::AtLeast(self.floor()), Some(why.into()));
         }
         // Exact renames: a deletion and an addition of the same id join, regular files with
         // any regular mode, other kinds only with the same mode (git's find_identical_files).
