@@ -942,3 +942,42 @@ fn shallow_clone_ahead() {
     assert_eq!(truth.ab, Some((2, 0)));
     assert!(check_upstream(&ours.upstream, &truth, "shallow ahead"));
 }
+
+#[test]
+fn reftable_repositories() {
+    let (tmp, home, up, _work) = cloned();
+    git(
+        tmp.path(),
+        &home,
+        &["clone", "-q", "--ref-format=reftable", "up", "rt"],
+    );
+    let work = tmp.path().join("rt");
+    assert!(work.join(".git/reftable").is_dir());
+    commit(&up, &home, 2, "theirs");
+    git(&work, &home, &["fetch", "-q"]);
+    commit(&work, &home, 1, "ours");
+    write(&work.join("new.txt"), "n\n");
+    git(&work, &home, &["add", "new.txt"]);
+    let (ours, truth) = compare(&work, &home, "reftable");
+    assert_eq!(ours.staged, Count::Exact(1));
+    assert_eq!(truth.ab, Some((1, 2)));
+    assert!(check_upstream(&ours.upstream, &truth, "reftable"));
+}
+
+#[test]
+fn sha256_repositories_are_unknown() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (home, work) = (tmp.path().join("home"), tmp.path().join("work"));
+    std::fs::create_dir_all(&work).unwrap();
+    git(
+        &work,
+        &home,
+        &["init", "-q", "-b", "main", "--object-format=sha256"],
+    );
+    write(&work.join("a.txt"), "a\n");
+    git(&work, &home, &["add", "a.txt"]);
+    git(&work, &home, &["commit", "-q", "-m", "one"]);
+    let s = gather(&paths_of(&work), &budget());
+    assert!(matches!(&s.staged, Count::Unknown(_)), "{:?}", s.staged);
+    assert!(s.upstream.is_err(), "{:?}", s.upstream);
+}

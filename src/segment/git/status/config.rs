@@ -103,6 +103,18 @@ impl Config {
             .then(|| "the repository config has include/includeIf sections (not followed)".into())
     }
 
+    /// Why objects cannot be read as SHA-1 (`extensions.objectFormat` other than sha1).
+    #[must_use]
+    pub fn not_sha1(&self) -> Option<String> {
+        let format = self.string("extensions.objectFormat")?;
+        (!format.eq_ignore_ascii_case(b"sha1")).then(|| {
+            format!(
+                "extensions.objectFormat = {} (only SHA-1 is read)",
+                String::from_utf8_lossy(&format)
+            )
+        })
+    }
+
     /// A config from `text` (tests).
     #[cfg(test)]
     #[must_use]

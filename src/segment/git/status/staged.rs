@@ -98,6 +98,10 @@ pub fn of(paths: &super::Paths, idx: &super::index::Index, budget: &super::Budge
         note: None,
         trees_read: 0,
     };
+    let config = super::config::Config::read(&paths.git_dir, &paths.common_dir);
+    if let Some(why) = config.not_sha1() {
+        return fail(why);
+    }
     let refs = super::refs::Refs::new(paths);
     let head = match refs.head() {
         Ok(head) => head,
@@ -108,7 +112,6 @@ pub fn of(paths: &super::Paths, idx: &super::index::Index, budget: &super::Budge
         super::refs::HeadState::Detached(id) => Some(id),
     };
     let cache_tree = cachetree::parse(&idx.cache_tree).unwrap_or_default();
-    let config = super::config::Config::read(&paths.git_dir, &paths.common_dir);
     let renames = renames(&config);
     let mut objects = match Objects::open(&paths.common_dir) {
         Ok(o) => o,

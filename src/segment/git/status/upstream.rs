@@ -175,9 +175,12 @@ pub fn shorten(
 /// # Errors
 /// Why it cannot be known.
 pub fn of(paths: &super::Paths, budget: &super::Budget) -> Result<Option<Upstream>, String> {
+    let config = Config::read(&paths.git_dir, &paths.common_dir);
+    if let Some(why) = config.not_sha1() {
+        return Err(why);
+    }
     let refs = Refs::new(paths);
     let head = refs.head()?;
-    let config = Config::read(&paths.git_dir, &paths.common_dir);
     gather(
         &refs,
         &config,
