@@ -473,13 +473,28 @@ fn staged_states_match_git() {
             true,
         ),
         (
-            "split index (not read: unknown)",
+            "split index",
             Box::new(|w, h| {
                 git(w, h, &["update-index", "--split-index"]);
                 write(&w.join("new.txt"), "n\n");
                 git(w, h, &["add", "new.txt"]);
             }),
-            false,
+            true,
+        ),
+        (
+            "split index: replaced, deleted and added entries",
+            Box::new(|w, h| {
+                git(w, h, &["update-index", "--split-index"]);
+                write(&w.join("f0.txt"), "replaced\n");
+                write(
+                    &w.join("z-new.txt"),
+                    "added, and long enough to be no rename of anything here\n",
+                );
+                git(w, h, &["add", "f0.txt", "z-new.txt"]);
+                git(w, h, &["rm", "-q", "--cached", "dir/f4.txt"]);
+                git(w, h, &["rm", "-q", "-r", "--cached", "b"]);
+            }),
+            true,
         ),
         (
             "objects packed by gc",
@@ -980,4 +995,39 @@ fn sha256_repositories_are_unknown() {
     let s = gather(&paths_of(&work), &budget());
     assert!(matches!(&s.staged, Count::Unknown(_)), "{:?}", s.staged);
     assert!(s.upstream.is_err(), "{:?}", s.upstream);
+}
+
+#[test]
+fn split_index_bitmaps_are_applied() {
+    use awesh::segment::git::status::{index, split};
+    let (_tmp, home, work) = repo();
+    git(&work, &home, &["update-index", "--split-index"]);
+    write(&work.join("f0.txt"), "replaced in the split index\n");
+    git(&work, &home, &["add", "f0.txt"]);
+    git(&work, &home, &["rm", "-q", "--cached", "dir/f4.txt"]);
+    let g = work.join(".git");
+    let main = index::parse(&std::fs::read(g.join("index")).unwrap(), 1000).unwrap();
+    assert!(main.split && main.link.len() > 20, "bitmaps present");
+    assert!(
+        main.entries.iter().any(|e| e.path.is_empty()),
+        "a replacement"
+    );
+    let whole = split::resolve(&g, main, 1000).unwrap();
+    let listed = git(&work, &home, &["ls-files", "-s"]);
+    let ours: Vec<String> = whole
+        .entries
+        .iter()
+        .map(|e| {
+            let hex: String = e.oid.iter().map(|b| format!("{b:02x}")).collect();
+            format!(
+                "{:o} {hex} {}\t{}",
+                e.mode,
+                e.stage,
+                String::from_utf8_lossy(&e.path)
+            )
+        })
+        .collect();
+    assert_eq!(ours, listed.lines().collect::<Vec<_>>());
+    let (ours, _) = compare(&work, &home, "split index bitmaps");
+    assert_eq!(ours.staged, Count::Exact(2));
 }

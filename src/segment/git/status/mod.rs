@@ -18,6 +18,7 @@ pub mod entry;
 pub mod index;
 pub mod objects;
 pub mod refs;
+pub mod split;
 pub mod staged;
 pub mod stash;
 pub mod upstream;
@@ -148,19 +149,18 @@ pub fn gather(paths: &Paths, budget: &Budget) -> Status {
     };
     status.micros.push(("index", micros(start)));
     let (idx, index_mtime) = index;
-    if idx.split {
-        let why = "split index (link extension): the shared index is not read yet";
-        status.unstaged = unknown(why);
-        status.conflicted = unknown(why);
-        status.staged = unknown(why);
-        status.skipped.push(why.to_string());
-        return status;
-    }
     let start = Instant::now();
     let staged = staged::of(paths, &idx, budget);
     status.staged = staged.count;
     status.skipped.extend(staged.note);
     status.micros.push(("staged", micros(start)));
+    if idx.split {
+        let why = "split index (link extension): the shared index is not read yet";
+        status.unstaged = unknown(why);
+        status.conflicted = unknown(why);
+        status.skipped.push(why.to_string());
+        return status;
+    }
     let start = Instant::now();
     status.conflicted = cap(conflicts(&idx.entries), 0, budget.max_per_class, "");
     let rules = entry::Rules { index_mtime };

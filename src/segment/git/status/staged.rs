@@ -111,6 +111,18 @@ pub fn of(paths: &super::Paths, idx: &super::index::Index, budget: &super::Budge
         super::refs::HeadState::Branch(_, id) => id,
         super::refs::HeadState::Detached(id) => Some(id),
     };
+    let whole;
+    let idx = if idx.split {
+        match super::split::resolve(&paths.git_dir, idx.clone(), budget.max_index_entries) {
+            Ok(merged) => {
+                whole = merged;
+                &whole
+            }
+            Err(why) => return fail(why),
+        }
+    } else {
+        idx
+    };
     let cache_tree = cachetree::parse(&idx.cache_tree).unwrap_or_default();
     let renames = renames(&config);
     let mut objects = match Objects::open(&paths.common_dir) {
