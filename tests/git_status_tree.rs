@@ -1031,3 +1031,150 @@ fn split_index_bitmaps_are_applied() {
     let (ours, _) = compare(&work, &home, "split index bitmaps");
     assert_eq!(ours.staged, Count::Exact(2));
 }
+
+/// A small deterministic PRNG (xorshift64*), so the random edits are the same every run.
+struct Rng(u64);
+impl Rng {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) % n
+    }
+}
+
+/// Seeded rounds of index edits (add, remove, move, chmod, new folders, commits, soft
+/// resets, read-tree), each compared with git; renames are off in half the rounds so most
+/// counts must be exact.
+#[test]
+fn seeded_random_index_edits_match_git() {
+    let mut rng = Rng(0x7ee5_5eed_0016_0001);
+    let files = [
+        "f0.txt",
+        "f3.txt",
+        "f6.txt",
+        "dir/f1.txt",
+        "dir/f4.txt",
+        "dir/sub/f2.txt",
+        "dir/sub/f5.txt",
+        "a/x.txt",
+        "b/y.txt",
+        "b/deeper/z.txt",
+    ];
+    let (mut exact, rounds) = (0u32, 40u32);
+    for round in 0..rounds {
+        let (_tmp, home, work) = repo();
+        let (w, h) = (work.as_path(), home.as_path());
+        let renames_off = round % 2 == 0;
+        if renames_off {
+            git(w, h, &["config", "status.renames", "false"]);
+        }
+        let mut commits = 1;
+        for step in 0..1 + rng.below(6) {
+            let f = files[rng.below(files.len() as u64) as usize];
+            let p = w.join(f);
+            match rng.below(10) {
+                0 | 1 => {
+                    if p.is_file() {
+                        write(&p, &format!("round {round} step {step} grows the file\n"));
+                        git(w, h, &["add", "-A", f]);
+                    }
+                }
+                2 => drop(git_in(w, h, &["rm", "-q", "--cached", f])),
+                3 => {
+                    let to = format!("moved{step}.txt");
+                    drop(git_in(w, h, &["mv", f, &to]));
+                }
+                4 => drop(git_in(w, h, &["update-index", "--chmod=+x", f])),
+                5 => {
+                    let new = format!("n{}/d{step}/new{step}.txt", rng.below(3));
+                    write(&w.join(&new), &format!("new in round {round}\n"));
+                    git(w, h, &["add", &new]);
+                }
+                6 => {
+                    if git_in(w, h, &["commit", "-q", "-m", "step"]).1 {
+                        commits += 1;
+                    }
+                }
+                7 => {
+                    if commits > 1 {
+                        git(w, h, &["reset", "-q", "--soft", "HEAD~1"]);
+                        commits -= 1;
+                    }
+                }
+                8 => drop(git_in(w, h, &["rm", "-q", "-r", "--cached", "b"])),
+                _ => drop(git_in(w, h, &["read-tree", "HEAD"])),
+            }
+        }
+        let state = format!("random round {round}");
+        let (ours, truth) = compare(w, h, &state);
+        let was = matches!(ours.staged, Count::Exact(_));
+        if renames_off {
+            assert!(was, "{state}: {:?}, git {}", ours.staged, truth.staged);
+        }
+        exact += u32::from(was);
+    }
+    eprintln!("random: {exact}/{rounds} exact staged");
+}
+
+#[test]
+fn upstream_in_a_linked_worktree() {
+    let (tmp, home, up, work) = cloned();
+    commit(&up, &home, 2, "theirs");
+    git(&work, &home, &["fetch", "-q"]);
+    let linked = tmp.path().join("linked");
+    let l = linked.to_str().unwrap();
+    git(
+        &work,
+        &home,
+        &[
+            "worktree",
+            "add",
+            "-q",
+            "--track",
+            "-b",
+            "side",
+            l,
+            "origin/main",
+        ],
+    );
+    commit(&linked, &home, 1, "side");
+    let paths = Paths {
+        git_dir: work.join(".git/worktrees/linked"),
+        common_dir: work.join(".git"),
+        work_tree: Some(linked.clone()),
+    };
+    let (ours, truth) = compare_at(&paths, &linked, &home, "linked upstream");
+    assert_eq!(truth.ab, Some((1, 0)));
+    assert!(check_upstream(&ours.upstream, &truth, "linked upstream"));
+}
+
+/// Committer dates that go backwards (a clock set wrong) on both sides.
+#[test]
+fn ahead_behind_with_skewed_dates() {
+    let (_tmp, home, up, work) = cloned();
+    let dated = |dir: &Path, when: &str, msg: &str| {
+        let ok = Command::new("git")
+            .args(["commit", "-q", "--allow-empty", "-m", msg])
+            .current_dir(dir)
+            .env("HOME", &home)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_AUTHOR_NAME", "t")
+            .env("GIT_AUTHOR_EMAIL", "t@example.com")
+            .env("GIT_COMMITTER_NAME", "t")
+            .env("GIT_COMMITTER_EMAIL", "t@example.com")
+            .env("GIT_COMMITTER_DATE", when)
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok);
+    };
+    dated(&up, "@1000000000 +0000", "old theirs");
+    dated(&up, "@2000000000 +0000", "new theirs");
+    dated(&work, "@1500000000 +0000", "mid ours");
+    dated(&work, "@900000000 +0000", "older ours");
+    git(&work, &home, &["fetch", "-q"]);
+    let (ours, truth) = compare(&work, &home, "skewed dates");
+    assert_eq!(truth.ab, Some((2, 2)));
+    assert!(check_upstream(&ours.upstream, &truth, "skewed dates"));
+}
