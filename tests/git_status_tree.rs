@@ -379,7 +379,7 @@ fn staged_states_match_git() {
             true,
         ),
         (
-            "rename with a small edit, status.renames = true (lower bound)",
+            "rename with a small edit, status.renames = true (scored)",
             Box::new(|w, h| {
                 git(w, h, &["config", "status.renames", "true"]);
                 let text: String = (0..20).map(|i| format!("line {i}\n")).collect();
@@ -390,7 +390,7 @@ fn staged_states_match_git() {
                 write(&w.join("long2.txt"), &text.replace("line 7", "line seven"));
                 git(w, h, &["add", "long2.txt"]);
             }),
-            false,
+            true,
         ),
         (
             "delete and an add of the same size, unrelated, status.renames = true",
@@ -399,6 +399,37 @@ fn staged_states_match_git() {
                 git(w, h, &["rm", "-q", "f0.txt"]);
                 write(&w.join("other.txt"), "abcdefg\n");
                 git(w, h, &["add", "other.txt"]);
+            }),
+            true,
+        ),
+        (
+            "delete and an add of the same size, unrelated, renames not configured",
+            Box::new(|w, h| {
+                git(w, h, &["rm", "-q", "f0.txt"]);
+                write(&w.join("other.txt"), "abcdefg\n");
+                git(w, h, &["add", "other.txt"]);
+            }),
+            true,
+        ),
+        (
+            "two renames with small edits, status.renames = true (lower bound)",
+            Box::new(|w, h| {
+                git(w, h, &["config", "status.renames", "true"]);
+                for n in ["p", "q"] {
+                    let text: String = (0..20).map(|i| format!("{n} line {i}\n")).collect();
+                    write(&w.join(format!("{n}.txt")), &text);
+                    git(w, h, &["add", &format!("{n}.txt")]);
+                }
+                git(w, h, &["commit", "-q", "-m", "pq"]);
+                for n in ["p", "q"] {
+                    let text: String = (0..20).map(|i| format!("{n} line {i}\n")).collect();
+                    git(w, h, &["rm", "-q", &format!("{n}.txt")]);
+                    write(
+                        &w.join(format!("{n}2.txt")),
+                        &text.replace("line 7", "line seven"),
+                    );
+                    git(w, h, &["add", &format!("{n}2.txt")]);
+                }
             }),
             false,
         ),
@@ -1044,8 +1075,8 @@ impl Rng {
 }
 
 /// Seeded rounds of index edits (add, remove, move, chmod, new folders, commits, soft
-/// resets, read-tree), each compared with git; renames are off in half the rounds so most
-/// counts must be exact.
+/// resets, read-tree), each compared with git; renames are off in a third of the rounds
+/// (those counts must be exact), on in a third, not configured in the rest.
 #[test]
 fn seeded_random_index_edits_match_git() {
     let mut rng = Rng(0x7ee5_5eed_0016_0001);
@@ -1061,13 +1092,15 @@ fn seeded_random_index_edits_match_git() {
         "b/y.txt",
         "b/deeper/z.txt",
     ];
-    let (mut exact, rounds) = (0u32, 40u32);
+    let (mut exact, rounds) = (0u32, 60u32);
     for round in 0..rounds {
         let (_tmp, home, work) = repo();
         let (w, h) = (work.as_path(), home.as_path());
-        let renames_off = round % 2 == 0;
+        let renames_off = round % 3 == 0;
         if renames_off {
             git(w, h, &["config", "status.renames", "false"]);
+        } else if round % 3 == 1 {
+            git(w, h, &["config", "status.renames", "true"]);
         }
         let mut commits = 1;
         for step in 0..1 + rng.below(6) {

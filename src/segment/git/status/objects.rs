@@ -119,6 +119,18 @@ impl Objects {
         }
     }
 
+    /// The content of blob `oid`, if it is at most `limit` bytes (`Ok(None)` past it).
+    ///
+    /// # Errors
+    /// Why it cannot be read.
+    pub fn blob(&mut self, oid: &Oid, limit: u64) -> Result<Option<Vec<u8>>, String> {
+        if self.size(oid)? > limit {
+            return Ok(None);
+        }
+        self.read(oid, gix::objs::Kind::Blob)
+            .map(|d| Some(d.to_vec()))
+    }
+
     /// The entries of tree `oid`, in the tree's own order.
     ///
     /// # Errors

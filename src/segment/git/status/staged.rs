@@ -14,6 +14,7 @@ use std::time::Instant;
 use super::cachetree;
 use super::index::Entry;
 use super::objects::{Objects, Oid, TreeEntry, TREE};
+use super::similar;
 use super::Count;
 
 /// Whether git joins deleted and added paths into renames (`status.renames`, else
@@ -77,6 +78,9 @@ enum Cut {
 const MAX_DEPTH: usize = 1024;
 /// Inexact rename candidates past this many pairs are not sized up.
 const MAX_PAIRS: usize = 1_000_000;
+/// Pairs close enough in size to be scored: at most this many, each blob at most so big.
+const MAX_SCORED: usize = 16;
+const MAX_SCORED_BYTES: u64 = 4 << 20;
 
 struct Walk<'a> {
     objects: &'a mut Objects,
@@ -595,20 +599,75 @@ impl Walk<'_> {
             (Ok(d), Ok(s)) => (d, s),
             (Err(why), _) | (_, Err(why)) => return unsure(format!("staged: {why}")),
         };
-        let possible = dst.iter().any(|&d| {
-            src.iter().any(|&s| {
+        let near: Vec<(usize, usize)> = (0..dst.len())
+            .flat_map(|i| (0..src.len()).map(move |j| (i, j)))
+            .filter(|&(i, j)| {
+                let (d, s) = (
+                    dst.get(i).copied().unwrap_or(0),
+                    src.get(j).copied().unwrap_or(0),
+                );
                 let (big, small) = (d.max(s), d.min(s));
                 d != 0 && big >= 2 * (big - small)
             })
-        });
-        if possible {
-            return unsure(
-                "staged: a deleted and an added file are similar in size; whether git joins \
-                 them as a rename needs its similarity score (not computed)"
-                    .into(),
-            );
+            .collect();
+        if near.is_empty() {
+            return (Count::Exact(exact), None);
         }
-        (Count::Exact(exact), None)
+        // Score the pairs close in size as git does, when few and small enough.
+        let joined = match self.similar(&near, &left_added, &left_deleted) {
+            Ok(joined) => joined,
+            Err(why) => return unsure(why),
+        };
+        match joined.len() {
+            0 => (Count::Exact(exact), None),
+            // One deletion, one addition, similar: git joins them whatever its rename limit.
+            1 if left_added.len() == 1 && left_deleted.len() == 1 => {
+                (Count::Exact(exact.saturating_sub(1)), None)
+            }
+            _ => unsure(
+                "staged: several deleted and added files are similar; which git joins \
+                 depends on its rename matching (not replayed)"
+                    .into(),
+            ),
+        }
+    }
+
+    /// The pairs of `near` (addition, deletion) whose similarity makes them a rename.
+    fn similar(
+        &mut self,
+        near: &[(usize, usize)],
+        added: &[Side],
+        deleted: &[Side],
+    ) -> Result<Vec<(usize, usize)>, String> {
+        if near.len() > MAX_SCORED {
+            return Err("staged: too many possible inexact renames to score".into());
+        }
+        let mut blob = |s: Option<&Side>| -> Result<Vec<u8>, String> {
+            let s = s.ok_or("staged: no such file")?;
+            let data = self
+                .objects
+                .blob(&s.oid, MAX_SCORED_BYTES)
+                .map_err(|e| format!("staged: {e}"))?
+                .ok_or("staged: a possible rename too large to score")?;
+            // CRLF counts as LF in text, and attributes may say text or binary: a CR
+            // makes the score depend on attributes, which are not read.
+            if data.contains(&b'\r') {
+                return Err("staged: a possible rename has CRLF (attributes not read)".into());
+            }
+            Ok(data)
+        };
+        let mut joined = Vec::new();
+        for &(i, j) in near {
+            if Instant::now() > self.deadline {
+                return Err("staged: the deadline passed".into());
+            }
+            let (d, s) = (blob(added.get(i))?, blob(deleted.get(j))?);
+            let text = !similar::looks_binary(&s);
+            if similar::score(&s, &d, text) >= similar::RENAME_SCORE {
+                joined.push((i, j));
+            }
+        }
+        Ok(joined)
     }
 }
 
