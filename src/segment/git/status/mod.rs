@@ -18,6 +18,7 @@ pub mod entry;
 pub mod index;
 pub mod objects;
 pub mod refs;
+pub mod renames;
 pub mod similar;
 pub mod split;
 pub mod staged;

@@ -4,33 +4,16 @@
 //! index costs one comparison at the root. Conflicted paths are `u` lines, not staged;
 //! intent-to-add entries are invisible to this diff, as `git status` makes them. Sparse
 //! folder entries are compared tree to tree. Renames join a deleted and an added path into
-//! one line: exact ones (same id) are paired here; inexact ones would need git's similarity
-//! score, so where one is possible (sizes close enough) the count is a lower bound.
+//! one line: `renames` pairs them as git would, or says the count is a lower bound.
 
 use std::cmp::Ordering;
-use std::collections::HashMap;
 use std::time::Instant;
 
 use super::cachetree;
 use super::index::Entry;
 use super::objects::{Objects, Oid, TreeEntry, TREE};
-use super::similar;
+use super::renames::{Found, Renames, Side};
 use super::Count;
-
-/// Whether git joins deleted and added paths into renames (`status.renames`, else
-/// `diff.renames`; git's default is on).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Renames {
-    /// Renames are detected.
-    On,
-    /// `renames = false`: every deletion and addition is its own line.
-    Off,
-    /// `renames = copies`: copies are detected too (their lines are counted alike, but
-    /// which deletion a copy consumes is not worked out here).
-    Copies,
-    /// Not known (not set where awesh looked): counts that depend on it are lower bounds.
-    Unset,
-}
 
 /// The inputs the walk needs beyond the object database.
 pub struct Input<'a> {
@@ -59,13 +42,6 @@ pub struct Staged {
     pub trees_read: u32,
 }
 
-/// A deleted or added path: what rename pairing needs.
-#[derive(Debug, Clone, Copy)]
-struct Side {
-    oid: Oid,
-    mode: u32,
-}
-
 /// Why the walk stopped early.
 enum Cut {
     /// The count passed the budget's maximum.
@@ -76,11 +52,6 @@ enum Cut {
 
 /// Deeper folders than this are not walked.
 const MAX_DEPTH: usize = 1024;
-/// Inexact rename candidates past this many pairs are not sized up.
-const MAX_PAIRS: usize = 1_000_000;
-/// Pairs close enough in size to be scored: at most this many, each blob at most so big.
-const MAX_SCORED: usize = 16;
-const MAX_SCORED_BYTES: u64 = 4 << 20;
 
 struct Walk<'a> {
     objects: &'a mut Objects,
@@ -128,7 +99,7 @@ pub fn of(paths: &super::Paths, idx: &super::index::Index, budget: &super::Budge
         idx
     };
     let cache_tree = cachetree::parse(&idx.cache_tree).unwrap_or_default();
-    let renames = renames(&config);
+    let renames = super::renames::rule(&config);
     let mut objects = match Objects::open(&paths.common_dir) {
         Ok(o) => o,
         // An unborn branch with an empty index needs no object (a fresh `git init`).
@@ -162,29 +133,6 @@ pub fn of(paths: &super::Paths, idx: &super::index::Index, budget: &super::Budge
     count(&mut objects, &input)
 }
 
-/// The rename rule from `status.renames`, else `diff.renames` (bool or `copies`).
-#[must_use]
-pub fn renames(config: &super::config::Config) -> Renames {
-    if config.doubt().is_some() {
-        return Renames::Unset;
-    }
-    for key in ["status.renames", "diff.renames"] {
-        let Some(value) = config.string(key) else {
-            continue;
-        };
-        let v = value.to_ascii_lowercase();
-        if v == b"copies" || v == b"copy" {
-            return Renames::Copies;
-        }
-        return match config.boolean(key) {
-            Some(true) => Renames::On,
-            Some(false) => Renames::Off,
-            None => Renames::Unset,
-        };
-    }
-    Renames::Unset
-}
-
 /// Counts staged paths.
 pub fn count(objects: &mut Objects, input: &Input) -> Staged {
     let mut walk = Walk {
@@ -210,7 +158,14 @@ pub fn count(objects: &mut Objects, input: &Input) -> Staged {
         Err(Cut::Max) => return done(Count::AtLeast(input.max), None),
         Err(Cut::Why(why)) => return done(Count::Unknown(format!("staged: {why}")), None),
     }
-    let (count, note) = walk.finish(input.renames);
+    let mut found = Found {
+        modified: walk.modified,
+        added: std::mem::take(&mut walk.added),
+        deleted: std::mem::take(&mut walk.deleted),
+        objects: walk.objects,
+        deadline: input.deadline,
+    };
+    let (count, note) = found.count(input.renames);
     let count = match count {
         Count::Exact(n) | Count::AtLeast(n) if input.max != 0 && n > input.max => {
             Count::AtLeast(input.max)
@@ -227,10 +182,6 @@ fn order(a: &[u8], a_dir: bool, b: &[u8], b_dir: bool) -> Ordering {
         .copied()
         .chain(slash(a_dir))
         .cmp(b.iter().copied().chain(slash(b_dir)))
-}
-
-fn is_regular(mode: u32) -> bool {
-    mode & 0o170000 == 0o100000
 }
 
 /// One name's worth of index entries under a folder.
@@ -514,160 +465,6 @@ impl Walk<'_> {
             }
         }
         Ok(())
-    }
-
-    /// The count from what the walk found, renames joined as git would. When the rule is
-    /// not known (or is `copies`), the count is exact only if no deletion and addition
-    /// could join at all; else it is the lower bound with every possible rename joined.
-    fn finish(&mut self, renames: Renames) -> (Count, Option<String>) {
-        if renames == Renames::Off {
-            let all = self.modified.saturating_add(
-                u32::try_from(self.added.len() + self.deleted.len()).unwrap_or(u32::MAX),
-            );
-            return (Count::Exact(all), None);
-        }
-        let (count, note) = self.with_renames();
-        let all = self.modified.saturating_add(
-            u32::try_from(self.added.len() + self.deleted.len()).unwrap_or(u32::MAX),
-        );
-        let why = match renames {
-            Renames::On | Renames::Off => return (count, note),
-            Renames::Unset => {
-                "staged: renames may join deletions and additions, and status.renames / \
-                 diff.renames are not set in the repository config (global config not read)"
-            }
-            Renames::Copies => "staged: status.renames = copies is not worked out",
-        };
-        if count == Count::Exact(all) {
-            return (count, None);
-        }
-        (Count::AtLeast(self.floor()), Some(why.into()))
-    }
-
-    /// The count with rename detection on.
-    fn with_renames(&mut self) -> (Count, Option<String>) {
-        let (m, a, d) = (self.modified, self.added.len(), self.deleted.len());
-        let total = |x: usize| u32::try_from(x).unwrap_or(u32::MAX);
-        let all = m.saturating_add(total(a + d));
-        if a == 0 || d == 0 {
-            return (Count::Exact(all), None);
-        }
-        // Exact renames: a deletion and an addition of the same id join, regular files with
-        // any regular mode, other kinds only with the same mode (git's find_identical_files).
-        let class = |s: &Side| if is_regular(s.mode) { 0 } else { s.mode };
-        let mut sources: HashMap<(Oid, u32), usize> = HashMap::new();
-        for s in &self.deleted {
-            *sources.entry((s.oid, class(s))).or_default() += 1;
-        }
-        let mut pairs = 0usize;
-        let mut left_added: Vec<Side> = Vec::new();
-        for s in &self.added {
-            match sources.get_mut(&(s.oid, class(s))) {
-                Some(n) if *n > 0 => {
-                    *n -= 1;
-                    pairs += 1;
-                }
-                _ => left_added.push(*s),
-            }
-        }
-        let mut left_deleted: Vec<Side> = Vec::new();
-        for s in &self.deleted {
-            if let Some(n) = sources.get_mut(&(s.oid, class(s))) {
-                if *n > 0 {
-                    *n -= 1;
-                    left_deleted.push(*s);
-                }
-            }
-        }
-        let exact = all.saturating_sub(total(pairs));
-        // Inexact renames only join regular files whose sizes are close enough for a 50%
-        // similarity score (git's estimate_similarity): rule the rest out by size.
-        left_added.retain(|s| is_regular(s.mode));
-        left_deleted.retain(|s| is_regular(s.mode));
-        if left_added.is_empty() || left_deleted.is_empty() {
-            return (Count::Exact(exact), None);
-        }
-        let floor = exact.saturating_sub(total(left_added.len().min(left_deleted.len())));
-        let unsure = |why: String| (Count::AtLeast(floor), Some(why));
-        if left_added.len().saturating_mul(left_deleted.len()) > MAX_PAIRS {
-            return unsure("staged: too many possible inexact renames to size up".into());
-        }
-        let mut sizes = |list: &[Side]| -> Result<Vec<u64>, String> {
-            list.iter().map(|s| self.objects.size(&s.oid)).collect()
-        };
-        let (dst, src) = match (sizes(&left_added), sizes(&left_deleted)) {
-            (Ok(d), Ok(s)) => (d, s),
-            (Err(why), _) | (_, Err(why)) => return unsure(format!("staged: {why}")),
-        };
-        let near: Vec<(usize, usize)> = (0..dst.len())
-            .flat_map(|i| (0..src.len()).map(move |j| (i, j)))
-            .filter(|&(i, j)| {
-                let (d, s) = (
-                    dst.get(i).copied().unwrap_or(0),
-                    src.get(j).copied().unwrap_or(0),
-                );
-                let (big, small) = (d.max(s), d.min(s));
-                d != 0 && big >= 2 * (big - small)
-            })
-            .collect();
-        if near.is_empty() {
-            return (Count::Exact(exact), None);
-        }
-        // Score the pairs close in size as git does, when few and small enough.
-        let joined = match self.similar(&near, &left_added, &left_deleted) {
-            Ok(joined) => joined,
-            Err(why) => return unsure(why),
-        };
-        match joined.len() {
-            0 => (Count::Exact(exact), None),
-            // One deletion, one addition, similar: git joins them whatever its rename limit.
-            1 if left_added.len() == 1 && left_deleted.len() == 1 => {
-                (Count::Exact(exact.saturating_sub(1)), None)
-            }
-            _ => unsure(
-                "staged: several deleted and added files are similar; which git joins \
-                 depends on its rename matching (not replayed)"
-                    .into(),
-            ),
-        }
-    }
-
-    /// The pairs of `near` (addition, deletion) whose similarity makes them a rename.
-    fn similar(
-        &mut self,
-        near: &[(usize, usize)],
-        added: &[Side],
-        deleted: &[Side],
-    ) -> Result<Vec<(usize, usize)>, String> {
-        if near.len() > MAX_SCORED {
-            return Err("staged: too many possible inexact renames to score".into());
-        }
-        let mut blob = |s: Option<&Side>| -> Result<Vec<u8>, String> {
-            let s = s.ok_or("staged: no such file")?;
-            let data = self
-                .objects
-                .blob(&s.oid, MAX_SCORED_BYTES)
-                .map_err(|e| format!("staged: {e}"))?
-                .ok_or("staged: a possible rename too large to score")?;
-            // CRLF counts as LF in text, and attributes may say text or binary: a CR
-            // makes the score depend on attributes, which are not read.
-            if data.contains(&b'\r') {
-                return Err("staged: a possible rename has CRLF (attributes not read)".into());
-            }
-            Ok(data)
-        };
-        let mut joined = Vec::new();
-        for &(i, j) in near {
-            if Instant::now() > self.deadline {
-                return Err("staged: the deadline passed".into());
-            }
-            let (d, s) = (blob(added.get(i))?, blob(deleted.get(j))?);
-            let text = !similar::looks_binary(&s);
-            if similar::score(&s, &d, text) >= similar::RENAME_SCORE {
-                joined.push((i, j));
-            }
-        }
-        Ok(joined)
     }
 }
 
