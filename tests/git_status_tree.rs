@@ -946,6 +946,19 @@ fn upstream_states_match_git() {
             true,
         ),
         (
+            "HEAD's branch is a symbolic ref to main",
+            Box::new(|h, _, w| {
+                git(
+                    w,
+                    h,
+                    &["symbolic-ref", "refs/heads/alias", "refs/heads/main"],
+                );
+                git(w, h, &["symbolic-ref", "HEAD", "refs/heads/alias"]);
+                commit(w, h, 1, "ours");
+            }),
+            true,
+        ),
+        (
             "includes in the config (unknown)",
             Box::new(|h, _, w| {
                 git(w, h, &["config", "include.path", "extra"]);

@@ -67,11 +67,16 @@ impl Refs {
                 .map(HeadState::Detached)
                 .ok_or_else(|| "HEAD holds a SHA-256 id (not read yet)".to_string()),
             Head::Symbolic(name) => {
-                let name = name.as_bytes().to_vec();
-                let id = self.resolve(&name)?;
-                if id.is_none() && self.reftable.is_some() {
-                    return Err("reftable: an unborn branch is not told from an unread one".into());
+                if self.reftable.is_some() {
+                    let name = name.as_bytes().to_vec();
+                    let id = self
+                        .resolve(&name)?
+                        .ok_or("reftable: an unborn branch is not told from an unread one")?;
+                    return Ok(HeadState::Branch(name, Some(id)));
                 }
+                // git names the branch at the end of the chain when HEAD's branch is itself
+                // a symbolic ref.
+                let (name, id) = self.resolve_named(name.as_bytes())?;
                 Ok(HeadState::Branch(name, id))
             }
         }
@@ -87,6 +92,11 @@ impl Refs {
         if let Some(table) = &self.reftable {
             return Ok(reftable::resolve(table, name).and_then(|hex| from_hex(hex.as_bytes())));
         }
+        self.resolve_named(name).map(|(_, id)| id)
+    }
+
+    /// Like [`Refs::resolve`] for loose and packed refs, with the name the chain ends at.
+    fn resolve_named(&self, name: &[u8]) -> Result<(Vec<u8>, Option<Oid>), String> {
         let mut name = std::str::from_utf8(name)
             .map_err(|_| "a ref name that is not UTF-8")?
             .to_string();
@@ -106,7 +116,7 @@ impl Refs {
                 .try_find(name.as_str())
                 .map_err(|e| format!("{name}: {e}"))?;
             let Some(reference) = found else {
-                return Ok(None);
+                return Ok((name.into_bytes(), None));
             };
             match reference.target {
                 gix::refs::Target::Object(id) => {
@@ -116,7 +126,7 @@ impl Refs {
                         return Err(format!("{name}: not a SHA-1 id"));
                     }
                     out.copy_from_slice(bytes);
-                    return Ok(Some(out));
+                    return Ok((name.into_bytes(), Some(out)));
                 }
                 gix::refs::Target::Symbolic(next) => name = next.to_string(),
             }
