@@ -587,6 +587,77 @@ fn staged_states_match_git() {
             true,
         ),
         (
+            "orphan branch with the index kept (unborn, everything staged)",
+            Box::new(|w, h| {
+                git(w, h, &["checkout", "-q", "--orphan", "fresh"]);
+            }),
+            true,
+        ),
+        (
+            "submodule added (.gitmodules and a gitlink)",
+            Box::new(|w, h| {
+                let sub = w.parent().unwrap().join("subrepo");
+                std::fs::create_dir_all(&sub).unwrap();
+                git(&sub, h, &["init", "-q", "-b", "main"]);
+                git(&sub, h, &["commit", "-q", "--allow-empty", "-m", "s"]);
+                let url = sub.to_str().unwrap();
+                git(
+                    w,
+                    h,
+                    &[
+                        "-c",
+                        "protocol.file.allow=always",
+                        "submodule",
+                        "add",
+                        "-q",
+                        url,
+                        "sm",
+                    ],
+                );
+            }),
+            true,
+        ),
+        (
+            "merge resolved, not committed",
+            Box::new(|w, h| {
+                git(w, h, &["checkout", "-q", "-b", "other"]);
+                write(&w.join("f0.txt"), "their side of f0\n");
+                git(w, h, &["commit", "-q", "-am", "theirs"]);
+                git(w, h, &["checkout", "-q", "main"]);
+                write(&w.join("f0.txt"), "our own side of f0\n");
+                git(w, h, &["commit", "-q", "-am", "ours"]);
+                let (_, ok) = git_in(w, h, &["merge", "-q", "other"]);
+                assert!(!ok, "conflicts");
+                write(&w.join("f0.txt"), "resolved at last\n");
+                git(w, h, &["add", "f0.txt"]);
+            }),
+            true,
+        ),
+        (
+            "names that sort around a folder (x/, x-z, x.z, x0, spaces, unicode)",
+            Box::new(|w, h| {
+                for f in [
+                    "x/y.txt",
+                    "x-z.txt",
+                    "x.z",
+                    "x0",
+                    "with space",
+                    "ünï.txt",
+                    "-dash",
+                ] {
+                    write(&w.join(f), &format!("{f}\n"));
+                }
+                git(w, h, &["add", "-A"]);
+                git(w, h, &["commit", "-q", "-m", "names"]);
+                write(&w.join("x/y.txt"), "changed below x\n");
+                write(&w.join("x!"), "bang\n");
+                write(&w.join("x/a b"), "new below x\n");
+                git(w, h, &["add", "-A"]);
+                git(w, h, &["rm", "-q", "--cached", "x.z"]);
+            }),
+            true,
+        ),
+        (
             "detached HEAD with a staged change",
             Box::new(|w, h| {
                 git(w, h, &["checkout", "-q", "--detach"]);
