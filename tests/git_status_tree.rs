@@ -1017,6 +1017,32 @@ fn upstream_states_match_git() {
             true,
         ),
         (
+            "diverged, with a commit-graph file",
+            Box::new(|h, u, w| {
+                commit(u, h, 3, "theirs");
+                commit(w, h, 2, "ours");
+                git(w, h, &["fetch", "-q"]);
+                git(w, h, &["commit-graph", "write", "--reachable"]);
+                commit(w, h, 1, "after the graph");
+            }),
+            true,
+        ),
+        (
+            "diverged, with a split commit-graph chain",
+            Box::new(|h, u, w| {
+                commit(w, h, 2, "ours");
+                git(w, h, &["commit-graph", "write", "--reachable", "--split"]);
+                commit(u, h, 3, "theirs");
+                git(w, h, &["fetch", "-q"]);
+                git(
+                    w,
+                    h,
+                    &["commit-graph", "write", "--reachable", "--split=no-merge"],
+                );
+            }),
+            true,
+        ),
+        (
             "HEAD's branch is a symbolic ref to main",
             Box::new(|h, _, w| {
                 git(

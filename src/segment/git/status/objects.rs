@@ -50,6 +50,7 @@ pub struct Commit {
 pub struct Objects {
     odb: gix::odb::Handle,
     buf: Vec<u8>,
+    dir: std::path::PathBuf,
 }
 
 /// Hex of an id, for messages.
@@ -80,12 +81,19 @@ impl Objects {
         if !dir.is_dir() {
             return Err(format!("no object folder at {}", dir.display()));
         }
-        let odb = gix::odb::at(dir, gix::hash::Kind::Sha1)
+        let odb = gix::odb::at(dir.clone(), gix::hash::Kind::Sha1)
             .map_err(|e| format!("cannot open the object database: {e}"))?;
         Ok(Objects {
             odb,
             buf: Vec::new(),
+            dir,
         })
+    }
+
+    /// The objects folder.
+    #[must_use]
+    pub fn dir(&self) -> &Path {
+        &self.dir
     }
 
     /// The raw bytes of object `oid`, which must be of `kind`.

@@ -299,8 +299,18 @@ pub fn ahead_behind(
     shallow: &HashSet<Oid>,
     deadline: Instant,
 ) -> Result<(u32, u32), String> {
+    // The commit-graph holds each commit's parents and time without inflating the commit;
+    // git does not trust it in a shallow repository, and neither does this walk.
+    let graph = if shallow.is_empty() {
+        commit_graph(&objects.dir().join("info"))
+    } else {
+        None
+    };
     ahead_behind_with(
         &mut |oid: &Oid| {
+            if let Some(found) = graph.as_ref().and_then(|g| from_graph(g, oid)) {
+                return Ok(found);
+            }
             let c = objects.commit(oid)?;
             let parents = if shallow.contains(oid) {
                 Vec::new()
@@ -314,6 +324,38 @@ pub fn ahead_behind(
         MAX_COMMITS,
         deadline,
     )
+}
+
+/// The commit-graph under `info` (one file or a chain), when every file it would open is a
+/// regular file (opening a FIFO would block).
+fn commit_graph(info: &Path) -> Option<gix::commitgraph::Graph> {
+    let regular = |p: &Path| std::fs::symlink_metadata(p).is_ok_and(|m| m.is_file());
+    let single = info.join("commit-graph");
+    if regular(&single) {
+        return gix::commitgraph::Graph::from_file(&single, gix::hash::Kind::Sha1).ok();
+    }
+    let chain = info.join("commit-graphs");
+    let all_regular = std::fs::read_dir(&chain)
+        .ok()?
+        .all(|e| e.is_ok_and(|e| regular(&e.path())));
+    if !all_regular || !regular(&chain.join("commit-graph-chain")) {
+        return None;
+    }
+    gix::commitgraph::Graph::from_commit_graphs_dir(&chain, gix::hash::Kind::Sha1).ok()
+}
+
+/// A commit's time and parents from the commit-graph, if it is there and reads cleanly.
+fn from_graph(graph: &gix::commitgraph::Graph, oid: &Oid) -> Option<(i64, Vec<Oid>)> {
+    let commit = graph.commit_by_id(gix::ObjectId::Sha1(*oid))?;
+    let time = i64::try_from(commit.committer_timestamp()).ok()?;
+    let mut parents = Vec::new();
+    for pos in commit.iter_parents() {
+        let id = graph.id_at(pos.ok()?);
+        let mut out = [0u8; 20];
+        out.copy_from_slice(id.as_bytes().get(..20)?);
+        parents.push(out);
+    }
+    Some((time, parents))
 }
 
 /// What the walk keeps per commit.
