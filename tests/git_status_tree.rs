@@ -841,6 +841,16 @@ fn replace_refs_are_unknown() {
         matches!(&s, Count::Unknown(w) if w.contains("replace")),
         "{s:?}"
     );
+    git(&work, &home, &["pack-refs", "--all"]);
+    assert!(!work.join(".git/refs/replace").join(two.trim()).exists());
+    let s = gather(&paths_of(&work), &budget()).staged;
+    assert!(
+        matches!(&s, Count::Unknown(w) if w.contains("replace")),
+        "packed: {s:?}"
+    );
+    git(&work, &home, &["replace", "-d", two.trim()]);
+    let s = gather(&paths_of(&work), &budget()).staged;
+    assert_eq!(s, Count::Exact(0), "after replace -d");
 }
 
 /// A clone of a repository with one commit: (tmp, home, upstream repo, clone).

@@ -159,20 +159,40 @@ impl Objects {
 }
 
 /// Why objects read here may not be the ones git uses: replace refs (`refs/replace/`) and
-/// `info/grafts` swap commits and trees for others, which is not followed here.
+/// `info/grafts` swap commits and trees for others, which is not followed here. Packed refs
+/// are searched through gix's sorted, memory-mapped `packed-refs` (a prefix lookup, not a
+/// scan). A reftable is not searched for replace refs (its reader finds exact names only).
 #[must_use]
 pub fn replaced(common_dir: &Path) -> Option<String> {
     if common_dir.join("info/grafts").exists() {
         return Some("info/grafts exists (grafts are not followed)".into());
     }
+    let found = "replace refs exist (refs/replace/, not followed)";
     let loose = std::fs::read_dir(common_dir.join("refs/replace"))
         .map(|mut d| d.next().is_some())
         .unwrap_or(false);
-    let packed = crate::io::files::read_regular(&common_dir.join("packed-refs"), 256 << 20)
+    if loose {
+        return Some(found.into());
+    }
+    let packed = common_dir.join("packed-refs");
+    match std::fs::symlink_metadata(&packed) {
+        Err(_) => return None,
+        Ok(m) if !m.is_file() => return Some("packed-refs is not a regular file".into()),
+        Ok(_) => {}
+    }
+    let store = gix::refs::file::Store::at(common_dir.to_path_buf(), gix::hash::Kind::Sha1);
+    let Ok(prefix) = <&gix::path::RelativePath>::try_from("refs/replace/") else {
+        return Some("replace refs not checked".into());
+    };
+    let any = store
+        .iter()
         .ok()
-        .flatten()
-        .is_some_and(|p| p.windows(13).any(|w| w == b"refs/replace/"));
-    (loose || packed).then(|| "replace refs exist (refs/replace/, not followed)".into())
+        .and_then(|p| p.prefixed(prefix).ok().map(|mut it| it.next().is_some()));
+    match any {
+        Some(false) => None,
+        Some(true) => Some(found.into()),
+        None => Some("packed-refs could not be searched for replace refs".into()),
+    }
 }
 
 /// Parses a tree object's body: `<octal mode> <name>\0<20-byte id>` repeated.
