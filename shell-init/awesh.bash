@@ -145,34 +145,31 @@ __awesh_order() {
 
 # Starts the server; false when it cannot (or may not yet) be started.
 __awesh_serve_start() {
-    local __awesh_dir __awesh_last
+    local __awesh_line='' __awesh_fifo
     __awesh_serve_stop
     # Should this server fail before its first answer, the next start waits 5 s.
     __awesh_serve_retry=$((SECONDS + 5))
-    __awesh_dir=$(command mktemp -d "${TMPDIR:-/tmp}/awesh-serve.XXXXXXXXXX" 2>/dev/null) || return 1
-    if ! command mkfifo -m 600 "$__awesh_dir/req" "$__awesh_dir/rep" 2>/dev/null; then
-        command rm -rf -- "$__awesh_dir"
-        return 1
-    fi
-    # The server blocks opening its ends until this shell opens the others, just below. Braces
-    # with 2>/dev/null: no `[1] PID` line; disown: no `Done` line, not counted in `\j`.
-    __awesh_last=${!-}
-    { "$__awesh_bin" serve <"$__awesh_dir/req" >"$__awesh_dir/rep" 2>/dev/null & } 2>/dev/null
-    if [[ ${!-} == "$__awesh_last" ]]; then
-        # No process was started (out of processes): opening the FIFOs would wait forever.
-        command rm -rf -- "$__awesh_dir"
-        return 1
-    fi
-    __awesh_serve_pid=$! __awesh_serve_ver=$__awesh_version
-    # Exported, so that a shell this one becomes with `exec` can end this server (below).
-    export __AWESH_SERVER="$$ $__awesh_serve_pid"
-    disown "$__awesh_serve_pid" 2>/dev/null || :
-    { exec {__awesh_serve_w}<>"$__awesh_dir/req" {__awesh_serve_r}<"$__awesh_dir/rep"; } 2>/dev/null || :
-    command rm -rf -- "$__awesh_dir"
-    if [[ -z $__awesh_serve_w || -z $__awesh_serve_r ]]; then
+    # One process in all: the server makes its request FIFO (in a folder only you can enter)
+    # and names it, with its pid, on its first line; replies come back through the pipe of the
+    # process substitution. No mktemp, no mkfifo, no job (so no `[1] PID` or `Done` line).
+    { exec {__awesh_serve_r}< <(exec "$__awesh_bin" serve --listen </dev/null 2>/dev/null); } 2>/dev/null ||
+        { __awesh_serve_r='' && return 1; }
+    if ! IFS= read -r -t 2 -u "$__awesh_serve_r" __awesh_line; then __awesh_line=''; fi
+    __awesh_serve_pid=${__awesh_line%% *} __awesh_fifo=${__awesh_line#* }
+    if [[ -z $__awesh_serve_pid || $__awesh_serve_pid == *[!0-9]* || ! -p $__awesh_fifo ]]; then
         __awesh_serve_stop kill
         return 1
     fi
+    # Read and write: never waits, whatever the server is doing. The server removes the FIFO
+    # once it has its end.
+    { exec {__awesh_serve_w}<>"$__awesh_fifo"; } 2>/dev/null || :
+    if [[ -z $__awesh_serve_w ]]; then
+        __awesh_serve_stop kill
+        return 1
+    fi
+    __awesh_serve_ver=$__awesh_version
+    # Exported, so that a shell this one becomes with `exec` can end this server (below).
+    export __AWESH_SERVER="$$ $__awesh_serve_pid"
 }
 
 # Closes this shell's ends (the server then exits). With an argument, also kills the server if

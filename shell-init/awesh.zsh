@@ -159,34 +159,32 @@ __awesh_insert() {
 # Starts the server; false when it cannot (or may not yet) be started.
 __awesh_serve_start() {
     emulate -L zsh
-    setopt no_bg_nice # a server at lower priority would answer later on a busy machine
-    local dir last
+    local line='' fifo
     __awesh_serve_stop
     # Should this server fail before its first answer, the next start waits 5 s.
     __awesh_serve_retry=$(( SECONDS + 5 ))
-    dir=$(command mktemp -d "${TMPDIR:-/tmp}/awesh-serve.XXXXXXXXXX" 2>/dev/null) || return 1
-    if ! command mkfifo -m 600 $dir/req $dir/rep 2>/dev/null; then
-        command rm -rf -- $dir
-        return 1
-    fi
-    # The server blocks opening its ends until this shell opens the others, just below.
-    # `&!`: disowned, so no job line, no `Done`, no "you have running jobs" at exit.
-    last=${!-}
-    $__awesh_bin serve <$dir/req >$dir/rep 2>/dev/null &!
-    if [[ ${!-} == "$last" ]]; then
-        # No process was started (out of processes): opening the FIFOs would wait forever.
-        command rm -rf -- $dir
-        return 1
-    fi
-    __awesh_serve_pid=$! __awesh_serve_ver=$__awesh_version
-    # Exported, so that a shell this one becomes with `exec` can end this server (below).
-    export __AWESH_SERVER="$$ $__awesh_serve_pid"
-    { exec {__awesh_serve_w}<>$dir/req {__awesh_serve_r}<$dir/rep } 2>/dev/null
-    command rm -rf -- $dir
-    if [[ -z $__awesh_serve_w || -z $__awesh_serve_r ]]; then
+    # One process in all: the server makes its request FIFO (in a folder only you can enter)
+    # and names it, with its pid, on its first line; replies come back through the pipe of the
+    # process substitution. No mktemp, no mkfifo, no job (so no job line, no `Done`, no "you
+    # have running jobs" at exit).
+    { exec {__awesh_serve_r}< <(exec $__awesh_bin serve --listen </dev/null 2>/dev/null) } 2>/dev/null ||
+        { __awesh_serve_r='' && return 1 }
+    IFS= read -r -t 2 -u $__awesh_serve_r line || line=''
+    __awesh_serve_pid=${line%% *} fifo=${line#* }
+    if [[ $__awesh_serve_pid != <-> || ! -p $fifo ]]; then
         __awesh_serve_stop kill
         return 1
     fi
+    # Read and write: never waits, whatever the server is doing. The server removes the FIFO
+    # once it has its end.
+    { exec {__awesh_serve_w}<>$fifo } 2>/dev/null
+    if [[ -z $__awesh_serve_w ]]; then
+        __awesh_serve_stop kill
+        return 1
+    fi
+    __awesh_serve_ver=$__awesh_version
+    # Exported, so that a shell this one becomes with `exec` can end this server (below).
+    export __AWESH_SERVER="$$ $__awesh_serve_pid"
 }
 
 # Closes this shell's ends (the server then exits). With an argument, also kills the server if

@@ -58,7 +58,17 @@ pub enum Command {
     /// `NAME=VALUE` or `ATTRS/NAME=VALUE`, the latter used only when ATTRS holds an `x`, as for
     /// exported ones) ended by an empty field; each reply is `ID:SEGMENT`, or `ID=` for an
     /// unchanged segment after `short=1`, ended by the byte 0x1e. Never writes to the terminal.
-    Serve,
+    Serve(ServeArgs),
+}
+
+/// Options of `awesh serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Make the request FIFO itself (in a private folder under $TMPDIR), print `PID PATH` on
+    /// a line of stdout, read requests from it once the shell has opened it, and remove it:
+    /// the shell then starts no `mktemp` or `mkfifo` of its own.
+    #[arg(long, hide = true)]
+    pub listen: bool,
 }
 
 /// Options of `awesh prompt`.

@@ -37,7 +37,8 @@ fn is_server(pid: u32) -> bool {
     let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
     let state = stat.rsplit(')').next().unwrap_or("").trim_start();
-    cmdline.ends_with(b"\0serve\0") && !state.starts_with('Z')
+    (cmdline.ends_with(b"\0serve\0") || cmdline.ends_with(b"\0serve\0--listen\0"))
+        && !state.starts_with('Z')
 }
 
 /// Polls until `pid` is no longer a live `awesh serve`.

@@ -19,6 +19,7 @@
     )
 )]
 
+pub mod fifo;
 pub mod files;
 pub mod mounts;
 pub mod watch;
