@@ -10,6 +10,9 @@ use std::time::{Duration, Instant, SystemTime};
 
 use awesh::segment::git::status::{gather, Budget, Count, Paths, Status, Upstream};
 
+mod common;
+use common::rng::Rng;
+
 fn git_in(dir: &Path, home: &Path, args: &[&str]) -> (String, bool) {
     let out = Command::new("git")
         .args(args)
@@ -1181,17 +1184,6 @@ fn split_index_bitmaps_are_applied() {
     assert_eq!(ours, listed.lines().collect::<Vec<_>>());
     let (ours, _) = compare(&work, &home, "split index bitmaps");
     assert_eq!(ours.staged, Count::Exact(2));
-}
-
-/// A small deterministic PRNG (xorshift64*), so the random edits are the same every run.
-struct Rng(u64);
-impl Rng {
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) % n
-    }
 }
 
 /// Seeded rounds of index edits (add, remove, move, chmod, new folders, commits, soft

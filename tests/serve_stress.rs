@@ -15,46 +15,9 @@ use std::path::Path;
 use std::process::{Child, ChildStdin, ChildStdout, Stdio};
 use std::time::Duration;
 
-use common::status::{expected_markers, git_counts};
+use common::rng::Rng;
+use common::status::{expected_markers, git_counts, COUNTED};
 use common::{stdout, World};
-
-/// A small deterministic PRNG (xorshift64*): the same seed, the same run.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[self.below(items.len() as u64) as usize]
-    }
-}
-
-/// Every marker with its count, so the prompt says each class.
-const CONFIG: &str = r#"
-[status]
-enabled = true
-timeout_ms = 10000
-format = " [{conflicted}{unstaged}{staged}{untracked}{stash}{ahead}{behind}{unknown}]"
-[status.conflicted]
-format = "{symbol}{count}"
-[status.unstaged]
-format = "{symbol}{count}"
-[status.staged]
-format = "{symbol}{count}"
-[status.untracked]
-format = "{symbol}{count}"
-[status.stash]
-format = "{symbol}{count}"
-"#;
 
 /// The files the edits choose from: a fixed pool, so the tree stays small.
 const FILES: &[&str] = &[
@@ -209,7 +172,7 @@ fn served_prompts_equal_plain_ones_and_gits_status() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(0x5eed);
     let world = World::new();
-    world.config(CONFIG);
+    world.config(&format!("{COUNTED}timeout_ms = 10000\n"));
     world.repo("origin", "main");
     world.git(".", &["clone", "-q", "origin", "repo"]);
     world.git("repo", &["branch", "topic"]);

@@ -8,25 +8,8 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
-use common::status::{expected_markers, git_counts};
+use common::status::{expected_markers, git_counts, COUNTED};
 use common::{stdout, World};
-
-/// Every marker with its count, so one string says every class.
-const COUNTED: &str = r#"
-[status]
-enabled = true
-format = " [{conflicted}{unstaged}{staged}{untracked}{stash}{ahead}{behind}{unknown}]"
-[status.conflicted]
-format = "{symbol}{count}"
-[status.unstaged]
-format = "{symbol}{count}"
-[status.staged]
-format = "{symbol}{count}"
-[status.untracked]
-format = "{symbol}{count}"
-[status.stash]
-format = "{symbol}{count}"
-"#;
 
 fn explain(world: &World, dir: &str) -> serde_json::Value {
     let mut cmd = world.awesh();

@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 pub mod chat;
+pub mod rng;
 pub mod screen;
 pub mod status;
 

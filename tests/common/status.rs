@@ -4,6 +4,24 @@
 
 use super::World;
 
+/// A config with the status on and every marker showing its count, so one prompt says every
+/// class. Its `[status]` table comes last, so a test may append keys to it.
+pub const COUNTED: &str = r#"
+[status.conflicted]
+format = "{symbol}{count}"
+[status.unstaged]
+format = "{symbol}{count}"
+[status.staged]
+format = "{symbol}{count}"
+[status.untracked]
+format = "{symbol}{count}"
+[status.stash]
+format = "{symbol}{count}"
+[status]
+enabled = true
+format = " [{conflicted}{unstaged}{staged}{untracked}{stash}{ahead}{behind}{unknown}]"
+"#;
+
 /// The classes, in the order of [`git_counts`], with the marker awesh shows for each.
 pub const CLASSES: &[(&str, &str)] = &[
     ("conflicted", "="),
