@@ -71,7 +71,7 @@ def world_env(root):
 def rc_text(shell, awesh, floor=False, serve=False):
     """The rc file: bracketed paste off (its escapes would follow every prompt), a prompt the
     script can recognise, and the awesh init line unless measuring the bare shell; for the
-    floor, the init with /bin/true in place of the awesh binary; with serve, `--serve`."""
+    floor, the init with /bin/true in place of the awesh binary; `--serve` or `--no-serve`."""
     if shell == "bash":
         text = "bind 'set enable-bracketed-paste off'\nPS1='bench> '\n"
     elif shell == "fish":
@@ -81,7 +81,7 @@ def rc_text(shell, awesh, floor=False, serve=False):
         text = "unset zle_bracketed_paste\nPROMPT='bench> '\n"
     if awesh:
         quoted = "'" + awesh.replace("'", "'\\''") + "'"
-        mode = " --serve" if serve else ""
+        mode = " --serve" if serve else " --no-serve"
         if shell == "fish":
             swap = " | sed 's|^\\(set -g __awesh_bin \\).*|\\1/bin/true|'" if floor else ""
             text += f"{quoted} init fish{mode}{swap} | source\n"

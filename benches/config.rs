@@ -58,6 +58,7 @@ fn bench_config(c: &mut Criterion) {
                     &config.format,
                     Some(&git),
                     Some(&view),
+                    None,
                 );
                 black_box(out.len())
             })
@@ -75,6 +76,7 @@ fn bench_config(c: &mut Criterion) {
                 &default.format,
                 Some(&git),
                 Some(&view),
+                None,
             );
             black_box(out.len())
         })

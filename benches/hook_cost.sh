@@ -49,7 +49,7 @@ bash_run() { # setup n
     floor() { AWESH_SEGMENT=$(exec /bin/true); }
     case $setup in
       serve) eval "$("$bin" init bash --serve)"; hook=__awesh_hook ;;
-      plain) eval "$("$bin" init bash)"; hook=__awesh_hook ;;
+      plain) eval "$("$bin" init bash --no-serve)"; hook=__awesh_hook ;;
       seed) hook=seed ;;
       floor) hook=floor ;;
     esac
@@ -77,7 +77,7 @@ zsh_run() { # setup n
     floor() { AWESH_SEGMENT=$(/bin/true); }
     case $setup in
       serve) eval "$("$bin" init zsh --serve)"; hook=__awesh_precmd ;;
-      plain) eval "$("$bin" init zsh)"; hook=__awesh_precmd ;;
+      plain) eval "$("$bin" init zsh --no-serve)"; hook=__awesh_precmd ;;
       seed) hook=seed ;;
       floor) hook=floor ;;
     esac

@@ -153,6 +153,7 @@ fn benches(c: &mut Criterion) {
                 &config.format,
                 g.as_ref(),
                 view.as_ref(),
+                None,
             );
             black_box(&buf);
         });
@@ -164,7 +165,7 @@ fn benches(c: &mut Criterion) {
         b.iter(|| {
             black_box(segment::gather(
                 &env,
-                Want::default(),
+                Want::all(),
                 Duration::from_millis(200),
                 segment::On::Auto,
             ))

@@ -9,24 +9,29 @@
 # so a branch called `$(touch${IFS}pwned)` is shown, never run; `awesh prompt --shell bash`
 # already shows control bytes as `^[` and wraps colours in \001/\002 for readline.
 #
-# Toggles for this shell only: `awesh_off` / `awesh_on` (everything), `awesh_off kube`,
-# `awesh_off git`, `awesh_on kube`, `awesh_on git`.
+# Toggles for this shell only: `awesh_off` / `awesh_on` (everything), `awesh_off PART` /
+# `awesh_on PART` for one part (`awesh_off git`, `awesh_on kube`; the parts are listed below).
 #
-# With `awesh init bash --serve` (bash 4.4+), the hook asks an `awesh serve` process that lives as
-# long as this shell instead, over two pipes, with builtins only: no process per prompt. See
-# "Serve mode" below.
+# By default (bash 4.4+; `awesh init bash --no-serve` to opt out), the hook asks an `awesh serve`
+# process that lives as long as this shell instead, over two pipes, with builtins only: no
+# process per prompt. See "Serve mode" below.
 
 # Filled in by `awesh init`: the binary's absolute path, single-quoted so spaces and quotes in it
-# stay inert, the prompt mode (add | var | replace), and serve mode (1, or empty for off).
+# stay inert, the prompt mode (add | var | replace), serve mode (1, or empty for off), and the
+# names of the parts that can be turned off, from awesh's one list of them.
 __awesh_bin='@bin@'
 __awesh_mode='@mode@'
 __awesh_serve='@serve@'
+__awesh_parts='@parts@'
+# The parts that stand alone (status is a detail of git).
+__awesh_roots='@roots@'
+__awesh_version='@version@' # the server protocol this script speaks
 
 # State, kept when the init is evaluated again (re-sourcing ~/.bashrc must not reset toggles or
 # insert the segment twice). Empty means "on" / "not yet".
 __awesh_off=${__awesh_off-}          # all of awesh off
-__awesh_no_git=${__awesh_no_git-}    # git part off
-__awesh_no_kube=${__awesh_no_kube-}  # kube part off
+__awesh_offs=${__awesh_offs-}        # the parts turned off, comma-separated
+__awesh_none=${__awesh_none-}        # every part is off
 __awesh_warned=${__awesh_warned-}    # the one warning has been printed
 __awesh_base=${__awesh_base-}        # PS1 as you (or your theme) last set it
 __awesh_made=${__awesh_made-}        # PS1 as the hook last set it
@@ -41,6 +46,7 @@ __awesh_base_sp=${__awesh_base_sp-0} # ...and whether a space follows it
 __awesh_serve_w=${__awesh_serve_w-}         # fd the requests go to (empty: no server)
 __awesh_serve_r=${__awesh_serve_r-}         # fd the replies come from
 __awesh_serve_pid=${__awesh_serve_pid-}     # the server's process id
+__awesh_serve_ver=${__awesh_serve_ver-}     # the version of the script that started it
 __awesh_serve_id=${__awesh_serve_id-0}      # the last request's number
 __awesh_serve_retry=${__awesh_serve_retry-0} # no new server before this $SECONDS
 __awesh_serve_seg=${__awesh_serve_seg-}     # the last segment the server sent
@@ -67,7 +73,7 @@ __awesh_warn() {
 __awesh_hook() {
     local __awesh_status=$?
     AWESH_SEGMENT=
-    if [[ -n $__awesh_off || (-n $__awesh_no_git && -n $__awesh_no_kube) ]]; then
+    if [[ -n $__awesh_off || -n $__awesh_none ]]; then
         : # nothing to show: start no process at all
     elif [[ -n $__awesh_serve ]] && __awesh_serve_ask; then
         : # answered by `awesh serve`: no process started
@@ -77,8 +83,7 @@ __awesh_hook() {
     else
         local __awesh_out __awesh_rc
         local -a __awesh_args=(prompt --shell bash)
-        if [[ -n $__awesh_no_git ]]; then __awesh_args+=(--no-git); fi
-        if [[ -n $__awesh_no_kube ]]; then __awesh_args+=(--no-kube); fi
+        if [[ -n $__awesh_offs ]]; then __awesh_args+=(--off "$__awesh_offs"); fi
         # `exec`: with a redirection bash would otherwise fork twice (a subshell, then awesh).
         if __awesh_out=$(exec "$__awesh_bin" "${__awesh_args[@]}" 2>/dev/null); then
             AWESH_SEGMENT=$__awesh_out
@@ -140,32 +145,31 @@ __awesh_order() {
 
 # Starts the server; false when it cannot (or may not yet) be started.
 __awesh_serve_start() {
-    local __awesh_dir __awesh_last
+    local __awesh_line='' __awesh_fifo
     __awesh_serve_stop
     # Should this server fail before its first answer, the next start waits 5 s.
     __awesh_serve_retry=$((SECONDS + 5))
-    __awesh_dir=$(command mktemp -d "${TMPDIR:-/tmp}/awesh-serve.XXXXXXXXXX" 2>/dev/null) || return 1
-    if ! command mkfifo -m 600 "$__awesh_dir/req" "$__awesh_dir/rep" 2>/dev/null; then
-        command rm -rf -- "$__awesh_dir"
-        return 1
-    fi
-    # The server blocks opening its ends until this shell opens the others, just below. Braces
-    # with 2>/dev/null: no `[1] PID` line; disown: no `Done` line, not counted in `\j`.
-    __awesh_last=${!-}
-    { "$__awesh_bin" serve <"$__awesh_dir/req" >"$__awesh_dir/rep" 2>/dev/null & } 2>/dev/null
-    if [[ ${!-} == "$__awesh_last" ]]; then
-        # No process was started (out of processes): opening the FIFOs would wait forever.
-        command rm -rf -- "$__awesh_dir"
-        return 1
-    fi
-    __awesh_serve_pid=$!
-    disown "$__awesh_serve_pid" 2>/dev/null || :
-    { exec {__awesh_serve_w}<>"$__awesh_dir/req" {__awesh_serve_r}<"$__awesh_dir/rep"; } 2>/dev/null || :
-    command rm -rf -- "$__awesh_dir"
-    if [[ -z $__awesh_serve_w || -z $__awesh_serve_r ]]; then
+    # One process in all: the server makes its request FIFO (in a folder only you can enter)
+    # and names it, with its pid, on its first line; replies come back through the pipe of the
+    # process substitution. No mktemp, no mkfifo, no job (so no `[1] PID` or `Done` line).
+    { exec {__awesh_serve_r}< <(exec "$__awesh_bin" serve --listen </dev/null 2>/dev/null); } 2>/dev/null ||
+        { __awesh_serve_r='' && return 1; }
+    if ! IFS= read -r -t 2 -u "$__awesh_serve_r" __awesh_line; then __awesh_line=''; fi
+    __awesh_serve_pid=${__awesh_line%% *} __awesh_fifo=${__awesh_line#* }
+    if [[ -z $__awesh_serve_pid || $__awesh_serve_pid == *[!0-9]* || ! -p $__awesh_fifo ]]; then
         __awesh_serve_stop kill
         return 1
     fi
+    # Read and write: never waits, whatever the server is doing. The server removes the FIFO
+    # once it has its end.
+    { exec {__awesh_serve_w}<>"$__awesh_fifo"; } 2>/dev/null || :
+    if [[ -z $__awesh_serve_w ]]; then
+        __awesh_serve_stop kill
+        return 1
+    fi
+    __awesh_serve_ver=$__awesh_version
+    # Exported, so that a shell this one becomes with `exec` can end this server (below).
+    export __AWESH_SERVER="$$ $__awesh_serve_pid"
 }
 
 # Closes this shell's ends (the server then exits). With an argument, also kills the server if
@@ -182,6 +186,26 @@ __awesh_serve_stop() {
         fi
     fi
     __awesh_serve_w='' __awesh_serve_r='' __awesh_serve_pid=''
+    unset __AWESH_SERVER
+}
+
+# After `exec bash` or `exec zsh` the new shell has the old one's process id and descriptors,
+# but not its variables: the server the old shell started would wait, idle, until this process
+# ends. End it: it is the one $__AWESH_SERVER names for this process id, when that is still an
+# `awesh serve` of this binary whose parent is this shell.
+__awesh_serve_orphan() {
+    local __awesh_pid __awesh_arg0='' __awesh_stat=''
+    if [[ -n $__awesh_serve_pid || ${__AWESH_SERVER-} != "$$ "* ]]; then return 0; fi
+    __awesh_pid=${__AWESH_SERVER#* }
+    unset __AWESH_SERVER
+    if [[ $__awesh_pid == *[!0-9]* || -z $__awesh_pid ]]; then return 0; fi
+    { IFS= read -r -d "" __awesh_arg0 </proc/"$__awesh_pid"/cmdline; } 2>/dev/null || :
+    { IFS= read -r __awesh_stat </proc/"$__awesh_pid"/stat; } 2>/dev/null || :
+    __awesh_stat=${__awesh_stat##*) } # state ppid ...
+    __awesh_stat=${__awesh_stat#* }
+    if [[ $__awesh_arg0 == "$__awesh_bin" && ${__awesh_stat%% *} == "$$" ]]; then
+        builtin kill -KILL "$__awesh_pid" 2>/dev/null || :
+    fi
 }
 
 # Asks the server for the segment; true and $AWESH_SEGMENT set when it answered in time.
@@ -198,7 +222,7 @@ __awesh_serve_ask() {
     # (`.` marks a value worked out, so an unset AWESH_TIMEOUT_MS differs from "not yet".)
     if [[ ${AWESH_TIMEOUT_MS-}. != "$__awesh_serve_wait_for" ]]; then __awesh_serve_wait_set; fi
     if printf '%s\0' "id=$__awesh_serve_id" "pid=$$" "cwd=$PWD" shell=bash short=1 \
-        "no-git=$__awesh_no_git" "no-kube=$__awesh_no_kube" \
+        "off=$__awesh_offs" \
         "${HOME+${HOME@a}}/HOME=${HOME-}" \
         "${KUBECONFIG+${KUBECONFIG@a}}/KUBECONFIG=${KUBECONFIG-}" \
         "${GIT_DIR+${GIT_DIR@a}}/GIT_DIR=${GIT_DIR-}" \
@@ -398,33 +422,51 @@ __awesh_ps1() {
 }
 
 # `awesh_off` turns all of awesh off in this shell (the prompt is yours again, and no process
-# runs); `awesh_off git` / `awesh_off kube` leave out one part.
+# runs); `awesh_off PART` leaves out one part.
 awesh_off() {
-    case ${1-} in
-        '') __awesh_off=1 ;;
-        git) __awesh_no_git=1 ;;
-        kube) __awesh_no_kube=1 ;;
-        *)
-            printf 'awesh_off: unknown part %s (git, kube, or nothing for all)\n' "$1" >&2
-            return 2
-            ;;
-    esac
+    if [[ -z ${1-} ]]; then
+        __awesh_off=1
+    else
+        __awesh_toggle off "$1" awesh_off
+    fi
 }
 
-# `awesh_on` turns everything back on (and allows the warning again); `awesh_on git` /
-# `awesh_on kube` bring back one part.
+# `awesh_on` turns everything back on (and allows the warning again); `awesh_on PART` brings
+# back one part.
 awesh_on() {
-    case ${1-} in
-        '') __awesh_no_git='' __awesh_no_kube='' ;;
-        git) __awesh_no_git= ;;
-        kube) __awesh_no_kube= ;;
-        *)
-            printf 'awesh_on: unknown part %s (git, kube, or nothing for all)\n' "$1" >&2
-            return 2
-            ;;
-    esac
-    __awesh_off='' __awesh_warned=''
+    if [[ -z ${1-} ]]; then
+        __awesh_offs=''
+    else
+        __awesh_toggle on "$1" awesh_on || return
+    fi
+    __awesh_off='' __awesh_none='' __awesh_warned=''
+    __awesh_toggle ''
 }
+
+# Turns part $2 on or off ($1) in __awesh_offs, then works out __awesh_none (every part off, so
+# the hook starts nothing: every part that stands alone is off). Part names are awesh's own, letters only.
+__awesh_toggle() {
+    local __awesh_p __awesh_list=,$__awesh_offs, __awesh_new=''
+    if [[ -n $1 && (" $__awesh_parts " != *" $2 "* || $2 == *[!a-z]*) ]]; then
+        printf '%s: unknown part %s (%s, or nothing for all)\n' "$3" "$2" "${__awesh_parts// /, }" >&2
+        return 2
+    fi
+    # Rebuilt in the parts' own order, each at most once.
+    __awesh_none=1
+    for __awesh_p in $__awesh_parts; do
+        if [[ $__awesh_p == "${2-}" && $1 == off || ($__awesh_p != "${2-}" || -z $1) && $__awesh_list == *,$__awesh_p,* ]]; then
+            __awesh_new=$__awesh_new,$__awesh_p
+        elif [[ " $__awesh_roots " == *" $__awesh_p "* ]]; then
+            __awesh_none=''
+        fi
+    done
+    __awesh_offs=${__awesh_new#,}
+}
+
+# Toggles kept by an older awesh's init in this shell carry over when ~/.bashrc is sourced again.
+if [[ -n ${__awesh_no_git-} ]]; then __awesh_toggle off git awesh_off; fi
+if [[ -n ${__awesh_no_kube-} ]]; then __awesh_toggle off kube awesh_off; fi
+unset __awesh_no_git __awesh_no_kube
 
 # Removes awesh's own hooks from PROMPT_COMMAND (lines of the string, or elements of the array;
 # `;`-joined uses such as `other;__awesh_hook` too) and from precmd_functions, and nothing else.
@@ -535,7 +577,10 @@ __awesh_install() {
     fi
 }
 
-# Evaluated again without --serve: the server of the earlier init is no longer wanted.
+# Evaluated again with --no-serve: the server of the earlier init is no longer wanted. By
+# another awesh (an upgrade): the running server may not speak this script's protocol.
 if [[ -z $__awesh_serve && -n $__awesh_serve_w ]]; then __awesh_serve_stop; fi
+if [[ -n $__awesh_serve_w && $__awesh_serve_ver != "$__awesh_version" ]]; then __awesh_serve_stop kill; fi
+__awesh_serve_orphan
 if [[ $__awesh_mode == replace ]]; then PS1='\w\$ '; fi
 __awesh_install

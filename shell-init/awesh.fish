@@ -14,22 +14,25 @@
 # --shell fish` shows control bytes as `^[` and writes configured styles as raw SGR sequences,
 # which fish measures as taking no columns (as it does `set_color`'s).
 #
-# Toggles for this shell only: `awesh_off` / `awesh_on` (everything), `awesh_off kube`,
-# `awesh_off git`, `awesh_on kube`, `awesh_on git`.
+# Toggles for this shell only: `awesh_off` / `awesh_on` (everything), `awesh_off PART` /
+# `awesh_on PART` for one part (`awesh_off git`, `awesh_on kube`; the parts are listed below).
 #
 # No serve mode: fish keeps no descriptor open between commands and its `read` has no timeout,
-# so a server that stopped answering would hang the prompt. `--serve` is accepted and ignored.
+# so a server that stopped answering would hang the prompt. `--serve` and `--no-serve` are accepted and ignored.
 
 # Filled in by `awesh init`: the binary's absolute path, single-quoted, the prompt mode (add |
-# var | replace), and serve mode (unused here).
+# var | replace), serve mode (unused here), and the names of the parts that can be turned off,
+# from awesh's one list of them.
 set -g __awesh_bin '@bin@'
 set -g __awesh_mode '@mode@'
 set -g __awesh_serve '@serve@'
+set -g __awesh_parts (string split ' ' -- '@parts@')
+set -g __awesh_roots (string split ' ' -- '@roots@') # the parts that stand alone
+set -g __awesh_version '@version@' # unused: fish has no serve mode
 
 # State, kept when the init is sourced again (re-sourcing config.fish must not reset toggles).
 set -q __awesh_off; or set -g __awesh_off ''
-set -q __awesh_no_git; or set -g __awesh_no_git ''
-set -q __awesh_no_kube; or set -g __awesh_no_kube ''
+set -q __awesh_offs; or set -g __awesh_offs # the parts turned off (a list)
 set -q __awesh_warned; or set -g __awesh_warned ''
 set -q AWESH_SEGMENT; or set -g AWESH_SEGMENT ''
 set -q AWESH_SEGMENT_TEXT; or set -gx AWESH_SEGMENT_TEXT ''
@@ -46,17 +49,14 @@ end
 # the last command and restores it afterwards, so the prompt still sees it.
 function __awesh_compute --on-event fish_prompt
     set -g AWESH_SEGMENT ''
-    if test -n "$__awesh_off"; or begin
-            test -n "$__awesh_no_git"; and test -n "$__awesh_no_kube"
-        end
+    if test -n "$__awesh_off"; or not __awesh_any_root_on
         # nothing to show: start no process at all
     else if not test -x "$__awesh_bin"
         # Uninstalled after init: a stat per prompt, no "command not found" per prompt.
         __awesh_warn "$__awesh_bin is missing"
     else
         set -l args prompt --shell fish
-        test -n "$__awesh_no_git"; and set -a args --no-git
-        test -n "$__awesh_no_kube"; and set -a args --no-kube
+        set -q __awesh_offs[1]; and set -a args --off (string join , -- $__awesh_offs)
         set -l out ("$__awesh_bin" $args 2>/dev/null | string collect -N)
         set -l rc $pipestatus[1]
         if test $rc -eq 0
@@ -145,39 +145,45 @@ function __awesh_wrap
 end
 
 # `awesh_off` turns all of awesh off in this shell (the prompt is yours again, and no process
-# runs); `awesh_off git` / `awesh_off kube` leave out one part.
+# runs); `awesh_off PART` leaves out one part.
 function awesh_off
-    switch "$argv[1]"
-        case ''
-            set -g __awesh_off 1
-        case git
-            set -g __awesh_no_git 1
-        case kube
-            set -g __awesh_no_kube 1
-        case '*'
-            printf 'awesh_off: unknown part %s (git, kube, or nothing for all)\n' $argv[1] >&2
-            return 2
+    if test -z "$argv[1]"
+        set -g __awesh_off 1
+    else if contains -- $argv[1] $__awesh_parts
+        contains -- $argv[1] $__awesh_offs; or set -ga __awesh_offs $argv[1]
+    else
+        printf 'awesh_off: unknown part %s (%s, or nothing for all)\n' $argv[1] (string join ', ' -- $__awesh_parts) >&2
+        return 2
     end
 end
 
-# `awesh_on` turns everything back on (and allows the warning again); `awesh_on git` /
-# `awesh_on kube` bring back one part.
+# `awesh_on` turns everything back on (and allows the warning again); `awesh_on PART` brings
+# back one part.
 function awesh_on
-    switch "$argv[1]"
-        case ''
-            set -g __awesh_no_git ''
-            set -g __awesh_no_kube ''
-        case git
-            set -g __awesh_no_git ''
-        case kube
-            set -g __awesh_no_kube ''
-        case '*'
-            printf 'awesh_on: unknown part %s (git, kube, or nothing for all)\n' $argv[1] >&2
-            return 2
+    if test -z "$argv[1]"
+        set -g __awesh_offs
+    else if contains -- $argv[1] $__awesh_parts
+        set -l at (contains -i -- $argv[1] $__awesh_offs); and set -e __awesh_offs[$at]
+    else
+        printf 'awesh_on: unknown part %s (%s, or nothing for all)\n' $argv[1] (string join ', ' -- $__awesh_parts) >&2
+        return 2
     end
     set -g __awesh_off ''
     set -g __awesh_warned ''
 end
+
+# True when some part that stands alone is on (else nothing would be shown).
+function __awesh_any_root_on
+    for p in $__awesh_roots
+        contains -- $p $__awesh_offs; or return 0
+    end
+    return 1
+end
+
+# Toggles kept by an older awesh's init in this shell carry over when config.fish is sourced again.
+set -q __awesh_no_git; and test -n "$__awesh_no_git"; and awesh_off git
+set -q __awesh_no_kube; and test -n "$__awesh_no_kube"; and awesh_off kube
+set -e __awesh_no_git __awesh_no_kube
 
 switch $__awesh_mode
     case replace

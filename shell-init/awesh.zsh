@@ -10,24 +10,29 @@
 # `%` and wraps colours in `%{ %}`; zsh does not run `$(...)` found in a parameter's value, so
 # a branch called `$(touch${IFS}pwned)` is shown, never run.
 #
-# Toggles for this shell only: `awesh_off` / `awesh_on` (everything), `awesh_off kube`,
-# `awesh_off git`, `awesh_on kube`, `awesh_on git`.
+# Toggles for this shell only: `awesh_off` / `awesh_on` (everything), `awesh_off PART` /
+# `awesh_on PART` for one part (`awesh_off git`, `awesh_on kube`; the parts are listed below).
 #
-# With `awesh init zsh --serve`, the hook asks an `awesh serve` process that lives as long as
-# this shell instead, over two pipes, with builtins only: no process per prompt. See "Serve mode"
-# below.
+# By default (`awesh init zsh --no-serve` to opt out), the hook asks an `awesh serve` process
+# that lives as long as this shell instead, over two pipes, with builtins only: no process per
+# prompt. See "Serve mode" below.
 
 # Filled in by `awesh init`: the binary's absolute path, single-quoted so spaces and quotes in it
-# stay inert, the prompt mode (add | var | replace), and serve mode (1, or empty for off).
+# stay inert, the prompt mode (add | var | replace), serve mode (1, or empty for off), and the
+# names of the parts that can be turned off, from awesh's one list of them.
 typeset -g __awesh_bin='@bin@'
 typeset -g __awesh_mode='@mode@'
 typeset -g __awesh_serve='@serve@'
+typeset -g __awesh_parts='@parts@'
+# The parts that stand alone (status is a detail of git).
+typeset -g __awesh_roots='@roots@'
+typeset -g __awesh_version='@version@' # the server protocol this script speaks
 
 # State, kept when the init is evaluated again (re-sourcing ~/.zshrc must not reset toggles or
 # insert the segment twice). Empty means "on" / "not yet".
 typeset -g __awesh_off=${__awesh_off-}          # all of awesh off
-typeset -g __awesh_no_git=${__awesh_no_git-}    # git part off
-typeset -g __awesh_no_kube=${__awesh_no_kube-}  # kube part off
+typeset -g __awesh_offs=${__awesh_offs-}        # the parts turned off, comma-separated
+typeset -g __awesh_none=${__awesh_none-}        # every part is off
 typeset -g __awesh_warned=${__awesh_warned-}    # the one warning has been printed
 typeset -g __awesh_base=${__awesh_base-}        # PROMPT as you (or your theme) last set it
 typeset -g __awesh_made=${__awesh_made-}        # PROMPT as the hook last set it
@@ -43,6 +48,7 @@ typeset -gi __awesh_status=0                      # the last command's status, f
 typeset -g __awesh_serve_w=${__awesh_serve_w-}          # fd the requests go to (empty: none)
 typeset -g __awesh_serve_r=${__awesh_serve_r-}          # fd the replies come from
 typeset -g __awesh_serve_pid=${__awesh_serve_pid-}      # the server's process id
+typeset -g __awesh_serve_ver=${__awesh_serve_ver-}      # the version of the script that started it
 typeset -gi __awesh_serve_id=${__awesh_serve_id-0}      # the last request's number
 typeset -gi __awesh_serve_retry=${__awesh_serve_retry-0} # no new server before this $SECONDS
 typeset -g __awesh_serve_seg=${__awesh_serve_seg-}      # the last segment the server sent
@@ -69,7 +75,7 @@ __awesh_precmd() {
     emulate -L zsh
     local out rc
     AWESH_SEGMENT=
-    if [[ -n $__awesh_off || ( -n $__awesh_no_git && -n $__awesh_no_kube ) ]]; then
+    if [[ -n $__awesh_off || -n $__awesh_none ]]; then
         : # nothing to show: start no process at all
     elif [[ -n $__awesh_serve ]] && __awesh_serve_ask; then
         # Answered by `awesh serve`: no process started. `!` as below.
@@ -79,8 +85,7 @@ __awesh_precmd() {
         __awesh_warn "$__awesh_bin is missing"
     else
         local -a args=(prompt --shell zsh)
-        [[ -n $__awesh_no_git ]] && args+=(--no-git)
-        [[ -n $__awesh_no_kube ]] && args+=(--no-kube)
+        [[ -n $__awesh_offs ]] && args+=(--off $__awesh_offs)
         if out=$("$__awesh_bin" "${args[@]}" 2>/dev/null); then
             # With PROMPT_BANG a `!` in PROMPT (or in what it expands to) is the history number.
             (( bang )) && out=${out//'!'/'!!'}
@@ -154,32 +159,32 @@ __awesh_insert() {
 # Starts the server; false when it cannot (or may not yet) be started.
 __awesh_serve_start() {
     emulate -L zsh
-    setopt no_bg_nice # a server at lower priority would answer later on a busy machine
-    local dir last
+    local line='' fifo
     __awesh_serve_stop
     # Should this server fail before its first answer, the next start waits 5 s.
     __awesh_serve_retry=$(( SECONDS + 5 ))
-    dir=$(command mktemp -d "${TMPDIR:-/tmp}/awesh-serve.XXXXXXXXXX" 2>/dev/null) || return 1
-    if ! command mkfifo -m 600 $dir/req $dir/rep 2>/dev/null; then
-        command rm -rf -- $dir
-        return 1
-    fi
-    # The server blocks opening its ends until this shell opens the others, just below.
-    # `&!`: disowned, so no job line, no `Done`, no "you have running jobs" at exit.
-    last=${!-}
-    $__awesh_bin serve <$dir/req >$dir/rep 2>/dev/null &!
-    if [[ ${!-} == "$last" ]]; then
-        # No process was started (out of processes): opening the FIFOs would wait forever.
-        command rm -rf -- $dir
-        return 1
-    fi
-    __awesh_serve_pid=$!
-    { exec {__awesh_serve_w}<>$dir/req {__awesh_serve_r}<$dir/rep } 2>/dev/null
-    command rm -rf -- $dir
-    if [[ -z $__awesh_serve_w || -z $__awesh_serve_r ]]; then
+    # One process in all: the server makes its request FIFO (in a folder only you can enter)
+    # and names it, with its pid, on its first line; replies come back through the pipe of the
+    # process substitution. No mktemp, no mkfifo, no job (so no job line, no `Done`, no "you
+    # have running jobs" at exit).
+    { exec {__awesh_serve_r}< <(exec $__awesh_bin serve --listen </dev/null 2>/dev/null) } 2>/dev/null ||
+        { __awesh_serve_r='' && return 1 }
+    IFS= read -r -t 2 -u $__awesh_serve_r line || line=''
+    __awesh_serve_pid=${line%% *} fifo=${line#* }
+    if [[ $__awesh_serve_pid != <-> || ! -p $fifo ]]; then
         __awesh_serve_stop kill
         return 1
     fi
+    # Read and write: never waits, whatever the server is doing. The server removes the FIFO
+    # once it has its end.
+    { exec {__awesh_serve_w}<>$fifo } 2>/dev/null
+    if [[ -z $__awesh_serve_w ]]; then
+        __awesh_serve_stop kill
+        return 1
+    fi
+    __awesh_serve_ver=$__awesh_version
+    # Exported, so that a shell this one becomes with `exec` can end this server (below).
+    export __AWESH_SERVER="$$ $__awesh_serve_pid"
 }
 
 # Closes this shell's ends (the server then exits). With an argument, also kills the server if
@@ -195,6 +200,26 @@ __awesh_serve_stop() {
         [[ $arg0 == "$__awesh_bin" ]] && builtin kill -KILL $__awesh_serve_pid 2>/dev/null
     fi
     __awesh_serve_w='' __awesh_serve_r='' __awesh_serve_pid=''
+    unset __AWESH_SERVER
+    return 0
+}
+
+# After `exec zsh` or `exec bash` the new shell has the old one's process id and descriptors,
+# but not its variables: the server the old shell started would wait, idle, until this process
+# ends. End it: it is the one $__AWESH_SERVER names for this process id, when that is still an
+# `awesh serve` of this binary whose parent is this shell.
+__awesh_serve_orphan() {
+    emulate -L zsh
+    local pid arg0='' stat=''
+    [[ -z $__awesh_serve_pid && ${__AWESH_SERVER-} == "$$ "* ]] || return 0
+    pid=${__AWESH_SERVER#* }
+    unset __AWESH_SERVER
+    [[ $pid == <-> ]] || return 0
+    { IFS= read -r -d "" arg0 </proc/$pid/cmdline } 2>/dev/null
+    { IFS= read -r stat </proc/$pid/stat } 2>/dev/null
+    stat=${stat##*\) } # state ppid ...
+    stat=${stat#* }
+    [[ $arg0 == "$__awesh_bin" && ${stat%% *} == $$ ]] && builtin kill -KILL $pid 2>/dev/null
     return 0
 }
 
@@ -220,7 +245,7 @@ __awesh_serve_ask() {
     # A reply is one write of at most a few hundred bytes: once `read -t` sees it begin, it is
     # all there.
     if print -rN -u $__awesh_serve_w -- id=$__awesh_serve_id pid=$$ cwd=$PWD shell=zsh short=1 \
-        no-git=$__awesh_no_git no-kube=$__awesh_no_kube \
+        off=$__awesh_offs \
         "${(t)HOME}/HOME=${HOME-}" \
         "${(t)KUBECONFIG}/KUBECONFIG=${KUBECONFIG-}" \
         "${(t)GIT_DIR}/GIT_DIR=${GIT_DIR-}" \
@@ -506,33 +531,53 @@ __awesh_prompt() {
 }
 
 # `awesh_off` turns all of awesh off in this shell (the prompt is yours again, and no process
-# runs); `awesh_off git` / `awesh_off kube` leave out one part.
+# runs); `awesh_off PART` leaves out one part.
 awesh_off() {
-    case ${1-} in
-        '') __awesh_off=1 ;;
-        git) __awesh_no_git=1 ;;
-        kube) __awesh_no_kube=1 ;;
-        *)
-            print -ru2 -- "awesh_off: unknown part $1 (git, kube, or nothing for all)"
-            return 2
-            ;;
-    esac
+    if [[ -z ${1-} ]]; then
+        __awesh_off=1
+    else
+        __awesh_toggle off "$1" awesh_off
+    fi
 }
 
-# `awesh_on` turns everything back on (and allows the warning again); `awesh_on git` /
-# `awesh_on kube` bring back one part.
+# `awesh_on` turns everything back on (and allows the warning again); `awesh_on PART` brings
+# back one part.
 awesh_on() {
-    case ${1-} in
-        '') __awesh_no_git='' __awesh_no_kube='' ;;
-        git) __awesh_no_git= ;;
-        kube) __awesh_no_kube= ;;
-        *)
-            print -ru2 -- "awesh_on: unknown part $1 (git, kube, or nothing for all)"
-            return 2
-            ;;
-    esac
+    if [[ -z ${1-} ]]; then
+        __awesh_offs=''
+    else
+        __awesh_toggle on "$1" awesh_on || return
+    fi
     __awesh_off='' __awesh_warned=''
+    __awesh_toggle ''
 }
+
+# Turns part $2 on or off ($1) in __awesh_offs, then works out __awesh_none (every part off, so
+# the hook starts nothing: every part that stands alone is off). Part names are awesh's own, letters only.
+__awesh_toggle() {
+    emulate -L zsh
+    local p list=,$__awesh_offs, new=''
+    if [[ -n $1 && ( " $__awesh_parts " != *" $2 "* || $2 == *[^a-z]* ) ]]; then
+        print -ru2 -- "$3: unknown part $2 (${__awesh_parts// /, }, or nothing for all)"
+        return 2
+    fi
+    # Rebuilt in the parts' own order, each at most once.
+    __awesh_none=1
+    for p in ${=__awesh_parts}; do
+        if [[ $p == "${2-}" && $1 == off || ( $p != "${2-}" || -z $1 ) && $list == *,$p,* ]]; then
+            new=$new,$p
+        elif [[ " $__awesh_roots " == *" $p "* ]]; then
+            __awesh_none=''
+        fi
+    done
+    __awesh_offs=${new#,}
+    return 0
+}
+
+# Toggles kept by an older awesh's init in this shell carry over when ~/.zshrc is sourced again.
+[[ -n ${__awesh_no_git-} ]] && __awesh_toggle off git awesh_off
+[[ -n ${__awesh_no_kube-} ]] && __awesh_toggle off kube awesh_off
+unset __awesh_no_git __awesh_no_kube
 
 # Hooks that change the environment awesh reads (direnv's KUBECONFIG for a folder, mise's): they
 # stay in front of the compute hook, so the prompt after a `cd` shows what they exported.
@@ -585,8 +630,11 @@ spaceship_awesh() {
     spaceship::section --color "${SPACESHIP_AWESH_COLOR:-cyan}" "$AWESH_SEGMENT"
 }
 
-# Evaluated again without --serve: the server of the earlier init is no longer wanted.
+# Evaluated again with --no-serve: the server of the earlier init is no longer wanted. By
+# another awesh (an upgrade): the running server may not speak this script's protocol.
 [[ -z $__awesh_serve && -n $__awesh_serve_w ]] && __awesh_serve_stop
+[[ -n $__awesh_serve_w && $__awesh_serve_ver != "$__awesh_version" ]] && __awesh_serve_stop kill
+__awesh_serve_orphan
 [[ $__awesh_mode == replace ]] && PROMPT='%~%# '
 zmodload zsh/sched 2>/dev/null && __awesh_sched=1
 # Themes that draw asynchronously (spaceship, pure, powerlevel10k) set PROMPT again and call

@@ -3,6 +3,8 @@
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::segment::registry::{Part, Parts, PARTS};
+
 pub use crate::shell::Shell;
 
 /// The parser of a shell argument that takes the shells in `allowed` (each with its help).
@@ -39,6 +41,8 @@ pub enum Command {
     /// Print the shell integration for your rc file: `eval "$(awesh init bash)"`.
     ///
     /// Add `eval "$(awesh init bash)"` to ~/.bashrc, or `eval "$(awesh init zsh)"` to ~/.zshrc.
+    /// Prompts are answered by an `awesh serve` the shell keeps (`--no-serve`: a process per
+    /// prompt instead).
     /// The segment is kept in $AWESH_SEGMENT and added to your prompt right before its final
     /// `\$ ` (bash) or `%# ` (zsh). `awesh_off`, `awesh_on`, `awesh_off kube`, `awesh_off git`
     /// turn parts off and on in the current shell.
@@ -47,14 +51,24 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Find, print or check the configuration file.
     Config(ConfigArgs),
-    /// Answer prompt requests on stdin until it closes (started by `awesh init SHELL --serve`).
+    /// Answer prompt requests on stdin until it closes (started by the bash and zsh integration).
     ///
     /// One server per shell: each request is NUL-separated `KEY=VALUE` fields (`id`, `pid`,
-    /// `cwd`, `shell`, `no-git`, `no-kube`, `short`, and the variables awesh reads, as
+    /// `cwd`, `shell`, `off` (parts to leave out, comma-separated), `short`, and the variables awesh reads, as
     /// `NAME=VALUE` or `ATTRS/NAME=VALUE`, the latter used only when ATTRS holds an `x`, as for
     /// exported ones) ended by an empty field; each reply is `ID:SEGMENT`, or `ID=` for an
     /// unchanged segment after `short=1`, ended by the byte 0x1e. Never writes to the terminal.
-    Serve,
+    Serve(ServeArgs),
+}
+
+/// Options of `awesh serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Make the request FIFO itself (in a private folder under $TMPDIR), print `PID PATH` on
+    /// a line of stdout, read requests from it once the shell has opened it, and remove it:
+    /// the shell then starts no `mktemp` or `mkfifo` of its own.
+    #[arg(long, hide = true)]
+    pub listen: bool,
 }
 
 /// Options of `awesh prompt`.
@@ -66,12 +80,40 @@ pub struct PromptArgs {
     /// Deadline for the whole prompt, in milliseconds [env: AWESH_TIMEOUT_MS] [default: 200].
     #[arg(long, value_name = "MS")]
     pub timeout_ms: Option<u64>,
-    /// Leave out the git part.
-    #[arg(long)]
+    /// Leave out these parts (comma-separated, or the option repeated).
+    #[arg(long, value_name = "PART", value_parser = parts(), value_delimiter = ',')]
+    pub off: Vec<Part>,
+    /// Leave out the git part (the same as `--off git`; kept for older shell scripts).
+    #[arg(long, hide = true)]
     pub no_git: bool,
-    /// Leave out the Kubernetes part.
-    #[arg(long)]
+    /// Leave out the Kubernetes part (the same as `--off kube`).
+    #[arg(long, hide = true)]
     pub no_kube: bool,
+}
+
+impl PromptArgs {
+    /// The parts to gather: every part but those turned off.
+    #[must_use]
+    pub fn wanted(&self) -> Parts {
+        let mut want = self.off.iter().copied().fold(Parts::all(), Parts::without);
+        if self.no_git {
+            want = want.without(Part::Git);
+        }
+        if self.no_kube {
+            want = want.without(Part::Kube);
+        }
+        want
+    }
+}
+
+/// The parts `--off` takes, from the one list of them.
+fn parts() -> impl TypedValueParser<Value = Part> {
+    PossibleValuesParser::new(
+        PARTS
+            .iter()
+            .map(|(_, name, what)| PossibleValue::new(*name).help(*what)),
+    )
+    .try_map(|name| Part::named(name.as_bytes()).ok_or("not a part"))
 }
 
 /// Options of `awesh explain`.
@@ -120,9 +162,21 @@ pub struct InitArgs {
     #[arg(long, value_enum, default_value_t = PromptMode::Add)]
     pub prompt: PromptMode,
     /// Answer prompts from an `awesh serve` process that lives as long as the shell: no process
-    /// is started per prompt (bash 4.4+ and zsh; older bash keeps one `awesh prompt` per prompt).
-    #[arg(long)]
+    /// is started per prompt (bash 4.4+ and zsh; older bash keeps one `awesh prompt` per
+    /// prompt). The default; kept as a flag for older configs.
+    #[arg(long, overrides_with = "no_serve")]
     pub serve: bool,
+    /// Run `awesh prompt` once per prompt instead of keeping an `awesh serve` per shell.
+    #[arg(long, overrides_with = "serve")]
+    pub no_serve: bool,
+}
+
+impl InitArgs {
+    /// Whether the shell keeps a server: unless `--no-serve` (the last of the two wins).
+    #[must_use]
+    pub fn serves(&self) -> bool {
+        !self.no_serve
+    }
 }
 
 /// Where `awesh init` puts the segment.

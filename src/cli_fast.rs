@@ -25,7 +25,8 @@ use std::ffi::OsString;
 use crate::cli::PromptArgs;
 use crate::shell::Shell;
 
-/// `awesh prompt [--shell S] [--timeout-ms N] [--no-git] [--no-kube]`, parsed without clap.
+/// `awesh prompt [--shell S] [--timeout-ms N] [--off PART,..]... [--no-git] [--no-kube]`,
+/// parsed without clap.
 #[must_use]
 pub fn prompt_args(argv: &[OsString]) -> Option<PromptArgs> {
     let mut args = argv.iter().skip(1).map(|a| a.to_str());
@@ -60,6 +61,16 @@ pub fn prompt_args(argv: &[OsString]) -> Option<PromptArgs> {
                         return None;
                     }
                     out.timeout_ms = Some(value.parse().ok()?);
+                }
+            }
+            "--off" => {
+                let value = match inline_value {
+                    Some(v) => v,
+                    None => args.next()??,
+                };
+                // clap splits at commas and takes only part names: no empty piece.
+                for name in value.split(',') {
+                    out.off.push(crate::segment::Part::named(name.as_bytes())?);
                 }
             }
             "--no-git" if inline_value.is_none() && !std::mem::replace(&mut no_git, true) => {
@@ -108,6 +119,15 @@ mod tests {
             &["prompt", "-h"],
             &["prompt", "extra"],
             &["prompt", "--no-gi"],
+            &["prompt", "--off", "git"],
+            &["prompt", "--off=kube,git", "--shell", "zsh"],
+            &["prompt", "--off", "git", "--off", "kube"],
+            &["prompt", "--off", "git,git"],
+            &["prompt", "--off=git,"],
+            &["prompt", "--off="],
+            &["prompt", "--off", "gti"],
+            &["prompt", "--off"],
+            &["prompt", "--off", "kube", "--no-git"],
             &["prompt", "--"],
             &["explain"],
             &[],
@@ -124,8 +144,8 @@ mod tests {
                 let slow =
                     slow.unwrap_or_else(|| panic!("{words:?}: fast parsed what clap rejects"));
                 assert_eq!(
-                    (fast.shell, fast.timeout_ms, fast.no_git, fast.no_kube),
-                    (slow.shell, slow.timeout_ms, slow.no_git, slow.no_kube),
+                    (fast.shell, fast.timeout_ms, fast.wanted()),
+                    (slow.shell, slow.timeout_ms, slow.wanted()),
                     "{words:?}"
                 );
             }
@@ -134,6 +154,7 @@ mod tests {
         for words in [
             &["prompt"][..],
             &["prompt", "--shell", "bash", "--no-kube"],
+            &["prompt", "--shell", "bash", "--off", "kube,git"],
             &["prompt", "--shell=zsh"],
         ] {
             assert!(prompt_args(&argv(words)).is_some(), "{words:?}");

@@ -25,7 +25,7 @@ use std::time::{Duration, Instant};
 use crate::config::{self, show::Decision, Config, Format};
 use crate::env::Env;
 use crate::render::{self, Buf};
-use crate::segment::{self, git, inline, kube, On, Slot, Want};
+use crate::segment::{self, git, inline, kube, On, Part, Parts, Slot, StatusLimits, Want};
 use crate::shell::Shell;
 
 /// The prompt's deadline when neither `--timeout-ms` nor `AWESH_TIMEOUT_MS` says otherwise.
@@ -118,6 +118,8 @@ pub struct Outcome<'c> {
     pub kube_info: Option<kube::Info>,
     /// The kube parts as shown: the config's aliases, highlights and namespace rules applied.
     pub kube_view: Option<kube::KubeView<'c>>,
+    /// The working-tree status (off unless the config enables it), with its time.
+    pub status: Slot<segment::StatusResult>,
 }
 
 impl Outcome<'_> {
@@ -130,25 +132,49 @@ impl Outcome<'_> {
             format,
             self.git_info.as_ref(),
             self.kube_view.as_ref(),
+            self.status.done().and_then(|s| s.as_ref().ok()),
         );
     }
 }
 
-/// Gathers what `want` asks for (and the config allows) in `env` within `deadline`, and
-/// computes what it shows.
+/// Gathers the parts in `want` (the caller's toggles) that the config allows, in `env` within
+/// `deadline`, and computes what they show.
 #[must_use]
 pub fn run<'c>(
     env: &Arc<Env>,
     config: &'c Config,
-    want: Want,
+    want: Parts,
     deadline: &Deadline,
     on: On<'_>,
 ) -> Outcome<'c> {
     let kube_decision = config::show::decide(&config.show, env);
+    // An unwanted kube part is not gathered at all, nor a status the config leaves off.
+    let mut want = want;
+    if !kube_decision.wanted() {
+        want = want.without(Part::Kube);
+    }
+    let status = &config.status;
+    if !status.enabled
+        || !config
+            .format
+            .segment
+            .pieces
+            .contains(&config::format::Piece::Var(config::format::Var::Status))
+    {
+        want = want.without(Part::Status);
+    }
     let want = Want {
-        git: want.git,
-        // An unwanted kube part is not gathered at all.
-        kube: want.kube && kube_decision.wanted(),
+        parts: want,
+        status: StatusLimits {
+            timeout: Duration::from_millis(status.timeout_ms),
+            max_index_entries: status.max_index_entries,
+            // Markers alone need to know only whether there is one.
+            max_per_class: if want.has(Part::Status) && config.format.status.get().counts_shown() {
+                status.max_count
+            } else {
+                1
+            },
+        },
     };
     let snapshot = segment::gather(env, want, deadline.left(), on);
     let git_info = snapshot
@@ -168,6 +194,7 @@ pub fn run<'c>(
         git_info,
         kube_info,
         kube_view,
+        status: snapshot.status,
     }
 }
 

@@ -193,7 +193,9 @@ fn run(setup: &Setup, mode: Mode) -> Run {
         Mode::Without => String::new(),
         // The oh-my-zsh plugin runs the init itself, with the arguments in AWESH_INIT_ARGS.
         _ if plugin => String::new(),
-        Mode::Plain => setup.shell.init(awesh_bin(), setup.init_args),
+        Mode::Plain => setup
+            .shell
+            .init(awesh_bin(), &format!("--no-serve {}", setup.init_args)),
         Mode::Serve => setup
             .shell
             .init(awesh_bin(), &format!("--serve {}", setup.init_args)),
@@ -204,7 +206,11 @@ fn run(setup: &Setup, mode: Mode) -> Run {
         } else {
             "git awesh"
         };
-        let args = if mode == Mode::Serve { "--serve" } else { "" };
+        let args = if mode == Mode::Serve {
+            ""
+        } else {
+            "--no-serve"
+        };
         let bin = awesh_bin().parent().unwrap().display().to_string();
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/shell-init/oh-my-zsh");
         format!(

@@ -9,19 +9,8 @@ use std::time::{Duration, Instant, SystemTime};
 
 use awesh::segment::git::status::{gather, Budget, Count, Paths, Status};
 
-/// A small deterministic PRNG (xorshift64*), so the random edits are the same every run.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
+mod common;
+use common::rng::Rng;
 
 fn git(dir: &Path, home: &Path, args: &[&str]) -> String {
     let out = Command::new("git")

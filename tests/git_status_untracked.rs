@@ -12,23 +12,12 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant, SystemTime};
 
+mod common;
+use common::rng::Rng;
+
 use awesh::env::Env;
 use awesh::segment::git::status::untracked::{self, Limits, Walk};
 use awesh::segment::git::status::{gather_in, index, untracked_config, Budget, Count, Paths};
-
-/// A small deterministic PRNG (xorshift64*), so the random trees are the same every run.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
 
 /// One repository in a temp dir, with its own home (and `XDG_CONFIG_HOME` unless unset).
 struct Repo {

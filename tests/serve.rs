@@ -113,6 +113,9 @@ fn prompt(world: &World, dir: &Path, fields: &[(&str, &str)]) -> String {
             "no-kube" => {
                 cmd.arg("--no-kube");
             }
+            "off" => {
+                cmd.arg(format!("--off={v}"));
+            }
             _ => {
                 cmd.env(k, v);
             }
@@ -169,6 +172,15 @@ fn answers_are_those_of_awesh_prompt() {
         &repo,
         &[("no-git", "1"), ("no-kube", "1")],
     );
+    assert_eq!(
+        same(&mut served, &world, &repo, &[("off", "git")]),
+        ":☸️dev:☸️team"
+    );
+    assert_eq!(
+        same(&mut served, &world, &repo, &[("off", "kube")]),
+        ":🌿main"
+    );
+    assert_eq!(same(&mut served, &world, &repo, &[("off", "kube,git")]), "");
     // A symlinked directory: `awesh prompt` sees the physical one through getcwd.
     assert_eq!(
         same(&mut served, &world, &world.path("link"), &[]),

@@ -37,7 +37,8 @@ fn is_server(pid: u32) -> bool {
     let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
     let state = stat.rsplit(')').next().unwrap_or("").trim_start();
-    cmdline.ends_with(b"\0serve\0") && !state.starts_with('Z')
+    (cmdline.ends_with(b"\0serve\0") || cmdline.ends_with(b"\0serve\0--listen\0"))
+        && !state.starts_with('Z')
 }
 
 /// Polls until `pid` is no longer a live `awesh serve`.
@@ -81,7 +82,7 @@ fn serve_shows_what_plain_shows(sh: Sh) {
         common::kubeconfig(Some("other"), &[("other", Some("ns2"))]),
     );
     std::os::unix::fs::symlink(world.path("repo"), world.path("link")).unwrap();
-    let (mut plain, first_plain) = start(&world, sh, ".", &sh.init(awesh_bin(), ""));
+    let (mut plain, first_plain) = start(&world, sh, ".", &sh.init(awesh_bin(), "--no-serve"));
     let (mut serve, first_serve) = start(&world, sh, ".", &serve_rc(&world, sh));
     assert_eq!(first_plain.shown(), "[awesh]:☸️dev:☸️team", "{sh:?}");
     assert_eq!(
@@ -316,6 +317,124 @@ fn bash_replaces_a_dead_or_stuck_server() {
 #[test]
 fn zsh_replaces_a_dead_or_stuck_server() {
     a_dead_or_stuck_server_is_replaced(Sh::Zsh);
+}
+
+/// After an upgrade, a shell that evaluates the new init while the old server runs gets a new
+/// server (the old one may not speak the new script's protocol); evaluating the same init
+/// again keeps the server it has.
+fn an_older_server_is_replaced_on_init(sh: Sh) {
+    if !sh.available() {
+        return;
+    }
+    let world = World::new();
+    world.repo("repo", "main");
+    world.home_kubeconfig("dev", "team");
+    let (mut pty, first) = start(&world, sh, "repo", &serve_rc(&world, sh));
+    assert_eq!(first.shown(), "[awesh]:☸️dev:☸️team:🌿main", "{sh:?}");
+    let old = server_pid(&mut pty, &world);
+    let init = sh.init(awesh_bin(), "--serve");
+    let step = pty.run(&world, init.trim_end());
+    assert_eq!(step.shown(), "[awesh]:☸️dev:☸️team:🌿main", "{sh:?}");
+    assert_eq!(
+        server_pid(&mut pty, &world),
+        old,
+        "{sh:?}: same init, same server"
+    );
+
+    // As if this server had been started by an older awesh's script.
+    pty.run(&world, "__awesh_serve_ver=0.0.1/p1");
+    let step = pty.run(&world, init.trim_end());
+    assert_eq!(step.shown(), "[awesh]:☸️dev:☸️team:🌿main", "{sh:?}");
+    wait_gone(old, "the older server");
+    let new = server_pid(&mut pty, &world);
+    assert_ne!(new, old, "{sh:?}");
+    // The new server follows the new script's toggles.
+    let step = pty.run(&world, "awesh_off kube");
+    assert_eq!(step.shown(), "[awesh]:🌿main", "{sh:?}");
+    assert_eq!(server_pid(&mut pty, &world), new, "{sh:?}");
+    assert!(
+        !step.out().contains("awesh:"),
+        "{sh:?} warned: {}",
+        step.out()
+    );
+}
+
+#[test]
+fn bash_replaces_an_older_server_on_init() {
+    an_older_server_is_replaced_on_init(Sh::Bash);
+}
+
+#[test]
+fn zsh_replaces_an_older_server_on_init() {
+    an_older_server_is_replaced_on_init(Sh::Zsh);
+}
+
+/// `exec zsh` from bash (or `exec bash` from zsh, or the same shell again) keeps the process
+/// and its descriptors but not the old shell's variables: the new shell ends the old server
+/// instead of leaving it idle for the rest of the session, and starts its own. A nested shell
+/// (not `exec`) leaves its parent's server alone.
+fn exec_ends_the_old_server(from: Sh, to: Sh) {
+    if !from.available() || !to.available() {
+        return;
+    }
+    let world = World::new();
+    world.repo("repo", "main");
+    let (mut pty, first) = start(&world, from, "repo", &serve_rc(&world, from));
+    assert_eq!(first.shown(), "[awesh]:🌿main", "{from:?}");
+    let old = server_pid(&mut pty, &world);
+    // The rc the next shell reads.
+    let (file, common) = to.rc();
+    world.write(
+        &format!("home/{file}"),
+        format!("{common}{}", serve_rc(&world, to)),
+    );
+    let (nested, exec) = match to {
+        Sh::Bash => (
+            "bash --rcfile ~/.bashrc -i",
+            "exec bash --rcfile ~/.bashrc -i",
+        ),
+        Sh::Zsh => ("zsh -i", "exec zsh -i"),
+    };
+    let step = pty.run(&world, nested);
+    assert_eq!(step.shown(), "[awesh]:🌿main", "{from:?} -> nested {to:?}");
+    let child = server_pid(&mut pty, &world);
+    assert_ne!(child, old);
+    assert!(
+        is_server(old),
+        "{from:?}: a nested shell ended its parent's server"
+    );
+    let step = pty.run(&world, "exit");
+    assert_eq!(
+        step.shown(),
+        "[awesh]:🌿main",
+        "{from:?} after the nested shell"
+    );
+    wait_gone(child, "the nested shell's server");
+    assert_eq!(server_pid(&mut pty, &world), old);
+
+    let step = pty.run(&world, exec);
+    assert_eq!(step.shown(), "[awesh]:🌿main", "{from:?} -> exec {to:?}");
+    wait_gone(old, "the server of the shell that exec'd");
+    let new = server_pid(&mut pty, &world);
+    assert_ne!(new, old);
+    world.git("repo", &["checkout", "-q", "-b", "after-exec"]);
+    assert_eq!(pty.run(&world, "").shown(), "[awesh]:🌿after-exec");
+    assert_eq!(server_pid(&mut pty, &world), new, "{from:?} -> {to:?}");
+}
+
+#[test]
+fn bash_exec_zsh_ends_the_old_server() {
+    exec_ends_the_old_server(Sh::Bash, Sh::Zsh);
+}
+
+#[test]
+fn zsh_exec_bash_ends_the_old_server() {
+    exec_ends_the_old_server(Sh::Zsh, Sh::Bash);
+}
+
+#[test]
+fn bash_exec_bash_ends_the_old_server() {
+    exec_ends_the_old_server(Sh::Bash, Sh::Bash);
 }
 
 /// The user's own coprocess keeps working beside serve mode, which takes no `coproc`.

@@ -189,7 +189,7 @@ fn question(args: &AskArgs) -> Result<String, String> {
 fn gather_context() -> Context {
     let env = Arc::new(Env::from_process());
     let deadline = crate::pipeline::Deadline::start(None, &env);
-    let snapshot = segment::gather(&env, Want::default(), deadline.left(), segment::On::Auto);
+    let snapshot = segment::gather(&env, Want::all(), deadline.left(), segment::On::Auto);
     Context {
         os: std::env::consts::OS.into(),
         shell: std::env::var_os("SHELL").and_then(|s| {

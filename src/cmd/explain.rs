@@ -13,7 +13,8 @@ use crate::config::{self, show::Decision};
 use crate::env::Env;
 use crate::pipeline::{self, Deadline};
 use crate::render::{self, Buf, Shell};
-use crate::segment::{self, git, kube, On, Slot, Want};
+use crate::segment::git::status::{Count, Status};
+use crate::segment::{self, git, kube, On, Parts, Slot};
 
 /// Everything `explain` reports, computed once and printed as text or JSON.
 struct Report {
@@ -25,6 +26,9 @@ struct Report {
     git_tree: Option<(git::worktree::WorkTree, bool)>,
     kube: Slot<kube::Raw>,
     kube_info: Option<kube::Info>,
+    /// The working-tree status, and whether the config turned it on.
+    status: Slot<segment::StatusResult>,
+    status_enabled: bool,
     prompt: String,
     config: ConfigReport,
     notes: Vec<String>,
@@ -62,7 +66,7 @@ struct ConfigReport {
 fn build(env: &Arc<Env>, timeout_flag: Option<u64>) -> Report {
     let deadline = Deadline::start(timeout_flag, env);
     let loaded = pipeline::load_config(env, &deadline);
-    let outcome = pipeline::run(env, &loaded.config, Want::default(), &deadline, On::Auto);
+    let outcome = pipeline::run(env, &loaded.config, Parts::all(), &deadline, On::Auto);
     let git_head = outcome
         .git
         .done()
@@ -83,6 +87,8 @@ fn build(env: &Arc<Env>, timeout_flag: Option<u64>) -> Report {
         git_tree,
         kube: outcome.kube,
         kube_info: outcome.kube_info,
+        status: outcome.status,
+        status_enabled: loaded.config.status.enabled,
         prompt: String::from_utf8_lossy(&buf).into_owned(),
         config,
         notes: deadline.note.clone().into_iter().collect(),
@@ -196,6 +202,7 @@ fn to_json(r: &Report) -> Value {
         obj.insert("work_tree_from".into(), json!(tree.why));
         obj.insert("bare".into(), json!(tree.bare));
         obj.insert("inside_git_dir".into(), json!(inside));
+        obj.insert("status".into(), status_json(r));
     }
     let kube = r.kube_info.as_ref().map_or(Value::Null, |k| {
         let sources = &r.kube.done().map(|raw| &raw.sources);
@@ -236,6 +243,11 @@ fn to_json(r: &Report) -> Value {
                 "micros": micros(&r.git),
                 "reason": git_reason(r),
             },
+            "status": {
+                "status": status(&r.status, matches!(r.status.done(), Some(Ok(_)))),
+                "micros": micros(&r.status),
+                "reason": status_reason(r),
+            },
             "kube": {
                 "status": status(&r.kube, r.kube_info.is_some()),
                 "micros": micros(&r.kube),
@@ -246,6 +258,117 @@ fn to_json(r: &Report) -> Value {
         },
         "notes": r.notes,
     })
+}
+
+/// The classes of the status, as `explain` names them.
+fn classes(st: &Status) -> [(&'static str, Count); 7] {
+    let upstream = |f: fn(&git::status::Upstream) -> &Count| match &st.upstream {
+        Ok(Some(up)) => f(up).clone(),
+        Ok(None) => Count::Exact(0),
+        Err(why) => Count::Unknown(why.clone()),
+    };
+    [
+        ("staged", st.staged.clone()),
+        ("unstaged", st.unstaged.clone()),
+        ("untracked", st.untracked.clone()),
+        ("conflicted", st.conflicted.clone()),
+        ("stash", st.stash.clone()),
+        ("ahead", upstream(|u| &u.ahead)),
+        ("behind", upstream(|u| &u.behind)),
+    ]
+}
+
+fn count_json(c: &Count) -> Value {
+    match c {
+        Count::Exact(n) => json!({"count": n, "exact": true}),
+        Count::AtLeast(n) => json!({"count": n, "exact": false, "at_least": true}),
+        Count::Unknown(why) => json!({"count": null, "exact": false, "unknown": why}),
+    }
+}
+
+/// `git.status`: each count (exact, a lower bound, or unknown and why), the upstream, what
+/// was skipped, the paths that could not be decided, and the time of each phase.
+fn status_json(r: &Report) -> Value {
+    let Some(result) = r.status.done() else {
+        return Value::Null;
+    };
+    let st = match result {
+        Ok(st) => st,
+        Err(why) => return json!({"none": why}),
+    };
+    let mut obj = serde_json::Map::new();
+    for (class, count) in classes(st) {
+        obj.insert(class.into(), count_json(&count));
+    }
+    obj.insert(
+        "upstream".into(),
+        match &st.upstream {
+            Ok(Some(up)) => json!(up.name),
+            Ok(None) => Value::Null,
+            Err(why) => json!({"unknown": why}),
+        },
+    );
+    obj.insert("skipped".into(), json!(st.skipped));
+    obj.insert(
+        "undecided".into(),
+        json!(st
+            .unknown
+            .iter()
+            .map(|(path, why)| json!({"path": path, "why": why}))
+            .collect::<Vec<_>>()),
+    );
+    let phases: serde_json::Map<String, Value> = st
+        .micros
+        .iter()
+        .map(|(phase, us)| ((*phase).to_string(), json!(us)))
+        .collect();
+    obj.insert("micros".into(), Value::Object(phases));
+    Value::Object(obj)
+}
+
+fn status_reason(r: &Report) -> Option<String> {
+    match &r.status {
+        Slot::Done(t) => match &t.value {
+            Err(why) => Some(why.clone()),
+            Ok(st) => {
+                let unknown: Vec<String> = classes(st)
+                    .iter()
+                    .filter_map(|(class, c)| match c {
+                        Count::Unknown(why) => Some(format!("{class}: {why}")),
+                        _ => None,
+                    })
+                    .collect();
+                (!unknown.is_empty()).then(|| format!("unknown: {}", unknown.join("; ")))
+            }
+        },
+        Slot::Off if !r.status_enabled => {
+            Some("off: the config's [status] enabled is false (the default)".into())
+        }
+        Slot::Off if r.git_info.is_none() => Some("no git repository here".into()),
+        Slot::Off => Some("turned off (`awesh_off status`, or {status} not in the format)".into()),
+        Slot::TimedOut => Some(format!("not finished within {} ms", r.timeout_ms)),
+    }
+}
+
+/// The status as one line of text: each class above zero, or unknown.
+fn status_text(st: &Status) -> String {
+    let mut parts = Vec::new();
+    for (class, count) in classes(st) {
+        match count {
+            Count::Exact(0) => {}
+            Count::Exact(n) => parts.push(format!("{n} {class}")),
+            Count::AtLeast(n) => parts.push(format!("{n}+ {class}")),
+            Count::Unknown(_) => parts.push(format!("{class} unknown")),
+        }
+    }
+    if let Ok(Some(up)) = &st.upstream {
+        parts.push(format!("upstream {}", up.name));
+    }
+    if parts.is_empty() {
+        "clean".into()
+    } else {
+        parts.join(", ")
+    }
 }
 
 fn source_json(s: &kube::Source) -> Value {
@@ -390,6 +513,32 @@ fn to_text(r: &Report) -> String {
             }
             if let Some(state) = info.state {
                 let _ = writeln!(s, "  state       {}", state.key());
+            }
+            match r.status.done() {
+                Some(Ok(st)) => {
+                    let _ = writeln!(
+                        s,
+                        "  status      {}{}",
+                        status_text(st),
+                        took(micros(&r.status))
+                    );
+                    if let Some(why) = status_reason(r) {
+                        let _ = writeln!(s, "  status why  {why}");
+                    }
+                    for why in &st.skipped {
+                        let _ = writeln!(s, "  skipped     {why}");
+                    }
+                    for (path, why) in &st.unknown {
+                        let _ = writeln!(s, "  undecided   {path}: {why}");
+                    }
+                }
+                _ => {
+                    let _ = writeln!(
+                        s,
+                        "  status      (none): {}",
+                        status_reason(r).unwrap_or_default()
+                    );
+                }
             }
         }
         _ => {

@@ -1,6 +1,7 @@
 //! `awesh init bash|zsh`: prints the shell integration. The scripts are real, commented files in
 //! `shell-init/` (so they can be read, linted and run by tests as they are) embedded here; only
-//! two single-quoted placeholders are filled in: the binary's own path and the prompt mode.
+//! single-quoted placeholders are filled in: the binary's own path, the prompt mode, serve mode
+//! and the names of the parts (from `segment::registry`, so the toggles know every part).
 
 use std::process::ExitCode;
 
@@ -8,15 +9,18 @@ use anyhow::Context as _;
 
 use crate::cli::{InitArgs, PromptMode, Shell};
 
-/// The bash script, with `'@bin@'`, `'@mode@'` and `'@serve@'` still to fill in.
+/// The bash script, with `'@bin@'`, `'@mode@'`, `'@serve@'`, `'@parts@'`, `'@roots@'` and
+/// `'@version@'` still to fill in.
 pub const BASH: &str = include_str!("../../shell-init/awesh.bash");
-/// The zsh script, with `'@bin@'`, `'@mode@'` and `'@serve@'` still to fill in.
+/// The zsh script, with `'@bin@'`, `'@mode@'`, `'@serve@'`, `'@parts@'`, `'@roots@'` and
+/// `'@version@'` still to fill in.
 pub const ZSH: &str = include_str!("../../shell-init/awesh.zsh");
 /// The `awesh ask` functions for bash, appended to the init (they use the path filled in above).
 pub const ASK_BASH: &str = include_str!("../../shell-init/ask.bash");
 /// The `awesh ask` functions for zsh, appended to the init.
 pub const ASK_ZSH: &str = include_str!("../../shell-init/ask.zsh");
-/// The fish script, with `'@bin@'`, `'@mode@'` and `'@serve@'` still to fill in.
+/// The fish script, with `'@bin@'`, `'@mode@'`, `'@serve@'`, `'@parts@'`, `'@roots@'` and
+/// `'@version@'` still to fill in.
 pub const FISH: &str = include_str!("../../shell-init/awesh.fish");
 /// The `awesh ask` functions for fish, appended to the init.
 pub const ASK_FISH: &str = include_str!("../../shell-init/ask.fish");
@@ -27,7 +31,7 @@ pub const ASK_FISH: &str = include_str!("../../shell-init/ask.fish");
 /// When the binary cannot find its own path, or stdout cannot be written.
 pub fn run(args: &InitArgs) -> anyhow::Result<ExitCode> {
     let exe = std::env::current_exe().context("cannot find the path of the awesh binary")?;
-    let script = render_with(args.shell, path_bytes(&exe), args.prompt, args.serve);
+    let script = render_with(args.shell, path_bytes(&exe), args.prompt, args.serves());
     super::write_stdout(&script).context("cannot write the script to stdout")?;
     Ok(ExitCode::SUCCESS)
 }
@@ -57,16 +61,25 @@ pub fn render_with(shell: Shell, exe: &[u8], mode: PromptMode, serve: bool) -> V
         PromptMode::Var => "var",
         PromptMode::Replace => "replace",
     };
-    let mut out = Vec::with_capacity(template.len() + exe.len() + 16);
-    let (head, rest) = split_once(template, "'@bin@'");
-    let (middle, rest) = split_once(rest, "'@mode@'");
-    let (last, tail) = split_once(rest, "'@serve@'");
-    out.extend_from_slice(head.as_bytes());
-    out.extend_from_slice(&quote(exe));
-    out.extend_from_slice(middle.as_bytes());
-    out.extend_from_slice(&quote(mode.as_bytes()));
-    out.extend_from_slice(last.as_bytes());
-    out.extend_from_slice(&quote(if serve { b"1" } else { b"" }));
+    let parts = crate::segment::registry::names(" ");
+    let roots = crate::segment::registry::roots(" ");
+    // In the order they appear in each script.
+    let values: [(&str, &[u8]); 6] = [
+        ("'@bin@'", exe),
+        ("'@mode@'", mode.as_bytes()),
+        ("'@serve@'", if serve { b"1" } else { b"" }),
+        ("'@parts@'", parts.as_bytes()),
+        ("'@roots@'", roots.as_bytes()),
+        ("'@version@'", crate::serve::protocol::VERSION.as_bytes()),
+    ];
+    let mut out = Vec::with_capacity(template.len() + exe.len() + 64);
+    let mut tail = template;
+    for (placeholder, value) in values {
+        let (before, after) = split_once(tail, placeholder);
+        out.extend_from_slice(before.as_bytes());
+        out.extend_from_slice(&quote(value));
+        tail = after;
+    }
     out.extend_from_slice(tail.as_bytes());
     out.push(b'\n');
     out.extend_from_slice(ask.as_bytes());
@@ -162,10 +175,23 @@ mod tests {
                     assert!(
                         !out.contains("@bin@")
                             && !out.contains("@mode@")
-                            && !out.contains("@serve@"),
+                            && !out.contains("@serve@")
+                            && !out.contains("@parts@")
+                            && !out.contains("@roots@")
+                            && !out.contains("@version@"),
                         "{shell:?}"
                     );
                     assert!(out.contains("__awesh_bin='/a b/awesh'\n"), "{shell:?}");
+                    assert!(
+                        out.contains("__awesh_parts='kube git status'\n"),
+                        "{shell:?}"
+                    );
+                    assert!(out.contains("__awesh_roots='kube git'\n"), "{shell:?}");
+                    let version = crate::serve::protocol::VERSION;
+                    assert!(
+                        out.contains(&format!("__awesh_version='{version}'")),
+                        "{shell:?}"
+                    );
                     assert!(out.contains(&format!("__awesh_mode={word}\n")), "{shell:?}");
                     assert!(
                         out.contains(&format!("__awesh_serve={flag}\n")),

@@ -24,7 +24,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Init(args) => init::run(&args),
         Command::Completions(args) => completions::run(&args),
         Command::Config(args) => config::run(&args),
-        Command::Serve => serve::run(),
+        Command::Serve(args) => serve::run(&args),
     }
 }
 

@@ -24,7 +24,7 @@ use crate::config;
 use crate::env::Env;
 use crate::pipeline::{self, Deadline};
 use crate::render::Buf;
-use crate::segment::{On, Want};
+use crate::segment::On;
 
 /// Runs `awesh prompt`.
 #[must_use]
@@ -52,9 +52,9 @@ pub fn render_with(
     config: &config::Config,
     deadline: &Deadline,
 ) {
-    let want = Want {
-        git: !args.no_git,
-        kube: !args.no_kube,
-    };
-    pipeline::run(env, config, want, deadline, On::Auto).render(buf, args.shell, &config.format);
+    pipeline::run(env, config, args.wanted(), deadline, On::Auto).render(
+        buf,
+        args.shell,
+        &config.format,
+    );
 }

@@ -1,18 +1,22 @@
-//! `awesh serve`: the process behind `awesh init SHELL --serve`. Reads requests on stdin and
-//! writes each reply to stdout in one `write`, until stdin closes, the shell that started it is
-//! gone, or a request overruns its deadline (see `io::watchdog`); never writes anything else
-//! (the hook sends stderr to /dev/null anyway) and leaves no file behind (the shell deletes the
-//! FIFOs as soon as both ends are open).
+//! `awesh serve`: the process behind the bash and zsh integration. Reads requests on stdin (or,
+//! with `--listen`, on a FIFO it makes and names on its first line of stdout) and writes each
+//! reply to stdout in one `write`, until its input closes, the shell that started it is gone, or
+//! a request overruns its deadline (see `io::watchdog`); never writes anything else (the hook
+//! sends stderr to /dev/null anyway) and leaves no file behind (the FIFO is removed as soon as
+//! the shell has opened it).
 
 use std::fs::File;
 use std::io::{BufReader, Write};
 use std::os::fd::AsFd;
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context as _;
 
-use crate::io::watchdog;
+use crate::cli::ServeArgs;
+use crate::io::{fifo, watchdog};
 use crate::serve::protocol::{self, ReadError, Request};
 use crate::serve::Server;
 
@@ -20,22 +24,26 @@ use crate::serve::Server;
 ///
 /// # Errors
 /// When stdin or stdout cannot be used at all.
-pub fn run() -> anyhow::Result<ExitCode> {
+pub fn run(args: &ServeArgs) -> anyhow::Result<ExitCode> {
     let busy = Arc::new(watchdog::Busy::default());
     watchdog::start(Arc::clone(&busy));
     // Unbuffered handles: each reply is one `write`, so the shell never sees half of one.
-    let input = File::from(
-        std::io::stdin()
-            .as_fd()
-            .try_clone_to_owned()
-            .context("stdin")?,
-    );
     let mut output = File::from(
         std::io::stdout()
             .as_fd()
             .try_clone_to_owned()
             .context("stdout")?,
     );
+    let input = if args.listen {
+        listen(&mut output)?
+    } else {
+        File::from(
+            std::io::stdin()
+                .as_fd()
+                .try_clone_to_owned()
+                .context("stdin")?,
+        )
+    };
     let mut input = BufReader::with_capacity(1 << 16, input);
     let (mut req, mut field, mut reply) = (Request::default(), Vec::new(), Vec::new());
     let mut server = Server::with_busy(busy);
@@ -50,5 +58,63 @@ pub fn run() -> anyhow::Result<ExitCode> {
         if output.write_all(&reply).is_err() {
             return Ok(ExitCode::SUCCESS);
         }
+    }
+}
+
+/// How long `--listen` waits for the shell to open the FIFO it named.
+const OPEN_WAIT: Duration = Duration::from_secs(5);
+
+/// `--listen`: makes `$TMPDIR/awesh-serve.*/req` (the folder only its owner may enter), says
+/// `PID PATH` on `output`, and returns the FIFO opened for reading once the shell has opened it
+/// for writing; the FIFO and its folder are removed then. A shell that never opens it ends
+/// this server after [`OPEN_WAIT`].
+fn listen(output: &mut File) -> anyhow::Result<File> {
+    use std::os::unix::ffi::OsStrExt;
+    use std::os::unix::fs::DirBuilderExt;
+    let base = std::env::var_os("TMPDIR")
+        .filter(|t| !t.is_empty())
+        .map_or_else(|| PathBuf::from("/tmp"), PathBuf::from);
+    let pid = std::process::id();
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    let mut made = None;
+    for i in 0..16u32 {
+        let dir = base.join(format!("awesh-serve.{pid}.{:x}", nanos.wrapping_add(i)));
+        if std::fs::DirBuilder::new().mode(0o700).create(&dir).is_ok() {
+            made = Some(dir);
+            break;
+        }
+    }
+    let dir = made.context("cannot make a folder for the request FIFO")?;
+    let path = dir.join("req");
+    let cleanup = |dir: &PathBuf| {
+        let _ = std::fs::remove_file(dir.join("req"));
+        let _ = std::fs::remove_dir(dir);
+    };
+    if let Err(e) = fifo::make(&path) {
+        cleanup(&dir);
+        return Err(e).context("cannot make the request FIFO");
+    }
+    let mut line = format!("{pid} ").into_bytes();
+    line.extend_from_slice(path.as_os_str().as_bytes());
+    line.push(b'\n');
+    if let Err(e) = output.write_all(&line) {
+        cleanup(&dir);
+        return Err(e).context("stdout");
+    }
+    // Opening for reading waits for the shell's open; on a thread, so that wait is bounded.
+    let (tx, rx) = std::sync::mpsc::sync_channel(1);
+    let opener = path.clone();
+    std::thread::spawn(move || {
+        let _ = tx.send(File::open(opener));
+    });
+    let opened = rx.recv_timeout(OPEN_WAIT);
+    cleanup(&dir);
+    match opened {
+        Ok(Ok(file)) => Ok(file),
+        Ok(Err(e)) => Err(e).context("cannot open the request FIFO"),
+        // The thread still waits in open(2): nothing but leaving ends it.
+        Err(_) => std::process::exit(0),
     }
 }

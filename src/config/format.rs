@@ -34,6 +34,26 @@ pub enum Var {
     Step,
     /// The number of steps of a rebase or am.
     Total,
+    /// The working-tree status part (segment template).
+    Status,
+    /// A status marker: paths with a conflict (status template).
+    Conflicted,
+    /// A status marker: changes staged in the index (status template).
+    Staged,
+    /// A status marker: changes in the work tree not staged (status template).
+    Unstaged,
+    /// A status marker: untracked files (status template).
+    Untracked,
+    /// A status marker: stash entries (status template).
+    Stash,
+    /// A status marker: commits ahead of the upstream (status template).
+    Ahead,
+    /// A status marker: commits behind the upstream (status template).
+    Behind,
+    /// A status marker: some count could not be known (status template).
+    Unknown,
+    /// How many, in a marker's template (`N`, or `N+` for a count cut short).
+    Count,
 }
 
 /// The placeholders of the segment template.
@@ -42,6 +62,7 @@ pub const SEGMENT_VARS: &[(&str, Var)] = &[
     ("namespace", Var::Namespace),
     ("branch", Var::Branch),
     ("state", Var::State),
+    ("status", Var::Status),
 ];
 /// The placeholders of the context, namespace and branch templates.
 pub const NAME_VARS: &[(&str, Var)] = &[("symbol", Var::Symbol), ("name", Var::Name)];
@@ -53,6 +74,20 @@ pub const STATE_VARS: &[(&str, Var)] = &[
     ("state", Var::Label),
     ("progress", Var::Progress),
 ];
+/// The placeholders of the status template: its symbol and every marker.
+pub const STATUS_VARS: &[(&str, Var)] = &[
+    ("symbol", Var::Symbol),
+    ("conflicted", Var::Conflicted),
+    ("staged", Var::Staged),
+    ("unstaged", Var::Unstaged),
+    ("untracked", Var::Untracked),
+    ("stash", Var::Stash),
+    ("ahead", Var::Ahead),
+    ("behind", Var::Behind),
+    ("unknown", Var::Unknown),
+];
+/// The placeholders of a status marker's template.
+pub const MARKER_VARS: &[(&str, Var)] = &[("symbol", Var::Symbol), ("count", Var::Count)];
 /// The placeholders of the progress template.
 pub const PROGRESS_VARS: &[(&str, Var)] = &[("step", Var::Step), ("total", Var::Total)];
 
@@ -143,8 +178,28 @@ impl Part {
     }
 }
 
-/// Default segment template: every part in the classic order.
-pub const DEFAULT_SEGMENT: &str = "{context}{namespace}{branch}{state}";
+/// Default segment template: every part in the classic order. `{status}` shows only when
+/// `[status] enabled = true`, so the default prompt is the classic one.
+pub const DEFAULT_SEGMENT: &str = "{context}{namespace}{branch}{state}{status}";
+/// Default status template: the markers, in `__git_ps1`'s order where it has them.
+pub const DEFAULT_STATUS: &str =
+    " {conflicted}{unstaged}{staged}{untracked}{stash}{ahead}{behind}{unknown}";
+/// Default template of a marker that shows only that there is something.
+pub const DEFAULT_MARKER: &str = "{symbol}";
+/// Default template of a marker that shows how many (ahead, behind).
+pub const DEFAULT_COUNTED: &str = "{symbol}{count}";
+/// The status markers: the placeholder each fills, its config section under `[status]`, and
+/// its default symbol and template.
+pub const MARKERS: &[(Var, &str, &str, &str)] = &[
+    (Var::Conflicted, "conflicted", "=", DEFAULT_MARKER),
+    (Var::Unstaged, "unstaged", "*", DEFAULT_MARKER),
+    (Var::Staged, "staged", "+", DEFAULT_MARKER),
+    (Var::Untracked, "untracked", "%", DEFAULT_MARKER),
+    (Var::Stash, "stash", "$", DEFAULT_MARKER),
+    (Var::Ahead, "ahead", "\u{21e1}", DEFAULT_COUNTED),
+    (Var::Behind, "behind", "\u{21e3}", DEFAULT_COUNTED),
+    (Var::Unknown, "unknown", "?", DEFAULT_MARKER),
+];
 /// Default context, namespace and branch template.
 pub const DEFAULT_NAME: &str = ":{symbol}{name}";
 /// Default detached template.
@@ -171,6 +226,83 @@ pub struct Format {
     pub state: Part,
     /// How `{progress}` of the state part looks.
     pub progress: Template,
+    /// The working-tree status part and its markers: built only when a config sets one of
+    /// their keys (most prompts never show a status, and parsing its ten templates would
+    /// cost every prompt), else the defaults, built once when first needed.
+    pub status: LazyStatus,
+}
+
+/// The status's format, or `None` for the defaults.
+#[derive(Debug, Clone, Default)]
+pub struct LazyStatus(Option<Box<StatusFormat>>);
+
+impl LazyStatus {
+    /// The status's format in effect.
+    #[must_use]
+    pub fn get(&self) -> &StatusFormat {
+        static DEFAULT: std::sync::OnceLock<StatusFormat> = std::sync::OnceLock::new();
+        match &self.0 {
+            Some(format) => format,
+            None => DEFAULT.get_or_init(StatusFormat::default),
+        }
+    }
+
+    /// The status's format, to change (the defaults are built first).
+    pub fn get_mut(&mut self) -> &mut StatusFormat {
+        self.0.get_or_insert_with(Box::default)
+    }
+}
+
+impl PartialEq for LazyStatus {
+    fn eq(&self, other: &Self) -> bool {
+        self.get() == other.get()
+    }
+}
+
+impl Eq for LazyStatus {}
+
+/// How the working-tree status looks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusFormat {
+    /// The status part (its `{symbol}` is empty by default).
+    pub part: Part,
+    /// The markers, in [`MARKERS`] order.
+    pub markers: Vec<(Var, Part)>,
+}
+
+impl Default for StatusFormat {
+    fn default() -> Self {
+        StatusFormat {
+            part: Part::new(DEFAULT_STATUS, STATUS_VARS, ""),
+            markers: MARKERS
+                .iter()
+                .map(|(var, _, symbol, format)| (*var, Part::new(format, MARKER_VARS, symbol)))
+                .collect(),
+        }
+    }
+}
+
+impl StatusFormat {
+    /// The marker filling `var` in the status template.
+    #[must_use]
+    pub fn marker(&self, var: Var) -> Option<&Part> {
+        self.markers.iter().find(|(v, _)| *v == var).map(|(_, p)| p)
+    }
+
+    /// Whether the status template shows the marker for `var`.
+    #[must_use]
+    pub fn shows(&self, var: Var) -> bool {
+        self.part.format.pieces.contains(&Piece::Var(var))
+    }
+
+    /// Whether any marker the status template shows writes its `{count}`: if none does, each
+    /// class can stop counting at one.
+    #[must_use]
+    pub fn counts_shown(&self) -> bool {
+        self.markers.iter().any(|(var, part)| {
+            self.shows(*var) && part.format.pieces.contains(&Piece::Var(Var::Count))
+        })
+    }
 }
 
 impl Default for Format {
@@ -184,6 +316,7 @@ impl Default for Format {
             detached: Part::new(DEFAULT_DETACHED, DETACHED_VARS, GIT_SYMBOL),
             state: Part::new(DEFAULT_STATE, STATE_VARS, ""),
             progress: Template::builtin(DEFAULT_PROGRESS, PROGRESS_VARS),
+            status: LazyStatus::default(),
         }
     }
 }
@@ -239,6 +372,9 @@ mod tests {
             (DEFAULT_DETACHED, DETACHED_VARS),
             (DEFAULT_STATE, STATE_VARS),
             (DEFAULT_PROGRESS, PROGRESS_VARS),
+            (DEFAULT_STATUS, STATUS_VARS),
+            (DEFAULT_MARKER, MARKER_VARS),
+            (DEFAULT_COUNTED, MARKER_VARS),
         ] {
             assert!(Template::parse(text, vars).is_ok(), "{text}");
         }

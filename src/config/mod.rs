@@ -50,6 +50,33 @@ pub struct Config {
     pub highlights: rules::Rules<rules::Highlight>,
     /// When the kube part is shown.
     pub show: show::Show,
+    /// Whether and within what limits the working-tree status is gathered.
+    pub status: StatusConfig,
+}
+
+/// The `[status]` keys that decide whether and how far the working-tree status is gathered
+/// (how it looks is in [`Format`]). Off by default: the classic prompt has no status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StatusConfig {
+    /// `enabled`: gather the status and show `{status}`.
+    pub enabled: bool,
+    /// `timeout_ms`: the status's own time budget, within the prompt's deadline.
+    pub timeout_ms: u64,
+    /// `max_index_entries`: a larger index is not examined (the status shows as unknown).
+    pub max_index_entries: usize,
+    /// `max_count`: stop counting a class past this many (shown as `N+`).
+    pub max_count: u32,
+}
+
+impl Default for StatusConfig {
+    fn default() -> Self {
+        StatusConfig {
+            enabled: false,
+            timeout_ms: 100,
+            max_index_entries: 1_000_000,
+            max_count: 999,
+        }
+    }
 }
 
 impl Config {

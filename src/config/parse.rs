@@ -7,7 +7,8 @@ use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
 use super::format::{
-    Part, Template, Var, DETACHED_VARS, NAME_VARS, PROGRESS_VARS, SEGMENT_VARS, STATE_VARS,
+    Part, Template, Var, DETACHED_VARS, MARKERS, MARKER_VARS, NAME_VARS, PROGRESS_VARS,
+    SEGMENT_VARS, STATE_VARS, STATUS_VARS,
 };
 use super::rules::{Alias, Highlight, LazyRegex, Matcher, Rule, Rules};
 use super::show::{Pattern, Show};
@@ -163,6 +164,7 @@ impl Parser {
             "branch",
             "detached",
             "state",
+            "status",
             "kube",
             // `awesh ask`'s own section, parsed by config::ask (never on the prompt path).
             "ask",
@@ -225,9 +227,81 @@ impl Parser {
                 }
             }
         }
+        if let Some(t) = root.get("status").and_then(|v| self.table(v, "status")) {
+            self.status(t, config);
+        }
         if let Some(t) = root.get("kube").and_then(|v| self.table(v, "kube")) {
             self.unknown_keys(t, "kube", &["show", "detect"]);
             config.show = self.show(t);
+        }
+    }
+
+    /// `[status]`: the limits, its own part, and one sub-table per marker.
+    fn status(&mut self, t: &DeTable<'_>, config: &mut Config) {
+        const LIMITS: &[&str] = &["enabled", "timeout_ms", "max_index_entries", "max_count"];
+        let markers: Vec<&str> = MARKERS.iter().map(|(_, name, _, _)| *name).collect();
+        self.unknown_keys(t, "status", &[PART_KEYS, LIMITS, &markers].concat());
+        self.part(
+            t,
+            "status",
+            STATUS_VARS,
+            &mut config.format.status.get_mut().part,
+        );
+        let limits = &mut config.status;
+        if let Some(b) = t
+            .get("enabled")
+            .and_then(|v| self.bool(v, "status.enabled"))
+        {
+            limits.enabled = b;
+        }
+        if let Some(n) = t
+            .get("timeout_ms")
+            .and_then(|v| self.number(v, "status.timeout_ms", 0, 10_000))
+        {
+            limits.timeout_ms = n;
+        }
+        if let Some(n) = t
+            .get("max_index_entries")
+            .and_then(|v| self.number(v, "status.max_index_entries", 0, 100_000_000))
+        {
+            limits.max_index_entries = usize::try_from(n).unwrap_or(usize::MAX);
+        }
+        if let Some(n) = t
+            .get("max_count")
+            .and_then(|v| self.number(v, "status.max_count", 1, 1_000_000))
+        {
+            limits.max_count = u32::try_from(n).unwrap_or(u32::MAX);
+        }
+        for (var, name, _, _) in MARKERS {
+            let path = format!("status.{name}");
+            let Some(sub) = t.get(*name).and_then(|v| self.table(v, &path)) else {
+                continue;
+            };
+            self.unknown_keys(sub, &path, PART_KEYS);
+            let markers = &mut config.format.status.get_mut().markers;
+            if let Some((_, part)) = markers.iter_mut().find(|(v, _)| v == var) {
+                self.part(sub, &path, MARKER_VARS, part);
+            }
+        }
+    }
+
+    /// A whole number from `min` to `max`, written in decimal.
+    fn number(&mut self, v: &Value<'_>, path: &str, min: u64, max: u64) -> Option<u64> {
+        let n = match v.get_ref() {
+            DeValue::Integer(i) if i.radix() == 10 => {
+                i.as_str().replace('_', "").parse::<u64>().ok()
+            }
+            _ => None,
+        };
+        match n {
+            Some(n) if (min..=max).contains(&n) => Some(n),
+            _ => {
+                self.problem(
+                    v.span().start,
+                    format!("{path} must be a whole number from {min} to {max}"),
+                );
+                None
+            }
         }
     }
 
@@ -412,14 +486,22 @@ mod tests {
     fn check_messages_name_line_column_and_cause() {
         let cases: &[(&str, &[&str])] = &[
             ("", &[]),
-            ("colour = 'red'", &["1:1: unknown key \"colour\" at the top level (known: format, context, namespace, branch, detached, state, kube, ask)"]),
+            ("colour = 'red'", &["1:1: unknown key \"colour\" at the top level (known: format, context, namespace, branch, detached, state, status, kube, ask)"]),
+            ("[status]\nenabled = 1", &["2:11: status.enabled must be true or false, not integer"]),
+            ("[status]\ntimeout_ms = -5", &["2:14: status.timeout_ms must be a whole number from 0 to 10000"]),
+            ("[status]\nmax_count = 0", &["2:13: status.max_count must be a whole number from 1 to 1000000"]),
+            ("[status]\nmax_index_entries = 0x10", &["2:21: status.max_index_entries must be a whole number"]),
+            ("[status]\nformat = '{dirty}'", &["2:10: status.format: unknown placeholder {dirty} (known here: {symbol}, {conflicted}, {staged}, {unstaged}, {untracked}, {stash}, {ahead}, {behind}, {unknown})"]),
+            ("[status.staged]\nformat = '{name}'", &["2:10: status.staged.format: unknown placeholder {name} (known here: {symbol}, {count})"]),
+            ("[status.stash]\nsymbl = 's'", &["2:1: unknown key \"symbl\" in [status.stash] (known: format, symbol, style); did you mean \"symbol\"?"]),
+            ("[status]\nenable = true", &["2:1: unknown key \"enable\" in [status]"]),
             ("[kube]\nshwo = 'never'", &["2:1: unknown key \"shwo\" in [kube] (known: show, detect); did you mean \"show\"?"]),
             ("[namespace]\nhide_defaults = true", &["2:1: unknown key \"hide_defaults\" in [namespace] (known: format, symbol, style, hide_default, hide_when_context); did you mean \"hide_default\"?"]),
             ("[context]\nstyle = 'bold redd'", &["2:9: context.style: unknown style word \"redd\""]),
             ("[branch]\nstyle = 'fg:#12'", &["2:9: branch.style: unknown colour \"#12\""]),
             ("[context]\nsymbl = 'x'", &["2:1: unknown key \"symbl\" in [context] (known: format, symbol, style, alias, highlight); did you mean \"symbol\"?"]),
             ("[namespace]\nhide_default = 'yes'", &["2:16: namespace.hide_default must be true or false, not string"]),
-            ("format = '{kube}'", &["1:10: format: unknown placeholder {kube} (known here: {context}, {namespace}, {branch}, {state})"]),
+            ("format = '{kube}'", &["1:10: format: unknown placeholder {kube} (known here: {context}, {namespace}, {branch}, {state}, {status})"]),
             ("[detached]\nformat = '{name}'", &["2:10: detached.format: unknown placeholder {name} (known here: {symbol}, {id})"]),
             ("[[context.alias]]\nregex = '(prod'\nto = 'p'", &["2:9: bad regex \"(prod\": "]),
             ("[[context.alias]]\nname = 'a'\nregex = 'b'\nto = 'p'", &["3:9: context.alias: give either name or regex, not both; rule ignored"]),
@@ -463,6 +545,33 @@ mod tests {
     }
 
     #[test]
+    fn status_keys_set_limits_and_markers() {
+        let text = "[status]\nenabled = true\ntimeout_ms = 40\nmax_index_entries = 1_000\n\
+                    max_count = 5\nformat = '[{staged}{ahead}]'\n[status.ahead]\nsymbol = 'A'\n\
+                    style = 'red'\n";
+        let (config, problems) = parse(text);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(
+            config.status,
+            crate::config::StatusConfig {
+                enabled: true,
+                timeout_ms: 40,
+                max_index_entries: 1000,
+                max_count: 5
+            }
+        );
+        let status = config.format.status.get();
+        let ahead = status.marker(Var::Ahead).unwrap();
+        assert_eq!(ahead.symbol, "A");
+        assert!(!ahead.style.is_plain());
+        assert!(status.shows(Var::Staged) && !status.shows(Var::Unstaged));
+        // ahead's default template writes {count}; a format with markers alone does not.
+        assert!(status.counts_shown());
+        let (plain, _) = parse("[status]\nformat = '{staged}{unstaged}'");
+        assert!(!plain.format.status.get().counts_shown());
+    }
+
+    #[test]
     fn the_printed_default_config_is_the_default() {
         let (config, problems) = parse(crate::config::DEFAULT_TOML);
         assert!(problems.is_empty(), "{problems:?}");
@@ -470,6 +579,7 @@ mod tests {
         assert_eq!(config.format, default.format);
         assert_eq!(config.namespace_rules, default.namespace_rules);
         assert_eq!(config.show, default.show);
+        assert_eq!(config.status, default.status);
         assert!(config.aliases.list.is_empty() && config.highlights.list.is_empty());
         // Its detect list is the one `show = "detect"` uses when none is given.
         let (detect, _) = parse(&crate::config::DEFAULT_TOML.replace("\"always\"", "\"detect\""));

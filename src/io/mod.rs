@@ -1,7 +1,8 @@
 //! The never-block file access the prompt path stands on: non-blocking opens of regular files
 //! only, reads bounded by the opened file's size and a hard cap (`files`), the check of which
-//! filesystems are mounted that decides whether a read may hang (`mounts`), and the server's
-//! guard for a read that hangs anyway (`watchdog`).
+//! filesystems are mounted that decides whether a read may hang (`mounts`), the server's
+//! guard for a read that hangs anyway (`watchdog`), and its watches on a repository's folders
+//! (`watch`).
 
 // No panic may reach the prompt: with panic = "abort" in release, one would take every other
 // segment with it. Tests are exempt.
@@ -18,6 +19,8 @@
     )
 )]
 
+pub mod fifo;
 pub mod files;
 pub mod mounts;
+pub mod watch;
 pub mod watchdog;

@@ -9,6 +9,7 @@ use super::{push_name, push_text, state_label, Buf, Shell};
 use crate::config::format::{Part, Piece, Template, Var};
 use crate::config::Format;
 use crate::segment::git;
+use crate::segment::git::status::{Count, Status};
 use crate::segment::kube::KubeView;
 
 /// Writes the segment in `format`. Literal text of the segment template is kept only when
@@ -19,6 +20,7 @@ pub fn prompt_with(
     format: &Format,
     git: Option<&git::Info>,
     kube: Option<&KubeView<'_>>,
+    status: Option<&Status>,
 ) {
     let start = out.len();
     let mut shown = false;
@@ -59,6 +61,11 @@ pub fn prompt_with(
                 if let Some(g) = git.filter(|g| g.state.is_some()) {
                     state(out, shell, format, g);
                     shown = true;
+                }
+            }
+            Piece::Var(Var::Status) => {
+                if let Some(st) = status.filter(|_| git.is_some()) {
+                    shown |= status_part(out, shell, format, st);
                 }
             }
             Piece::Var(_) => {}
@@ -120,6 +127,68 @@ fn state(out: &mut Buf, shell: Shell, format: &Format, g: &git::Info) {
     });
 }
 
+/// The count behind a status marker.
+fn count_of(status: &Status, var: Var) -> Option<Count> {
+    let upstream = |f: fn(&git::status::Upstream) -> &Count| match &status.upstream {
+        Ok(Some(up)) => f(up).clone(),
+        // No upstream: nothing ahead or behind.
+        Ok(None) => Count::Exact(0),
+        Err(why) => Count::Unknown(why.clone()),
+    };
+    Some(match var {
+        Var::Conflicted => status.conflicted.clone(),
+        Var::Staged => status.staged.clone(),
+        Var::Unstaged => status.unstaged.clone(),
+        Var::Untracked => status.untracked.clone(),
+        Var::Stash => status.stash.clone(),
+        Var::Ahead => upstream(|u| &u.ahead),
+        Var::Behind => upstream(|u| &u.behind),
+        _ => return None,
+    })
+}
+
+/// The status part: each marker whose count is above zero, and the `unknown` marker when a
+/// count shown here could not be known. Nothing at all (not even the template's text) when no
+/// marker shows; returns whether one did.
+fn status_part(out: &mut Buf, shell: Shell, format: &Format, status: &Status) -> bool {
+    let format = format.status.get();
+    let unknown = format.part.format.pieces.iter().any(|piece| {
+        matches!(piece, Piece::Var(var) if matches!(count_of(status, *var), Some(Count::Unknown(_))))
+    });
+    let start = out.len();
+    let mut shown = false;
+    let p = &format.part;
+    part(out, shell, &p.format, &p.style, |out, var| {
+        if var == Var::Symbol {
+            push_text(out, shell, p.symbol.as_bytes());
+            return;
+        }
+        let (n, cut) = match count_of(status, var) {
+            Some(Count::Exact(n)) => (n, false),
+            Some(Count::AtLeast(n)) => (n, true),
+            Some(Count::Unknown(_)) => return,
+            None if var == Var::Unknown && unknown => (1, false),
+            None => return,
+        };
+        if n == 0 {
+            return;
+        }
+        let Some(m) = format.marker(var) else { return };
+        shown = true;
+        part(out, shell, &m.format, &m.style, |out, v| match v {
+            Var::Symbol => push_text(out, shell, m.symbol.as_bytes()),
+            Var::Count if var != Var::Unknown => {
+                let _ = write!(out, "{n}{}", if cut { "+" } else { "" });
+            }
+            _ => {}
+        });
+    });
+    if !shown {
+        out.truncate(start);
+    }
+    shown
+}
+
 /// Writes one part: style on, the template with `value` filling each placeholder, style off.
 fn part(
     out: &mut Buf,
@@ -174,7 +243,7 @@ mod tests {
     ) -> String {
         let view = k.map(|k| crate::segment::kube::view::view(config, k));
         let mut out = Buf::new();
-        prompt_with(&mut out, shell, &config.format, g, view.as_ref());
+        prompt_with(&mut out, shell, &config.format, g, view.as_ref(), None);
         String::from_utf8(out.to_vec()).unwrap()
     }
 

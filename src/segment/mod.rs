@@ -25,6 +25,7 @@
 pub mod git;
 pub mod inline;
 pub mod kube;
+pub mod registry;
 
 use std::sync::mpsc;
 use std::sync::Arc;
@@ -32,23 +33,64 @@ use std::time::{Duration, Instant};
 
 use crate::env::Env;
 
-/// Which segments to gather.
+pub use registry::{Part, Parts};
+
+/// Which segments to gather, and the status's limits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Want {
-    /// Gather the git segment.
-    pub git: bool,
-    /// Gather the Kubernetes segment.
-    pub kube: bool,
+    /// The parts to gather (the status only with git).
+    pub parts: Parts,
+    /// How far the status may go, when it is gathered.
+    pub status: StatusLimits,
 }
 
-impl Default for Want {
-    fn default() -> Self {
+impl Want {
+    /// `parts`, with the status's default limits.
+    #[must_use]
+    pub fn parts(parts: Parts) -> Want {
         Want {
-            git: true,
-            kube: true,
+            parts,
+            status: StatusLimits::default(),
+        }
+    }
+
+    /// Every part but the status (which the config turns on).
+    #[must_use]
+    pub fn all() -> Want {
+        Want::parts(Parts::all().without(Part::Status))
+    }
+
+    /// Whether `part` is gathered.
+    #[must_use]
+    pub fn has(&self, part: Part) -> bool {
+        self.parts.has(part) && part.within().is_none_or(|p| self.parts.has(p))
+    }
+}
+
+/// The status's limits (from the config's `[status]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StatusLimits {
+    /// Its own time budget; the prompt's deadline still bounds it.
+    pub timeout: Duration,
+    /// A larger index is not examined.
+    pub max_index_entries: usize,
+    /// Stop counting a class past this many (1: only markers are shown).
+    pub max_per_class: u32,
+}
+
+impl Default for StatusLimits {
+    fn default() -> Self {
+        StatusLimits {
+            timeout: Duration::from_millis(100),
+            max_index_entries: 1_000_000,
+            max_per_class: 999,
         }
     }
 }
+
+/// The status, or why a repository has none (bare, or the shell is inside its git directory:
+/// git says "this operation must be run in a work tree").
+pub type StatusResult = Result<git::status::Status, String>;
 
 /// A segment's result and how long gathering it took.
 #[derive(Debug, Clone)]
@@ -97,10 +139,12 @@ pub enum On<'m> {
     /// On this thread when no read can block ([`inline`]), else on threads under the deadline.
     Auto,
     /// On this thread whatever the mounts, `busy` told the deadline for the watchdog, kube
-    /// answers kept in `memo`: `awesh serve`.
+    /// answers kept in `memo` and the status in `status`: `awesh serve`.
     Server {
         /// The kube answers kept between requests.
         memo: &'m mut kube::memo::KubeMemo,
+        /// The working-tree status kept between requests, while nothing changes.
+        status: &'m mut git::kept::StatusMemo,
         /// The watchdog's view of the request in progress.
         busy: &'m crate::io::watchdog::Busy,
     },
@@ -115,11 +159,50 @@ pub struct Snapshot {
     pub git: Slot<Result<git::Raw, git::Missing>>,
     /// The Kubernetes segment's raw input.
     pub kube: Slot<kube::Raw>,
+    /// The working-tree status, after git's (its time counted from its own start).
+    pub status: Slot<StatusResult>,
 }
 
 enum Msg {
     Git(Timed<Result<git::Raw, git::Missing>>),
     Kube(Timed<kube::Raw>),
+    Status(Timed<StatusResult>),
+}
+
+/// The status of the repository `raw` found, within `limits` and before `end` (a little before
+/// the prompt's deadline, so the status never costs the branch).
+fn status_of(env: &Env, raw: &git::Raw, limits: StatusLimits, end: Instant) -> Timed<StatusResult> {
+    let start = Instant::now();
+    let tree = git::worktree::of(env, raw);
+    let value = match tree.top {
+        None if tree.bare => Err("a bare repository has no work tree".to_string()),
+        None => Err(format!("no work tree: {}", tree.why)),
+        Some(work_tree) => {
+            let paths = git::status::Paths {
+                git_dir: raw.git_dir.clone(),
+                common_dir: raw.common_dir.clone(),
+                work_tree: Some(work_tree),
+            };
+            let own = start + limits.timeout;
+            let budget = git::status::Budget {
+                max_index_entries: limits.max_index_entries,
+                max_per_class: limits.max_per_class,
+                deadline: own.min(end),
+            };
+            Ok(git::status::gather(&paths, &budget))
+        }
+    };
+    Timed {
+        value,
+        micros: micros_since(start),
+    }
+}
+
+/// When the status must be done: a tenth of the prompt's deadline (at most 5 ms) before it,
+/// which leaves the rest of the prompt time to be written.
+fn status_end(start: Instant, timeout: Duration) -> Instant {
+    let margin = (timeout / 10).min(Duration::from_millis(5));
+    start + timeout.saturating_sub(margin)
 }
 
 /// Runs the wanted segments and returns what finished within `timeout`: in parallel on
@@ -127,9 +210,9 @@ enum Msg {
 #[must_use]
 pub fn gather(env: &Arc<Env>, want: Want, timeout: Duration, on: On<'_>) -> Snapshot {
     let start = Instant::now();
-    if let On::Server { memo, busy } = on {
+    if let On::Server { memo, status, busy } = on {
         busy.begin(timeout);
-        let snapshot = gather_server(env, want, start, memo);
+        let snapshot = gather_server(env, want, start, timeout, memo, status);
         busy.end();
         return snapshot;
     }
@@ -137,20 +220,27 @@ pub fn gather(env: &Arc<Env>, want: Want, timeout: Duration, on: On<'_>) -> Snap
         Ok(()) => return gather_inline(env, want, start, timeout),
         Err(why) => why,
     };
-    let (tx, rx) = mpsc::sync_channel(2);
+    let (tx, rx) = mpsc::sync_channel(3);
     let mut pending = 0;
-    if want.git {
+    let with_status = want.has(Part::Status);
+    if want.has(Part::Git) {
         let (tx, env) = (tx.clone(), Arc::clone(env));
+        let end = status_end(start, timeout);
         spawn(move || {
             let value = git::gather(&env);
+            // The branch goes first, so a slow status never costs it.
+            let raw = value.as_ref().ok().filter(|_| with_status).cloned();
             let _ = tx.send(Msg::Git(Timed {
                 value,
                 micros: micros_since(start),
             }));
+            if let Some(raw) = raw {
+                let _ = tx.send(Msg::Status(status_of(&env, &raw, want.status, end)));
+            }
         });
-        pending += 1;
+        pending += 1 + usize::from(with_status);
     }
-    if want.kube {
+    if want.has(Part::Kube) {
         let (tx, env) = (tx.clone(), Arc::clone(env));
         spawn(move || {
             let value = kube::gather(&env);
@@ -164,20 +254,56 @@ pub fn gather(env: &Arc<Env>, want: Want, timeout: Duration, on: On<'_>) -> Snap
     drop(tx);
     let mut snapshot = Snapshot {
         how: How::Threads(why_threads),
-        git: if want.git { Slot::TimedOut } else { Slot::Off },
-        kube: if want.kube { Slot::TimedOut } else { Slot::Off },
+        git: if want.has(Part::Git) {
+            Slot::TimedOut
+        } else {
+            Slot::Off
+        },
+        kube: if want.has(Part::Kube) {
+            Slot::TimedOut
+        } else {
+            Slot::Off
+        },
+        status: if with_status {
+            Slot::TimedOut
+        } else {
+            Slot::Off
+        },
     };
     let end = start + timeout;
     while pending > 0 {
         let left = end.saturating_duration_since(Instant::now());
         match rx.recv_timeout(left) {
-            Ok(Msg::Git(t)) => snapshot.git = Slot::Done(t),
+            Ok(Msg::Git(t)) => {
+                // No repository, no status to wait for.
+                if with_status && t.value.is_err() {
+                    snapshot.status = Slot::Off;
+                    pending -= 1;
+                }
+                snapshot.git = Slot::Done(t);
+            }
             Ok(Msg::Kube(t)) => snapshot.kube = Slot::Done(t),
+            Ok(Msg::Status(t)) => snapshot.status = Slot::Done(t),
             Err(_) => break,
         }
         pending -= 1;
     }
     snapshot
+}
+
+/// The status after git's gather on this thread, when it is wanted and there is a repository.
+fn status_after(
+    env: &Env,
+    want: Want,
+    git: &Slot<Result<git::Raw, git::Missing>>,
+    end: Instant,
+) -> Slot<StatusResult> {
+    match git.done() {
+        Some(Ok(raw)) if want.has(Part::Status) => {
+            Slot::Done(status_of(env, raw, want.status, end))
+        }
+        _ => Slot::Off,
+    }
 }
 
 /// Runs the gathers one after the other on this thread: only when [`inline::machine_is_local`]
@@ -187,7 +313,7 @@ pub fn gather(env: &Arc<Env>, want: Want, timeout: Duration, on: On<'_>) -> Snap
 fn gather_inline(env: &Env, want: Want, start: Instant, timeout: Duration) -> Snapshot {
     let mut how = How::Inline;
     // Each segment's own time (the mount check before them counts towards git's).
-    let git = if want.git {
+    let git = if want.has(Part::Git) {
         let value = git::gather(env);
         Slot::Done(Timed {
             value,
@@ -196,7 +322,7 @@ fn gather_inline(env: &Env, want: Want, start: Instant, timeout: Duration) -> Sn
     } else {
         Slot::Off
     };
-    let kube = if want.kube {
+    let kube = if want.has(Part::Kube) {
         let kube_start = Instant::now();
         let timed = |value| {
             Slot::Done(Timed {
@@ -229,7 +355,14 @@ fn gather_inline(env: &Env, want: Want, start: Instant, timeout: Duration) -> Sn
     } else {
         Slot::Off
     };
-    Snapshot { how, git, kube }
+    // Last: the cheap parts are in hand whatever the status costs.
+    let status = status_after(env, want, &git, status_end(start, timeout));
+    Snapshot {
+        how,
+        git,
+        kube,
+        status,
+    }
 }
 
 /// The server's gathers: on this thread, the kube answer from `memo`.
@@ -237,9 +370,11 @@ fn gather_server(
     env: &Env,
     want: Want,
     start: Instant,
+    timeout: Duration,
     memo: &mut kube::memo::KubeMemo,
+    kept: &mut git::kept::StatusMemo,
 ) -> Snapshot {
-    let git = if want.git {
+    let git = if want.has(Part::Git) {
         let value = git::gather(env);
         Slot::Done(Timed {
             value,
@@ -248,7 +383,7 @@ fn gather_server(
     } else {
         Slot::Off
     };
-    let kube = if want.kube {
+    let kube = if want.has(Part::Kube) {
         let kube_start = Instant::now();
         let value = memo.gather(env);
         Slot::Done(Timed {
@@ -258,10 +393,28 @@ fn gather_server(
     } else {
         Slot::Off
     };
+    let status = match git.done() {
+        Some(Ok(raw)) if want.has(Part::Status) => {
+            let start = Instant::now();
+            let end = status_end(start, timeout);
+            let work_tree = git::worktree::of(env, raw);
+            let limits = want.status;
+            let own = (start + limits.timeout).min(end);
+            let (value, _kept) = kept.get(env, raw, work_tree.top.clone(), limits, own, || {
+                status_of(env, raw, limits, end).value
+            });
+            Slot::Done(Timed {
+                value,
+                micros: micros_since(start),
+            })
+        }
+        _ => Slot::Off,
+    };
     Snapshot {
         how: How::Server,
         git,
         kube,
+        status,
     }
 }
 

@@ -32,8 +32,9 @@ use crate::env::Env;
 use crate::io::watchdog::Busy;
 use crate::pipeline::{self, Deadline};
 use crate::render::Buf;
+use crate::segment::git::kept::StatusMemo;
 use crate::segment::kube::memo::KubeMemo;
-use crate::segment::{On, Want};
+use crate::segment::{On, Parts};
 use memo::ConfigMemo;
 pub use protocol::Request;
 
@@ -41,6 +42,7 @@ pub use protocol::Request;
 pub struct Server {
     config: ConfigMemo,
     kube: KubeMemo,
+    status: StatusMemo,
     busy: Arc<Busy>,
     segment: Buf,
     /// The last segment sent, for `short=1` clients.
@@ -61,6 +63,7 @@ impl Server {
         Server {
             config: ConfigMemo::default(),
             kube: KubeMemo::default(),
+            status: StatusMemo::default(),
             busy,
             segment: Buf::new(),
             last: None,
@@ -104,12 +107,10 @@ impl Server {
     fn render(&mut self, env: &Arc<Env>, req: &Request) {
         let deadline = Deadline::start(None, env);
         let config = self.config.get(env);
-        let want = Want {
-            git: !req.no_git,
-            kube: !req.no_kube,
-        };
+        let want = req.off.iter().fold(Parts::all(), Parts::without);
         let on = On::Server {
             memo: &mut self.kube,
+            status: &mut self.status,
             busy: &self.busy,
         };
         pipeline::run(env, config, want, &deadline, on).render(

@@ -18,6 +18,16 @@ use std::os::unix::ffi::OsStringExt;
 
 use crate::render::Shell;
 
+/// The protocol's number: raised whenever a request field or the reply changes meaning, so a
+/// shell whose init is evaluated again by another awesh restarts its server (see [`VERSION`]).
+pub const PROTOCOL: u32 = 2;
+
+/// What `awesh init` writes into the scripts as the server's version: the package version and
+/// the protocol number. A shell that evaluates a newer init while an older server runs (after
+/// an upgrade) sees a different value and starts a new server.
+pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "/p2");
+use crate::segment::registry::{Part, Parts};
+
 /// Ends every reply: ASCII RS (record separator).
 pub const END: u8 = 0x1e;
 
@@ -28,7 +38,7 @@ pub const MAX_REQUEST_BYTES: usize = 1 << 20;
 pub const MAX_FIELD_BYTES: usize = 64 << 10;
 
 /// One prompt request.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Request {
     /// Echoed at the start of the reply, so the shell can tell a reply is the one it asked for.
     pub id: Vec<u8>,
@@ -39,14 +49,27 @@ pub struct Request {
     pub cwd: Option<OsString>,
     /// Which shell to escape for (`shell=plain|bash|zsh`; plain when absent).
     pub shell: Shell,
-    /// `no-git=1`: leave the git part out (the `awesh_off git` toggle).
-    pub no_git: bool,
-    /// `no-kube=1`: leave the Kubernetes part out.
-    pub no_kube: bool,
+    /// `off=PART,..`: the parts to leave out (the `awesh_off PART` toggles). Names this server
+    /// does not know are ignored; `no-git=1` and `no-kube=1`, from older scripts, still count.
+    pub off: Parts,
     /// `short=1`: the client keeps the last segment; reply `ID=` when it is unchanged.
     pub short: bool,
     /// Every other `NAME=VALUE` field: the shell's exported variables awesh reads.
     pub vars: Vec<(String, OsString)>,
+}
+
+impl Default for Request {
+    fn default() -> Self {
+        Request {
+            id: Vec::new(),
+            pid: None,
+            cwd: None,
+            shell: Shell::Plain,
+            off: Parts::NONE,
+            short: false,
+            vars: Vec::new(),
+        }
+    }
 }
 
 /// Why a request could not be read.
@@ -162,8 +185,16 @@ fn apply(req: &mut Request, field: &[u8]) {
                 _ => Shell::Plain,
             }
         }
-        b"no-git" => req.no_git = value == b"1",
-        b"no-kube" => req.no_kube = value == b"1",
+        b"off" => {
+            for name in value.split(|&b| b == b',') {
+                if let Some(part) = Part::named(name) {
+                    req.off = req.off.with(part);
+                }
+            }
+        }
+        b"no-git" if value == b"1" => req.off = req.off.with(Part::Git),
+        b"no-kube" if value == b"1" => req.off = req.off.with(Part::Kube),
+        b"no-git" | b"no-kube" => {}
         b"short" => req.short = value == b"1",
         _ => {
             let mut halves = key.splitn(2, |&b| b == b'/');
@@ -247,7 +278,8 @@ mod tests {
             ("scalar/GIT_WORK_TREE", b"/not-exported"),
             ("r/AWESH_CACHE_DIR", b""),
         ]);
-        bytes.extend_from_slice(b"junk-without-equals\0id=8\0\0id=9\0cwd=/x");
+        bytes.extend_from_slice(b"junk-without-equals\0id=8\0off=git,kube,later\0\0");
+        bytes.extend_from_slice(b"id=9\0cwd=/x");
         let got = read_all(&bytes);
         assert_eq!(got.len(), 3, "{got:?}");
         let first = got[0].as_ref().unwrap();
@@ -258,7 +290,12 @@ mod tests {
             Some(std::ffi::OsStr::new("/a b/\n c"))
         );
         assert_eq!(first.shell, Shell::Zsh);
-        assert!(first.no_kube && !first.no_git && first.short);
+        assert!(first.off.has(Part::Kube) && !first.off.has(Part::Git) && first.short);
+        // A name this server does not know (from a newer script) is ignored.
+        assert_eq!(
+            got[1].as_ref().unwrap().off,
+            Parts::NONE.with(Part::Git).with(Part::Kube)
+        );
         assert_eq!(
             first.vars,
             vec![

@@ -5,7 +5,9 @@
 #![allow(dead_code)]
 
 pub mod chat;
+pub mod rng;
 pub mod screen;
+pub mod status;
 
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};

@@ -2,7 +2,8 @@
 //! the index and one `lstat` per entry, and the stash count from its reflog, each either
 //! exact, a lower bound, or unknown with a reason. Not wired into the prompt yet (the lead
 //! wires it). Never writes under `.git`, never takes `index.lock`, never runs a process.
-//! Classes not implemented yet (staged, untracked, upstream) say so as `Unknown`.
+//! Staged changes, the upstream and untracked files are `staged`, `upstream` and
+//! `untracked`.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -11,12 +12,21 @@ use rayon::prelude::*;
 
 use crate::io::files;
 
+pub mod cachetree;
+pub mod config;
 pub mod entry;
 pub mod ignore;
 pub mod index;
+pub mod objects;
+pub mod refs;
+pub mod renames;
+pub mod similar;
+pub mod split;
+pub mod staged;
 pub mod stash;
 pub mod untracked;
 pub mod untracked_config;
+pub mod upstream;
 
 /// A count that may be cut short or unknowable.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,6 +71,9 @@ pub struct Upstream {
     pub ahead: Count,
     /// Commits on the upstream and not on the branch.
     pub behind: Count,
+    /// Configured but its ref is missing (or the branch has no commit yet): git prints the
+    /// upstream without `branch.ab`, and `ahead`/`behind` are `Unknown`.
+    pub gone: bool,
 }
 
 /// The status of one repository.
@@ -91,8 +104,8 @@ const LISTED: usize = 16;
 /// An index entry is at most 62 fixed bytes, 2 extended and a 4 KiB path.
 const ENTRY_BYTES: usize = 4200;
 
-const NOT_YET_STAGED: &str = "staged: comparing the index with HEAD is not implemented yet";
-const NOT_YET_UPSTREAM: &str = "upstream: ahead/behind is not implemented yet";
+const NOT_YET_STAGED: &str = "staged: not examined";
+const NOT_YET_UPSTREAM: &str = "upstream: not examined";
 
 fn unknown(why: &str) -> Count {
     Count::Unknown(why.to_string())
@@ -133,6 +146,9 @@ pub fn gather_in(env: Option<&crate::env::Env>, paths: &Paths, budget: &Budget) 
         return status;
     };
     let start = Instant::now();
+    status.upstream = upstream::of(paths, budget);
+    status.micros.push(("upstream", micros(start)));
+    let start = Instant::now();
     let index = match read_index(&paths.git_dir, budget) {
         Ok(index) => index,
         Err(why) => {
@@ -146,11 +162,15 @@ pub fn gather_in(env: Option<&crate::env::Env>, paths: &Paths, budget: &Budget) 
     };
     status.micros.push(("index", micros(start)));
     let (idx, index_mtime) = index;
+    let start = Instant::now();
+    let staged = staged::of(paths, &idx, budget);
+    status.staged = staged.count;
+    status.skipped.extend(staged.note);
+    status.micros.push(("staged", micros(start)));
     if idx.split {
         let why = "split index (link extension): the shared index is not read yet";
         status.unstaged = unknown(why);
         status.conflicted = unknown(why);
-        status.staged = unknown(why);
         status.untracked = unknown(why);
         status.skipped.push(why.to_string());
         return status;

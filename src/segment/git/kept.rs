@@ -1,0 +1,199 @@
+//! The working-tree status a server keeps between prompts: computed once, then given again as
+//! long as inotify saw nothing change under the work tree or the git directories and the few
+//! files outside them that the status reads (global git config and ignore files) have the same
+//! stamp. Anything the watches cannot vouch for — a queue overflow, a watch limit, a network
+//! filesystem mounted anywhere (its changes may not raise events), a status cut short by its
+//! deadline — means the status is computed afresh, as `awesh prompt` would.
+
+use std::os::unix::fs::MetadataExt;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use super::Raw;
+use crate::env::Env;
+use crate::io::watch::{Root, Seen, Trees};
+use crate::segment::StatusResult;
+
+/// At most this many folders are watched for one repository; a larger tree is recomputed each
+/// prompt (within the status's own budgets).
+pub const MAX_WATCHED_DIRS: usize = 50_000;
+
+/// How the status of one request was had.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Kept {
+    /// Computed now, and kept, watched, for the next prompts.
+    Computed,
+    /// Given again: nothing changed since it was computed.
+    Reused,
+    /// Computed now and not kept, for the reason given.
+    Full(String),
+}
+
+/// A file's identity and change stamp: a different one means it changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Stamp {
+    ino: u64,
+    size: u64,
+    mtime_ns: i128,
+    ctime_ns: i128,
+}
+
+fn stamp(path: &PathBuf) -> Option<Stamp> {
+    let meta = std::fs::metadata(path).ok()?;
+    Some(Stamp {
+        ino: meta.ino(),
+        size: meta.size(),
+        mtime_ns: i128::from(meta.mtime()) * 1_000_000_000 + i128::from(meta.mtime_nsec()),
+        ctime_ns: i128::from(meta.ctime()) * 1_000_000_000 + i128::from(meta.ctime_nsec()),
+    })
+}
+
+/// What the kept status was computed from; any difference means it is computed again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Key {
+    git_dir: PathBuf,
+    common_dir: PathBuf,
+    work_tree: Option<PathBuf>,
+    limits: crate::segment::StatusLimits,
+    /// The variables that move the files below, and the files' stamps.
+    vars: Vec<Option<std::ffi::OsString>>,
+    outside: Vec<(PathBuf, Option<Stamp>)>,
+}
+
+/// The variables that decide which config and ignore files outside the repository git reads.
+const VARS: &[&str] = &[
+    "HOME",
+    "XDG_CONFIG_HOME",
+    "GIT_CONFIG_GLOBAL",
+    "GIT_CONFIG_SYSTEM",
+    "GIT_CONFIG_NOSYSTEM",
+    "GIT_CONFIG_COUNT",
+];
+
+/// The files outside the repository the status may read: global and system config, the
+/// default global ignore file.
+fn outside_files(env: &Env) -> Vec<PathBuf> {
+    let mut files = vec![PathBuf::from("/etc/gitconfig")];
+    let home = env.non_empty("HOME").map(PathBuf::from);
+    let xdg = env
+        .non_empty("XDG_CONFIG_HOME")
+        .map(PathBuf::from)
+        .or_else(|| home.as_ref().map(|h| h.join(".config")));
+    if let Some(home) = &home {
+        files.push(home.join(".gitconfig"));
+    }
+    if let Some(xdg) = xdg {
+        files.push(xdg.join("git/config"));
+        files.push(xdg.join("git/ignore"));
+        files.push(xdg.join("git/attributes"));
+    }
+    for var in ["GIT_CONFIG_GLOBAL", "GIT_CONFIG_SYSTEM"] {
+        if let Some(path) = env.non_empty(var) {
+            files.push(PathBuf::from(path));
+        }
+    }
+    files
+}
+
+struct Entry {
+    key: Key,
+    trees: Trees,
+    status: StatusResult,
+}
+
+/// The status kept for the repository of the last request (one: a shell is in one place).
+#[derive(Default)]
+pub struct StatusMemo {
+    entry: Option<Entry>,
+}
+
+impl StatusMemo {
+    /// The status of `raw`'s repository: the kept one when nothing changed, else `compute`'s
+    /// (kept when it is complete and can be watched). `work_tree` is the one git would use.
+    pub fn get(
+        &mut self,
+        env: &Env,
+        raw: &Raw,
+        work_tree: Option<PathBuf>,
+        limits: crate::segment::StatusLimits,
+        deadline: Instant,
+        compute: impl FnOnce() -> StatusResult,
+    ) -> (StatusResult, Kept) {
+        let key = Key {
+            git_dir: raw.git_dir.clone(),
+            common_dir: raw.common_dir.clone(),
+            work_tree: work_tree.clone(),
+            limits,
+            vars: VARS.iter().map(|v| env.var(v).map(Into::into)).collect(),
+            outside: outside_files(env)
+                .into_iter()
+                .map(|p| {
+                    let s = stamp(&p);
+                    (p, s)
+                })
+                .collect(),
+        };
+        if let Some(entry) = self.entry.as_mut().filter(|e| e.key == key) {
+            match entry.trees.seen() {
+                Seen::Quiet => return (entry.status.clone(), Kept::Reused),
+                Seen::Changed => {
+                    let status = compute();
+                    if complete(&status, deadline) {
+                        entry.status = status.clone();
+                        return (status, Kept::Computed);
+                    }
+                    self.entry = None;
+                    return (status, Kept::Full("the status was cut short".into()));
+                }
+                Seen::Lost(why) => {
+                    self.entry = None;
+                    return (compute(), Kept::Full(why));
+                }
+            }
+        }
+        self.entry = None;
+        if let Err(why) = crate::segment::inline::machine_is_local() {
+            return (compute(), Kept::Full(format!("not watched: {why}")));
+        }
+        // Watches first, then the status: a change made while it is computed is seen next time.
+        let mut roots = vec![Root {
+            top: raw.git_dir.clone(),
+            skip: vec!["objects"],
+            recursive: true,
+        }];
+        if raw.common_dir != raw.git_dir {
+            roots.push(Root {
+                top: raw.common_dir.clone(),
+                skip: vec!["objects", "worktrees"],
+                recursive: true,
+            });
+        }
+        if let Some(top) = &work_tree {
+            roots.push(Root {
+                top: top.clone(),
+                skip: vec![".git"],
+                recursive: true,
+            });
+        }
+        let trees = match Trees::new(&roots, MAX_WATCHED_DIRS) {
+            Ok(trees) => trees,
+            Err(why) => return (compute(), Kept::Full(format!("not watched: {why}"))),
+        };
+        let status = compute();
+        if !complete(&status, deadline) {
+            return (status, Kept::Full("the status was cut short".into()));
+        }
+        self.entry = Some(Entry {
+            key,
+            trees,
+            status: status.clone(),
+        });
+        (status, Kept::Computed)
+    }
+}
+
+/// A status worth keeping: there is one, and it was finished before its deadline (so no count
+/// is unknown for lack of time; unknowns for other reasons stay until something changes).
+fn complete(status: &StatusResult, deadline: Instant) -> bool {
+    status.is_ok() && Instant::now() < deadline
+}
