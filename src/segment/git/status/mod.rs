@@ -2,8 +2,8 @@
 //! the index and one `lstat` per entry, and the stash count from its reflog, each either
 //! exact, a lower bound, or unknown with a reason. Not wired into the prompt yet (the lead
 //! wires it). Never writes under `.git`, never takes `index.lock`, never runs a process.
-//! Staged changes and the upstream are `staged` and `upstream`; classes not implemented yet
-//! (untracked) say so as `Unknown`.
+//! Staged changes, the upstream and untracked files are `staged`, `upstream` and
+//! `untracked`.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -15,6 +15,7 @@ use crate::io::files;
 pub mod cachetree;
 pub mod config;
 pub mod entry;
+pub mod ignore;
 pub mod index;
 pub mod objects;
 pub mod refs;
@@ -23,6 +24,8 @@ pub mod similar;
 pub mod split;
 pub mod staged;
 pub mod stash;
+pub mod untracked;
+pub mod untracked_config;
 pub mod upstream;
 
 /// A count that may be cut short or unknowable.
@@ -102,20 +105,27 @@ const LISTED: usize = 16;
 const ENTRY_BYTES: usize = 4200;
 
 const NOT_YET_STAGED: &str = "staged: not examined";
-const NOT_YET_UNTRACKED: &str = "untracked: the ignore-aware walk is not implemented yet";
 const NOT_YET_UPSTREAM: &str = "upstream: not examined";
 
 fn unknown(why: &str) -> Count {
     Count::Unknown(why.to_string())
 }
 
-/// Gathers the status of the repository at `paths` within `budget`.
+/// Gathers the status of the repository at `paths` within `budget`. Without the
+/// environment the untracked count is unknown (its config lives under HOME): see
+/// [`gather_in`].
 #[must_use]
 pub fn gather(paths: &Paths, budget: &Budget) -> Status {
+    gather_in(None, paths, budget)
+}
+
+/// [`gather`], with `env` for the config the untracked count depends on.
+#[must_use]
+pub fn gather_in(env: Option<&crate::env::Env>, paths: &Paths, budget: &Budget) -> Status {
     let mut status = Status {
         staged: unknown(NOT_YET_STAGED),
         unstaged: unknown("not examined"),
-        untracked: unknown(NOT_YET_UNTRACKED),
+        untracked: unknown("not examined"),
         conflicted: unknown("not examined"),
         stash: unknown("not examined"),
         upstream: Err(NOT_YET_UPSTREAM.to_string()),
@@ -145,6 +155,7 @@ pub fn gather(paths: &Paths, budget: &Budget) -> Status {
             status.unstaged = Count::Unknown(why.clone());
             status.conflicted = Count::Unknown(why.clone());
             status.staged = Count::Unknown(why.clone());
+            status.untracked = Count::Unknown(why.clone());
             status.skipped.push(why);
             return status;
         }
@@ -160,9 +171,15 @@ pub fn gather(paths: &Paths, budget: &Budget) -> Status {
         let why = "split index (link extension): the shared index is not read yet";
         status.unstaged = unknown(why);
         status.conflicted = unknown(why);
+        status.untracked = unknown(why);
         status.skipped.push(why.to_string());
         return status;
     }
+    let start = Instant::now();
+    let (untracked, note) = untracked::gather(env, paths, work_tree, &idx.entries, budget);
+    (status.untracked, status.skipped) =
+        (untracked, status.skipped.into_iter().chain(note).collect());
+    status.micros.push(("untracked", micros(start)));
     let start = Instant::now();
     status.conflicted = cap(conflicts(&idx.entries), 0, budget.max_per_class, "");
     let rules = entry::Rules { index_mtime };
