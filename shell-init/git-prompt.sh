@@ -24,8 +24,8 @@
 # the index's timestamp), `+?`, `%?`, `|CONFLICT?`, `<?>` or `|u?` (upstream counts not known),
 # and `(1a2b3c4...?)` for a detached HEAD named in a GIT_PS1_DESCRIBE_STYLE awesh does not
 # compute. What is not done natively (and so shows as unknown):
-#   - GIT_PS1_DESCRIBE_STYLE=tag, describe, contains, branch (the default style, a tag exactly
-#     at HEAD, is computed);
+#   - GIT_PS1_DESCRIBE_STYLE=contains and branch (name-rev's walk); the default style (a tag
+#     exactly at HEAD), tag and describe are computed as git describe does;
 #   - the SVN upstream (GIT_PS1_SHOWUPSTREAM=svn, or any svn-remote.*.url configured).
 # GIT_PS1_HIDE_IF_PWD_IGNORED reads the ignore files as git does; where one cannot be read (or
 # the index is split) the prompt is shown.

@@ -141,6 +141,9 @@ cd "$T"
 mk() { git init -q -b main "$@"; }
 commit() { git commit -q --allow-empty -m "$1"; }
 base() { mk r; cd r; echo one > f; echo keep > k; git add f k; commit c1; }
+n=0
+tick() { n=$((n+1)); export GIT_COMMITTER_DATE="@$((1700000000 + n * 60)) +0000"; }
+tcommit() { tick; commit "$1"; }
 "#;
     let mut cmd = Command::new("bash");
     base_env(&mut cmd, t.path());
@@ -371,6 +374,15 @@ fn detached_states() {
         ("detached-packed-tag", "((v3))", "base; git tag -a -m a v3; git pack-refs --all; commit c2; git checkout -q v3"),
         ("detached-after-tag", "...)", "base; git tag -a -m a v1; commit c2; commit c3; git checkout -q --detach HEAD"),
         ("detached-abbrev", "...)", "base; git config core.abbrev 12; commit c2; git checkout -q --detach HEAD~1"),
+        ("describe-linear", "...)", "base; tick; git tag -a -m a v1; tcommit c2; tcommit c3; git checkout -q --detach HEAD"),
+        ("describe-light-only", "...)", "base; git tag t1; tcommit c2; tcommit c3; git checkout -q --detach HEAD"),
+        ("describe-light-nearer", "...)", "base; tick; git tag -a -m a v1; tcommit c2; git tag t2; tcommit c3; git checkout -q --detach HEAD"),
+        ("describe-merge", "...)", "base; tick; git tag -a -m a v1; git checkout -q -b side; tcommit s1; tick; git tag -a -m b v2; tcommit s2; git checkout -q main; tcommit m1; tcommit m2; tick; git merge -q --no-ff -m merge side; git checkout -q --detach HEAD"),
+        ("describe-merge-same-dates", "...)", "base; git tag -a -m a v1; git checkout -q -b side; commit s1; git tag -a -m b v2; commit s2; git checkout -q main; commit m1; commit m2; git merge -q --no-ff -m merge side; git checkout -q --detach HEAD"),
+        ("describe-misnamed", "(v1-0-g", "base; git tag -a -m a v1; git update-ref refs/tags/other $(git rev-parse v1); git tag -d v1 >/dev/null; git checkout -q --detach HEAD"),
+        ("describe-misnamed-behind", "...)", "base; git tag -a -m a v1; git update-ref refs/tags/other $(git rev-parse v1); git tag -d v1 >/dev/null; tcommit c2; git checkout -q --detach HEAD"),
+        ("describe-many-candidates", "...)", "base; for i in 01 02 03 04 05 06 07 08 09 10 11 12; do tcommit c$i; git tag -a -m x v$i; done; tcommit last; git checkout -q --detach HEAD"),
+        ("describe-many-branches", "...)", "base; for i in 1 2 3 4 5 6 7 8 9 10 11 12; do git checkout -q -b b$i main; tcommit b$i; git tag -a -m x t$i; done; git checkout -q main; tick; git merge -q --no-ff -m m b1 b2 b3 b4 b5 b6 b7 b8 b9 b10 b11 b12 >/dev/null; tcommit top; git checkout -q --detach HEAD"),
     ]);
 }
 

@@ -184,7 +184,9 @@ pub fn gather(env: &Env, opts: &Opts, budget: Duration) -> Result<Facts, Nothing
         None => match symbolic_head(&raw, zsh)? {
             Some(target) => HeadName::Branch(target),
             None => HeadName::Detached(match (&repo, &head_id) {
-                (Some(repo), Some(id)) => describe::describe(repo, id, opts.describe),
+                (Some(repo), Some(id)) => {
+                    describe::describe(repo, id, opts.describe, &|hex| short(Some(repo), hex))
+                }
                 _ => Described::Unknown,
             }),
         },
