@@ -244,10 +244,84 @@ fn uses_unknown(t: &Path, combo: &[(&str, &str)], zsh: bool) -> bool {
         || (opts.untracked && unk(f.untracked))
         || (opts.conflict_yes && unk(f.conflict))
         || (upstream_on
-            && (f.upstream == Upstream::Unknown
+            && (matches!(f.upstream, Upstream::Unknown(_))
                 || f.svn_remote
                 || combo.iter().any(|(_, v)| v.contains("svn"))))
         || matches!(f.head, HeadName::Detached(Described::Unknown))
+}
+
+/// Whether git's line `want` is one awesh's line `got` allows: each unknown marker in `got`
+/// stands for git's marker or nothing (a space before it is then optional), `<?>` for any
+/// upstream sign, `|u?` for any verbose upstream part, `ID...?` for any name. Lines with colour
+/// codes only need to show the unknown marker.
+fn could_be(got: &str, want: &str) -> bool {
+    if !got.contains('?') {
+        return false;
+    }
+    if got.contains('\x1b') || got.contains("%F{") {
+        return true;
+    }
+    // An upstream awesh cannot name (SVN mode) leaves __git_ps1_upstream_name unset.
+    let owned;
+    let want = if got.contains("|u?") && got.contains(" u=[UNSET] ") {
+        let re = regex_lite::Regex::new(r" u=\[[^\]]*\] ").unwrap();
+        owned = re.replace(want, " u=[UNSET] ").into_owned();
+        owned.as_str()
+    } else {
+        want
+    };
+    let mut re = String::from("^");
+    let mut rest = got;
+    let tokens: [(&str, &str); 7] = [
+        ("*?", "\\*?"),
+        ("+?", "\\+?"),
+        ("%%?", "(%%)?"),
+        ("%?", "%?"),
+        ("<?>", "(=|<|>|<>)?"),
+        (
+            "|u?",
+            "(\\|u(=|\\+[0-9]+|-[0-9]+|\\+[0-9]+-[0-9]+)( \\S+)?)?",
+        ),
+        ("|CONFLICT?", "(\\|CONFLICT)?"),
+    ];
+    'outer: while !rest.is_empty() {
+        if let Some(at) = rest.find("...?)") {
+            // The detached name: from the "(" that opens it.
+            if rest[..at]
+                .rfind('(')
+                .is_some_and(|open| !rest[open..at].contains(' '))
+            {
+                let open = rest[..at].rfind('(').unwrap();
+                re.push_str(&regex_lite::escape(&rest[..=open]));
+                re.push_str("[^ ]+\\)");
+                rest = &rest[at + 5..];
+                continue;
+            }
+        }
+        // The separator before flags that may all be absent.
+        if let Some(r) = rest.strip_prefix(' ') {
+            if ["*?", "+?", "%?", "%%?", "<?>"]
+                .iter()
+                .any(|t| r.starts_with(t))
+            {
+                re.push_str(" ?");
+                rest = r;
+                continue;
+            }
+        }
+        for (tok, pat) in tokens {
+            if let Some(r) = rest.strip_prefix(tok) {
+                re.push_str(pat);
+                rest = r;
+                continue 'outer;
+            }
+        }
+        let c = rest.chars().next().unwrap();
+        re.push_str(&regex_lite::escape(&c.to_string()));
+        rest = &rest[c.len_utf8()..];
+    }
+    re.push('$');
+    regex_lite::Regex::new(&re).is_ok_and(|r| r.is_match(want))
 }
 
 /// Compares both scripts in both shells for one state; returns (strict lines, unknown lines).
@@ -281,7 +355,7 @@ fn compare(name: &str, expect: &str, setup: &str) -> (usize, usize) {
                 .and_then(|l| l.get(1..))
                 .and_then(|n| n.parse().ok())
                 .unwrap();
-            if uses_unknown(t.path(), &combos[i], zsh) && got.contains('?') {
+            if uses_unknown(t.path(), &combos[i], zsh) && could_be(got, want) {
                 unknown += 1;
                 continue;
             }
@@ -333,6 +407,12 @@ fn branch_states() {
         ("git-dir-env", "(main)", "base; echo \"export GIT_DIR=$T/r/.git\" > $T/envsh; mkdir $T/elsewhere; echo elsewhere > $T/cwd"),
         ("odd-branch-name", "feat/$(echo${IFS}pwned)", "base; git checkout -q -b 'feat/$(echo${IFS}pwned)'"),
         ("config-off", "(main)", "base; echo longer-now > f; echo u > u; git config bash.showDirtyState false; git config bash.showUntrackedFiles false; git config bash.showUpstream ''"),
+        ("intent-to-add", "(main)", "base; echo n > n; git add -N n"),
+        ("deleted", "(main)", "base; rm f"),
+        ("head-no-newline", "[]", "base; printf 'ref: refs/heads/main' > .git/HEAD"),
+        ("linked-worktree", "(wt)", "base; git worktree add -q -b wt ../w; cd ../w; echo x-longer > f; git stash -q; echo w > $T/cwd"),
+        ("reftable", "(main)", "mk --ref-format=reftable r; cd r; echo one > f; git add f; commit c1; echo two-longer > f; git stash -q"),
+        ("reftable-detached", "...)", "mk --ref-format=reftable r; cd r; echo one > f; git add f; commit c1; commit c2; git checkout -q --detach HEAD~1"),
         ("sparse", "|SPARSE", "base; mkdir a b; echo 1 > a/1; echo 2 > b/2; git add a b; commit c2; git sparse-checkout set a"),
         ("ignored-pwd", "(main)", "base; echo ign/ > .gitignore; git add .gitignore; commit c2; mkdir ign; echo r/ign > $T/cwd"),
         ("ignored-parent", "(main)", "base; echo ign > .gitignore; mkdir -p ign/deep; echo r/ign/deep > $T/cwd"),

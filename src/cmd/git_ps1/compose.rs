@@ -47,8 +47,8 @@ pub enum Upstream {
         /// e.g. `origin/main`.
         name: Vec<u8>,
     },
-    /// There is an upstream but the counts are not known.
-    Unknown,
+    /// The counts are not known; the upstream's short name when that is.
+    Unknown(Option<Vec<u8>>),
 }
 
 /// What HEAD is, as the script decides it.
@@ -195,14 +195,14 @@ fn upstream_part(facts: &Facts, opts: &Opts, parts: &mut Parts) -> (Vec<u8>, Vec
     let u = upstream_opts(&value, opts, facts.svn_remote);
     // awesh reads no SVN history: an SVN upstream is unknown (git-svn users: `git` option).
     let upstream = if u.svn {
-        &Upstream::Unknown
+        &Upstream::Unknown(None)
     } else {
         &facts.upstream
     };
     if !u.verbose {
         let p: &[u8] = match upstream {
             Upstream::None => b"",
-            Upstream::Unknown => b"<?>",
+            Upstream::Unknown(_) => b"<?>",
             Upstream::Counts {
                 behind: 0,
                 ahead: 0,
@@ -216,7 +216,7 @@ fn upstream_part(facts: &Facts, opts: &Opts, parts: &mut Parts) -> (Vec<u8>, Vec
     }
     let (text, name) = match upstream {
         Upstream::None => return (Vec::new(), Vec::new()),
-        Upstream::Unknown => (format!("|u{UNKNOWN}"), None),
+        Upstream::Unknown(name) => (format!("|u{UNKNOWN}"), name.as_ref()),
         Upstream::Counts {
             behind,
             ahead,
@@ -402,7 +402,7 @@ mod tests {
         f.staged = Tri::Yes;
         f.untracked = Tri::Unknown;
         f.conflict = Tri::Unknown;
-        f.upstream = Upstream::Unknown;
+        f.upstream = Upstream::Unknown(None);
         assert_eq!(s(&f, &o), "main *?+%?<?>|CONFLICT?");
         f.head = HeadName::Detached(Described::Unknown);
         f.inside_work_tree = false;

@@ -438,7 +438,7 @@ fn upstream(
     counted: &Result<Option<status::Upstream>, String>,
 ) -> Upstream {
     let Some(repo) = repo else {
-        return Upstream::Unknown;
+        return Upstream::Unknown(None);
     };
     let Ok(Head::Symbolic(branch)) = &raw.head else {
         return Upstream::None;
@@ -453,12 +453,12 @@ fn upstream(
         .branch_remote_tracking_ref_name(branch.as_ref(), gix::remote::Direction::Fetch)
     {
         None => return Upstream::None,
-        Some(Err(_)) => return Upstream::Unknown,
+        Some(Err(_)) => return Upstream::Unknown(None),
         Some(Ok(name)) => name,
     };
     match repo.try_find_reference(tracking.as_ref()) {
         Ok(None) => return Upstream::None,
-        Err(_) => return Upstream::Unknown,
+        Err(_) => return Upstream::Unknown(None),
         Ok(Some(_)) => {}
     }
     let name = abbrev_ref(repo, tracking.as_bstr());
@@ -472,43 +472,32 @@ fn upstream(
             ahead: *ahead,
             name,
         },
-        _ => Upstream::Unknown,
+        _ => Upstream::Unknown(Some(name)),
     }
 }
 
-/// `git rev-parse --abbrev-ref` of a full ref name: the shortest form git would not read as
-/// another ref (`refs/remotes/origin/main` is `origin/main` unless, say, a branch of that
-/// name exists, then `remotes/origin/main`).
+/// `git rev-parse --abbrev-ref` of a full ref name, by git's shortening: the shortest form
+/// whose rule no earlier rule would also resolve (`refs/remotes/origin/main` is
+/// `origin/main`, unless `refs/heads/origin/main` or `refs/tags/origin/main` exists; then
+/// `remotes/origin/main`). git's first rule (a top-level `$GIT_DIR/origin/main`) is not tried.
 fn abbrev_ref(repo: &gix::Repository, full: &[u8]) -> Vec<u8> {
-    let Some(rest) = full.strip_prefix(b"refs/") else {
-        return full.to_vec();
+    let rules: [&[u8]; 4] = [b"refs/", b"refs/tags/", b"refs/heads/", b"refs/remotes/"];
+    let exists = |name: &[u8]| {
+        std::str::from_utf8(name).is_ok_and(
+            |n| matches!(repo.try_find_reference(n), Ok(Some(r)) if r.name().as_bstr() == name),
+        )
     };
-    let short = rest
-        .strip_prefix(b"heads/")
-        .or_else(|| rest.strip_prefix(b"remotes/"))
-        .or_else(|| rest.strip_prefix(b"tags/"));
-    let Some(short) = short else {
-        return rest.to_vec();
-    };
-    // git's lookup rules, in order; the short form is kept if only `full` answers to it.
-    let rules: [&[u8]; 5] = [
-        b"",
-        b"refs/",
-        b"refs/tags/",
-        b"refs/heads/",
-        b"refs/remotes/",
-    ];
-    let clash = rules.iter().any(|rule| {
-        let candidate = [*rule, short].concat();
-        candidate != full
-            && matches!(
-                std::str::from_utf8(&candidate).map(|c| repo.try_find_reference(c)),
-                Ok(Ok(Some(_)))
-            )
-    });
-    if clash {
-        rest.to_vec()
-    } else {
-        short.to_vec()
+    for (i, rule) in rules.iter().enumerate().rev() {
+        let Some(short) = full.strip_prefix(*rule) else {
+            continue;
+        };
+        let clash = rules
+            .iter()
+            .take(i)
+            .any(|earlier| exists(&[*earlier, short].concat()));
+        if !clash {
+            return short.to_vec();
+        }
     }
+    full.to_vec()
 }
