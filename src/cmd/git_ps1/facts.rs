@@ -233,7 +233,7 @@ pub fn gather(env: &Env, opts: &Opts, budget: Duration) -> Result<Facts, Nothing
             max_per_class: 1,
             deadline: start + budget,
         };
-        let st = status::gather(&paths, &budget);
+        let st = status::gather_in(Some(env), &paths, &budget);
         if want_dirty {
             let conflicted = tri(&st.conflicted);
             facts.unstaged = tri(&st.unstaged).or(conflicted);

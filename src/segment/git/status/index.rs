@@ -46,6 +46,12 @@ pub struct Index {
     pub split: bool,
     /// A `sdir` extension: directory entries stand for whole sparse folders.
     pub sparse: bool,
+    /// The body of the `TREE` (cache-tree) extension, empty when absent: the tree ids git
+    /// last wrote for whole folders, which let the staged count skip unchanged ones.
+    pub cache_tree: Vec<u8>,
+    /// The body of the `link` extension (split index), empty when absent: the shared
+    /// index's id and which of its entries this file deletes or replaces (see `split`).
+    pub link: Vec<u8>,
 }
 
 fn be32(data: &[u8], at: usize) -> Option<u32> {
@@ -179,12 +185,26 @@ pub fn parse(data: &[u8], max_entries: usize) -> Result<Index, String> {
         at = cursor;
     }
     let (mut split, mut sparse) = (false, false);
+    let mut cache_tree = Vec::new();
+    let mut link = Vec::new();
     while at + 8 <= end {
         let sig = data.get(at..at + 4).unwrap_or_default();
         let len = be32(data, at + 4).ok_or("index: truncated extension")? as usize;
         match sig {
-            b"link" => split = true,
+            b"link" => {
+                split = true;
+                let body = at
+                    .checked_add(8)
+                    .and_then(|from| data.get(from..from.checked_add(len)?));
+                link = body.ok_or("index: truncated link extension")?.to_vec();
+            }
             b"sdir" => sparse = true,
+            b"TREE" => {
+                let body = at
+                    .checked_add(8)
+                    .and_then(|from| data.get(from..from.checked_add(len)?));
+                cache_tree = body.ok_or("index: truncated TREE extension")?.to_vec();
+            }
             _ => {}
         }
         at = at
@@ -197,6 +217,8 @@ pub fn parse(data: &[u8], max_entries: usize) -> Result<Index, String> {
         entries,
         split,
         sparse,
+        cache_tree,
+        link,
     })
 }
 

@@ -2,7 +2,8 @@
 //! the index and one `lstat` per entry, and the stash count from its reflog, each either
 //! exact, a lower bound, or unknown with a reason. Not wired into the prompt yet (the lead
 //! wires it). Never writes under `.git`, never takes `index.lock`, never runs a process.
-//! Classes not implemented yet (staged, untracked, upstream) say so as `Unknown`.
+//! Staged changes and the upstream are `staged` and `upstream`; classes not implemented yet
+//! (untracked) say so as `Unknown`.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -11,9 +12,19 @@ use rayon::prelude::*;
 
 use crate::io::files;
 
+pub mod cachetree;
+pub mod config;
 pub mod entry;
+pub mod ignore;
 pub mod index;
+pub mod objects;
+pub mod refs;
+pub mod split;
+pub mod staged;
 pub mod stash;
+pub mod untracked;
+pub mod untracked_config;
+pub mod upstream;
 
 /// A count that may be cut short or unknowable.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,6 +69,9 @@ pub struct Upstream {
     pub ahead: Count,
     /// Commits on the upstream and not on the branch.
     pub behind: Count,
+    /// Configured but its ref is missing (or the branch has no commit yet): git prints the
+    /// upstream without `branch.ab`, and `ahead`/`behind` are `Unknown`.
+    pub gone: bool,
 }
 
 /// The status of one repository.
@@ -88,21 +102,28 @@ const LISTED: usize = 16;
 /// An index entry is at most 62 fixed bytes, 2 extended and a 4 KiB path.
 const ENTRY_BYTES: usize = 4200;
 
-const NOT_YET_STAGED: &str = "staged: comparing the index with HEAD is not implemented yet";
-const NOT_YET_UNTRACKED: &str = "untracked: the ignore-aware walk is not implemented yet";
-const NOT_YET_UPSTREAM: &str = "upstream: ahead/behind is not implemented yet";
+const NOT_YET_STAGED: &str = "staged: not examined";
+const NOT_YET_UPSTREAM: &str = "upstream: not examined";
 
 fn unknown(why: &str) -> Count {
     Count::Unknown(why.to_string())
 }
 
-/// Gathers the status of the repository at `paths` within `budget`.
+/// Gathers the status of the repository at `paths` within `budget`. Without the
+/// environment the untracked count is unknown (its config lives under HOME): see
+/// [`gather_in`].
 #[must_use]
 pub fn gather(paths: &Paths, budget: &Budget) -> Status {
+    gather_in(None, paths, budget)
+}
+
+/// [`gather`], with `env` for the config the untracked count depends on.
+#[must_use]
+pub fn gather_in(env: Option<&crate::env::Env>, paths: &Paths, budget: &Budget) -> Status {
     let mut status = Status {
         staged: unknown(NOT_YET_STAGED),
         unstaged: unknown("not examined"),
-        untracked: unknown(NOT_YET_UNTRACKED),
+        untracked: unknown("not examined"),
         conflicted: unknown("not examined"),
         stash: unknown("not examined"),
         upstream: Err(NOT_YET_UPSTREAM.to_string()),
@@ -123,26 +144,40 @@ pub fn gather(paths: &Paths, budget: &Budget) -> Status {
         return status;
     };
     let start = Instant::now();
+    status.upstream = upstream::of(paths, budget);
+    status.micros.push(("upstream", micros(start)));
+    let start = Instant::now();
     let index = match read_index(&paths.git_dir, budget) {
         Ok(index) => index,
         Err(why) => {
             status.unstaged = Count::Unknown(why.clone());
             status.conflicted = Count::Unknown(why.clone());
             status.staged = Count::Unknown(why.clone());
+            status.untracked = Count::Unknown(why.clone());
             status.skipped.push(why);
             return status;
         }
     };
     status.micros.push(("index", micros(start)));
     let (idx, index_mtime) = index;
+    let start = Instant::now();
+    let staged = staged::of(paths, &idx, budget);
+    status.staged = staged.count;
+    status.skipped.extend(staged.note);
+    status.micros.push(("staged", micros(start)));
     if idx.split {
         let why = "split index (link extension): the shared index is not read yet";
         status.unstaged = unknown(why);
         status.conflicted = unknown(why);
-        status.staged = unknown(why);
+        status.untracked = unknown(why);
         status.skipped.push(why.to_string());
         return status;
     }
+    let start = Instant::now();
+    let (untracked, note) = untracked::gather(env, paths, work_tree, &idx.entries, budget);
+    (status.untracked, status.skipped) =
+        (untracked, status.skipped.into_iter().chain(note).collect());
+    status.micros.push(("untracked", micros(start)));
     let start = Instant::now();
     status.conflicted = cap(conflicts(&idx.entries), 0, budget.max_per_class, "");
     let rules = entry::Rules { index_mtime };
