@@ -186,6 +186,22 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
+/// Every file under `dir` with its size, mtime and bytes.
+fn snapshot(dir: &Path) -> BTreeMap<PathBuf, (std::time::SystemTime, Vec<u8>)> {
+    walk(dir)
+        .into_iter()
+        .filter_map(|p| {
+            let meta = std::fs::symlink_metadata(&p).ok()?;
+            let bytes = if meta.is_file() {
+                std::fs::read(&p).ok()?
+            } else {
+                Vec::new()
+            };
+            Some((p, (meta.modified().ok()?, bytes)))
+        })
+        .collect()
+}
+
 /// Runs the driver for `script` in `shell`, as `label -> line`.
 fn run_shell(t: &Path, shell: &str, script: &str) -> BTreeMap<String, String> {
     let zsh = shell == "zsh";
@@ -332,7 +348,13 @@ fn compare(name: &str, expect: &str, setup: &str) -> (usize, usize) {
     let mut theirs_x0 = String::new();
     for shell in ["bash", "zsh"] {
         let zsh = shell == "zsh";
+        // awesh writes nothing anywhere: every file's bytes and mtime are the same after.
+        let before = snapshot(t.path());
         let ours = run_shell(t.path(), shell, AWESH_SCRIPT);
+        assert!(
+            snapshot(t.path()) == before,
+            "{name} {shell}: awesh changed a file"
+        );
         let theirs = run_shell(t.path(), shell, GIT_SCRIPT);
         assert_eq!(
             ours.keys().collect::<Vec<_>>(),
