@@ -26,7 +26,9 @@
 # compute. What is not done natively (and so shows as unknown):
 #   - GIT_PS1_DESCRIBE_STYLE=contains and branch (name-rev's walk); the default style (a tag
 #     exactly at HEAD), tag and describe are computed as git describe does;
-#   - the SVN upstream (GIT_PS1_SHOWUPSTREAM=svn, or any svn-remote.*.url configured).
+#   - the SVN upstream (GIT_PS1_SHOWUPSTREAM=svn, or an svn-remote.*.url configured) once
+#     HEAD's first-parent history has a `git-svn-id:` line; without one awesh does what git's
+#     script does (@{upstream}, or nothing for the `svn` option).
 # GIT_PS1_HIDE_IF_PWD_IGNORED reads the ignore files as git does; where one cannot be read (or
 # the index is split) the prompt is shown.
 # Config is read as git reads it (system file /etc/gitconfig or $GIT_CONFIG_SYSTEM, global,

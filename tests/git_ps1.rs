@@ -499,6 +499,9 @@ fn upstream_states() {
         ("diverged", "(main)", &format!("{remote}; commit a1; cd ../r; commit r1; cd ../c; git fetch -q")),
         ("gone", "(main)", &format!("{remote}; git update-ref -d refs/remotes/origin/main")),
         ("svn-remote", "(main)", &format!("{remote}; git config svn-remote.svn.url https://svn.example/x")),
+        ("svn-remote-ahead", "(main)", &format!("{remote}; commit a1; git config svn-remote.svn.url https://svn.example/x")),
+        ("svn-ref", "(main)", &format!("{remote}; git branch svn")),
+        ("svn-commits", "(main)", &format!("{remote}; git commit -q --allow-empty -m 'x\n\ngit-svn-id: https://svn.example/x/trunk@5 0-0'; git config svn-remote.svn.url https://svn.example/x")),
         ("config-showupstream", "(main)", &format!("{remote}; git config bash.showUpstream 'verbose name'")),
     ]);
 }

@@ -111,6 +111,11 @@ pub struct Facts {
     pub show_upstream: Option<Vec<u8>>,
     /// `svn-remote.*.url` is configured (git's script then looks for an SVN upstream).
     pub svn_remote: bool,
+    /// Whether a first-parent commit of HEAD has a `git-svn-id: ` line (where git's script
+    /// looks for its SVN upstream); `None` when not read or not known.
+    pub svn_commits: Option<bool>,
+    /// A ref named `svn` resolves (what `git rev-list svn...HEAD` would then compare).
+    pub svn_ref: bool,
 }
 
 /// What the shell function does with the answer.
@@ -161,18 +166,16 @@ fn marker(t: Tri, text: &str) -> Vec<u8> {
 struct UpstreamOpts {
     verbose: bool,
     name: bool,
-    svn: bool,
+    /// The last of the `git` / `svn` options, if any.
+    forced: Option<bool>,
 }
 
-fn upstream_opts(value: &[u8], opts: &Opts, svn_remote: bool) -> UpstreamOpts {
-    let mut u = UpstreamOpts {
-        svn: svn_remote,
-        ..UpstreamOpts::default()
-    };
+fn upstream_opts(value: &[u8], opts: &Opts) -> UpstreamOpts {
+    let mut u = UpstreamOpts::default();
     for word in opts.words(value) {
         match word {
-            b"git" => u.svn = false,
-            b"svn" => u.svn = true,
+            b"git" => u.forced = Some(false),
+            b"svn" => u.forced = Some(true),
             b"verbose" => u.verbose = true,
             b"name" => u.name = true,
             // `legacy` counts another way with the same result; `auto` is no option at all.
@@ -192,12 +195,17 @@ fn upstream_part(facts: &Facts, opts: &Opts, parts: &mut Parts) -> (Vec<u8>, Vec
         }
         value.clone_from(configured);
     }
-    let u = upstream_opts(&value, opts, facts.svn_remote);
-    // awesh reads no SVN history: an SVN upstream is unknown (git-svn users: `git` option).
-    let upstream = if u.svn {
-        &Upstream::Unknown(None)
-    } else {
-        &facts.upstream
+    let u = upstream_opts(&value, opts);
+    // The SVN upstream (the `svn` option, or by default when an svn-remote is configured):
+    // git's script takes it from a `git-svn-id:` line of the newest first-parent commit that
+    // has one, which awesh does not parse (unknown). With no such commit, the default falls
+    // back to @{upstream}, and the `svn` option compares a ref named `svn` (none: nothing).
+    let svn = u.forced.unwrap_or(facts.svn_remote);
+    let upstream = match (svn, facts.svn_commits) {
+        (false, _) => &facts.upstream,
+        (true, Some(false)) if u.forced != Some(true) => &facts.upstream,
+        (true, Some(false)) if !facts.svn_ref => &Upstream::None,
+        (true, _) => &Upstream::Unknown(None),
     };
     if !u.verbose {
         let p: &[u8] = match upstream {
@@ -380,6 +388,8 @@ mod tests {
             untracked_off: false,
             show_upstream: None,
             svn_remote: false,
+            svn_commits: None,
+            svn_ref: false,
         }
     }
 

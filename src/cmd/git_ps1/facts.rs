@@ -212,6 +212,8 @@ pub fn gather(env: &Env, opts: &Opts, budget: Duration) -> Result<Facts, Nothing
         untracked_off: boolean("bash.showUntrackedFiles") == Some(false),
         show_upstream: None,
         svn_remote: false,
+        svn_commits: None,
+        svn_ref: false,
     };
     let Some(top) = top.filter(|_| inside_work_tree) else {
         return Ok(facts);
@@ -250,6 +252,23 @@ pub fn gather(env: &Env, opts: &Opts, budget: Duration) -> Result<Facts, Nothing
             if let Some(c) = &config {
                 facts.show_upstream = c.string("bash.showUpstream").map(|v| trim_ifs(&v).to_vec());
                 facts.svn_remote = svn_remote(c);
+            }
+            let value = facts.show_upstream.as_ref().or(opts.show_upstream.as_ref());
+            let mentions_svn = value.is_some_and(|v| v.windows(3).any(|w| w == b"svn"));
+            if facts.svn_remote || mentions_svn {
+                if let (Some(repo), Some(id)) = (repo.as_ref(), head_id.as_deref()) {
+                    facts.svn_commits = svn_commits(repo, id);
+                    facts.svn_ref = [
+                        "svn",
+                        "refs/svn",
+                        "refs/tags/svn",
+                        "refs/heads/svn",
+                        "refs/remotes/svn",
+                        "refs/remotes/svn/HEAD",
+                    ]
+                    .iter()
+                    .any(|n| matches!(repo.try_find_reference(*n), Ok(Some(_))));
+                }
             }
             facts.upstream = upstream(repo.as_ref(), &raw, &st.upstream);
         }
@@ -312,6 +331,31 @@ fn trim_ifs(v: &[u8]) -> &[u8] {
     let start = v.iter().position(|b| !is(b)).unwrap_or(v.len());
     let end = v.iter().rposition(|b| !is(b)).map_or(start, |e| e + 1);
     v.get(start..end).unwrap_or_default()
+}
+
+/// The most first-parent commits read looking for a `git-svn-id:` line.
+const SVN_WALK: usize = 100_000;
+
+/// Whether a first-parent ancestor of `hex` (itself included) has a message line starting
+/// `git-svn-id: `; `None` when the history cannot be read or is longer than [`SVN_WALK`].
+fn svn_commits(repo: &gix::Repository, hex: &str) -> Option<bool> {
+    let mut id = gix::ObjectId::from_hex(hex.as_bytes()).ok()?;
+    for _ in 0..SVN_WALK {
+        let commit = repo.find_object(id).ok()?.try_into_commit().ok()?;
+        let message = commit.message_raw().ok()?;
+        if message
+            .split(|&b| b == b'\n')
+            .any(|line| line.starts_with(b"git-svn-id: "))
+        {
+            return Some(true);
+        }
+        let parent = commit.parent_ids().next().map(gix::Id::detach);
+        match parent {
+            Some(parent) => id = parent,
+            None => return Some(false),
+        }
+    }
+    None
 }
 
 fn svn_remote(config: &gix::config::Snapshot<'_>) -> bool {
