@@ -551,3 +551,27 @@ fn script_passes_shellcheck_and_strict_mode() {
         );
     }
 }
+
+#[test]
+fn bad_fields_print_nothing_and_exit_zero() {
+    let t = build("base");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_awesh"));
+    base_env(&mut cmd, t.path());
+    let out = cmd
+        .current_dir(t.path().join("r"))
+        .args(["git-ps1", "--", "GIT_PS1_BOGUS=1"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(out.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown variable GIT_PS1_BOGUS"));
+    // Outside a repository: nothing, exit 0.
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_awesh"));
+    base_env(&mut cmd, t.path());
+    let out = cmd
+        .current_dir(t.path())
+        .args(["git-ps1"])
+        .output()
+        .unwrap();
+    assert!(out.status.success() && out.stdout.is_empty());
+}
