@@ -94,10 +94,20 @@ run() {
     } else {
         ("shopt -s promptvars", "shopt -u promptvars")
     };
-    for (pass, set) in [("x", on), ("n", off)] {
+    // Word splitting of GIT_PS1_SHOWUPSTREAM's options: zsh only splits with SH_WORD_SPLIT;
+    // bash splits on IFS, whatever it holds.
+    let split = if zsh {
+        "setopt PROMPT_SUBST SH_WORD_SPLIT"
+    } else {
+        "IFS=' ,'"
+    };
+    for (pass, set) in [("x", on), ("n", off), ("w", split)] {
         for (i, combo) in combos().iter().enumerate() {
             // Without expansion only a few combinations: the names go in PS1 directly.
             if pass == "n" && ![0, 6, 19].contains(&i) {
+                continue;
+            }
+            if pass == "w" && ![6, 7].contains(&i) {
                 continue;
             }
             s.push_str(&format!("( {set}; "));
@@ -261,6 +271,8 @@ fn uses_unknown(t: &Path, combo: &[(&str, &str)], zsh: bool) -> bool {
         || (opts.conflict_yes && unk(f.conflict))
         || (upstream_on
             && (matches!(f.upstream, Upstream::Unknown(_))
+                // `legacy` in a shell that does not split lines: unknown (compose.rs).
+                || combo.iter().any(|(_, v)| v.contains("legacy"))
                 || f.svn_remote
                 || combo.iter().any(|(_, v)| v.contains("svn"))))
         || matches!(f.head, HeadName::Detached(Described::Unknown))

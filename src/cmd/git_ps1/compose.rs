@@ -168,6 +168,8 @@ struct UpstreamOpts {
     name: bool,
     /// The last of the `git` / `svn` options, if any.
     forced: Option<bool>,
+    /// `legacy`: the script counts `rev-list` lines itself, in an unquoted loop.
+    legacy: bool,
 }
 
 fn upstream_opts(value: &[u8], opts: &Opts) -> UpstreamOpts {
@@ -178,7 +180,8 @@ fn upstream_opts(value: &[u8], opts: &Opts) -> UpstreamOpts {
             b"svn" => u.forced = Some(true),
             b"verbose" => u.verbose = true,
             b"name" => u.name = true,
-            // `legacy` counts another way with the same result; `auto` is no option at all.
+            b"legacy" => u.legacy = true,
+            // `auto` is no option at all.
             _ => {}
         }
     }
@@ -206,6 +209,22 @@ fn upstream_part(facts: &Facts, opts: &Opts, parts: &mut Parts) -> (Vec<u8>, Vec
         (true, Some(false)) if u.forced != Some(true) => &facts.upstream,
         (true, Some(false)) if !facts.svn_ref => &Upstream::None,
         (true, _) => &Upstream::Unknown(None),
+    };
+    // `legacy` counts the words of `rev-list --left-right` output, one commit a line: a shell
+    // that does not split on newlines (zsh without SH_WORD_SPLIT, an IFS without one) sees one
+    // word, and git's script shows a count awesh does not reproduce (unknown), unless equal.
+    let splits_lines = opts.ifs.as_ref().is_some_and(|ifs| ifs.contains(&b'\n'));
+    let legacy_unknown;
+    let upstream = match upstream {
+        Upstream::Counts {
+            behind,
+            ahead,
+            name,
+        } if u.legacy && !splits_lines && (*behind, *ahead) != (0, 0) => {
+            legacy_unknown = Upstream::Unknown(Some(name.clone()));
+            &legacy_unknown
+        }
+        other => other,
     };
     if !u.verbose {
         let p: &[u8] = match upstream {
