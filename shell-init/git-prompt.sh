@@ -28,7 +28,9 @@
 #     exactly at HEAD), tag and describe are computed as git describe does;
 #   - the SVN upstream (GIT_PS1_SHOWUPSTREAM=svn, or an svn-remote.*.url configured) once
 #     HEAD's first-parent history has a `git-svn-id:` line; without one awesh does what git's
-#     script does (@{upstream}, or nothing for the `svn` option).
+#     script does (@{upstream}, or nothing for the `svn` option);
+#   - the `legacy` upstream option in a shell that does not split words on newlines (zsh
+#     without SH_WORD_SPLIT, an IFS without one), where git's own count comes out wrong.
 # GIT_PS1_HIDE_IF_PWD_IGNORED reads the ignore files as git does; where one cannot be read (or
 # the index is split) the prompt is shown.
 # Config is read as git reads it (system file /etc/gitconfig or $GIT_CONFIG_SYSTEM, global,
