@@ -59,6 +59,13 @@ pub enum Command {
     /// exported ones) ended by an empty field; each reply is `ID:SEGMENT`, or `ID=` for an
     /// unchanged segment after `short=1`, ended by the byte 0x1e. Never writes to the terminal.
     Serve(ServeArgs),
+    /// Print git's `__git_ps1` status for the current directory, as shell assignments for
+    /// `shell-init/git-prompt.sh` (awesh's drop-in for git's script) to evaluate.
+    ///
+    /// Takes `--zsh`, `--pcmode`, `--expanded`, `--ifs=CHARS` (the shell's facts) and each set
+    /// `GIT_PS1_*` variable as `NAME=VALUE`. Never runs git; always exits 0.
+    #[command(name = "git-ps1")]
+    GitPs1(GitPs1Args),
 }
 
 /// Options of `awesh serve`.
@@ -69,6 +76,22 @@ pub struct ServeArgs {
     /// the shell then starts no `mktemp` or `mkfifo` of its own.
     #[arg(long, hide = true)]
     pub listen: bool,
+}
+
+/// Options of `awesh git-ps1`.
+#[derive(Debug, Clone, Args, Default)]
+pub struct GitPs1Args {
+    /// Time allowed for the status counts, in milliseconds [default: 1000]; past it, what is
+    /// not decided is shown as unknown (`?`).
+    #[arg(long, value_name = "MS")]
+    pub timeout_ms: Option<u64>,
+    /// The shell's facts and the `GIT_PS1_*` variables that are set, as `NAME=VALUE`.
+    #[arg(
+        trailing_var_arg = true,
+        allow_hyphen_values = true,
+        value_name = "FIELD"
+    )]
+    pub fields: Vec<std::ffi::OsString>,
 }
 
 /// Options of `awesh prompt`.

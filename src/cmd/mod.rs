@@ -4,6 +4,7 @@ pub mod ask;
 pub mod completions;
 pub mod config;
 pub mod explain;
+pub mod git_ps1;
 pub mod init;
 pub mod prompt;
 pub mod serve;
@@ -25,6 +26,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Completions(args) => completions::run(&args),
         Command::Config(args) => config::run(&args),
         Command::Serve(args) => serve::run(&args),
+        Command::GitPs1(args) => Ok(git_ps1::run(&args)),
     }
 }
 

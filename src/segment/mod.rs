@@ -189,7 +189,7 @@ fn status_of(env: &Env, raw: &git::Raw, limits: StatusLimits, end: Instant) -> T
                 max_per_class: limits.max_per_class,
                 deadline: own.min(end),
             };
-            Ok(git::status::gather(&paths, &budget))
+            Ok(git::status::gather_in(Some(env), &paths, &budget))
         }
     };
     Timed {
