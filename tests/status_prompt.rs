@@ -138,7 +138,8 @@ fn markers_follow_gits_counts() {
     world.git("repo", &["add", "third.txt"]);
     settle(&world, "repo");
     let staged = matches_git(&world, "repo", "main");
-    assert!(staged.contains("+1") && !staged.contains('?'), "{staged}");
+    let why = &explain(&world, "repo")["segments"]["status"]["reason"];
+    assert!(staged.contains("+1") && !staged.contains('?'), "{staged}: {why}");
 
     world.write("repo/new.txt", "untracked");
     world.write("repo/dir/a.txt", "untracked dir");
