@@ -7,6 +7,7 @@
 #
 #   benches/status.sh                      # everything; results in target/status-bench/
 #   SIZES="1000 10000" COLD=0 benches/status.sh   # a quicker run
+#   AWESH=path/to/awesh benches/status.sh         # measure another build
 #   benches/status_chart.py target/status-bench/results.json docs/status-bench.svg
 #
 # The fixtures are made once in a temp dir (about 320k files; checked against free space and
@@ -32,8 +33,10 @@ if ((free_inodes < need_files * 2 || free_kb < need_files * 8)); then
   exit 1
 fi
 
-cargo build --release --quiet
-awesh=$root/target/release/awesh
+if [[ -z ${AWESH:-} ]]; then
+  cargo build --release --quiet
+fi
+awesh=${AWESH:-$root/target/release/awesh}
 # shellcheck source=benches/hello.sh
 source "$root/benches/hello.sh"
 write_hello "$work/hello"

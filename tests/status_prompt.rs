@@ -139,7 +139,10 @@ fn markers_follow_gits_counts() {
     settle(&world, "repo");
     let staged = matches_git(&world, "repo", "main");
     let why = &explain(&world, "repo")["segments"]["status"]["reason"];
-    assert!(staged.contains("+1") && !staged.contains('?'), "{staged}: {why}");
+    assert!(
+        staged.contains("+1") && !staged.contains('?'),
+        "{staged}: {why}"
+    );
 
     world.write("repo/new.txt", "untracked");
     world.write("repo/dir/a.txt", "untracked dir");
@@ -261,4 +264,24 @@ fn markers_are_text_in_every_shell() {
     );
     let plain = prompt(&world, "repo", &[]);
     assert_eq!(plain, ":\u{1f33f}main %F{red}$(id)^[");
+}
+
+/// Right after a commit or checkout every file is as new as the index (racily clean): decided
+/// by content, as git decides it, so a fresh checkout shows clean, not unknown; where an
+/// attributes file could convert content (which only a filter run could settle), unknown.
+#[test]
+fn a_fresh_checkout_is_clean_not_unknown() {
+    let world = World::new();
+    world.config("[status]\nenabled = true\nformat = ' {unstaged}{unknown}'\n");
+    world.repo("repo", "main");
+    world.git("repo", &["checkout", "-q", "-b", "other"]);
+    assert_eq!(prompt(&world, "repo", &[]), ":\u{1f33f}other");
+    // A same-size rewrite in the same second: git hashes it, and so does awesh.
+    std::fs::write(world.path("repo/first.txt"), "FIRST").unwrap();
+    let truth = git_counts(&world, "repo");
+    assert_eq!(truth[1], ("unstaged", 1));
+    assert_eq!(prompt(&world, "repo", &[]), ":\u{1f33f}other *");
+    // With an attributes file, the same change needs a conversion to be judged: unknown.
+    world.write("repo/.gitattributes", "*.txt text eol=crlf\n");
+    assert_eq!(prompt(&world, "repo", &[]), ":\u{1f33f}other ?");
 }

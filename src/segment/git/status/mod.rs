@@ -14,6 +14,7 @@ use crate::io::files;
 
 pub mod cachetree;
 pub mod config;
+pub mod content;
 pub mod entry;
 pub mod ignore;
 pub mod index;
@@ -99,6 +100,10 @@ pub struct Status {
     pub micros: Vec<(&'static str, u64)>,
 }
 
+/// Indexes with at least this many entries are examined on rayon's threads; smaller ones on
+/// the calling thread.
+pub const PARALLEL_FROM: usize = 2000;
+
 /// At most this many undecided paths are listed in [`Status::unknown`].
 const LISTED: usize = 16;
 /// An index entry is at most 62 fixed bytes, 2 extended and a 4 KiB path.
@@ -183,21 +188,25 @@ pub fn gather_in(env: Option<&crate::env::Env>, paths: &Paths, budget: &Budget) 
     let start = Instant::now();
     status.conflicted = cap(conflicts(&idx.entries), 0, budget.max_per_class, "");
     let rules = entry::Rules { index_mtime };
-    let verdicts: Vec<entry::Verdict> = idx
-        .entries
-        .par_iter()
-        .map(|e| {
-            if e.stage != 0 {
-                return entry::Verdict::Clean;
-            }
-            if Instant::now() > budget.deadline {
-                return entry::Verdict::Unknown("deadline passed");
-            }
-            let path = work_tree.join(path_of(&e.path));
-            let meta = std::fs::symlink_metadata(&path).ok();
-            entry::compare(e, meta.as_ref(), rules)
-        })
-        .collect();
+    let verdict = |e: &index::Entry| {
+        if e.stage != 0 {
+            return entry::Verdict::Clean;
+        }
+        if Instant::now() > budget.deadline {
+            return entry::Verdict::Unknown("deadline passed");
+        }
+        let path = work_tree.join(path_of(&e.path));
+        let meta = std::fs::symlink_metadata(&path).ok();
+        entry::compare(e, meta.as_ref(), rules)
+    };
+    // A small index is done before rayon's pool would have started its threads (starting it
+    // costs more than a few hundred `lstat`s).
+    let mut verdicts: Vec<entry::Verdict> = if idx.entries.len() >= PARALLEL_FROM {
+        idx.entries.par_iter().map(verdict).collect()
+    } else {
+        idx.entries.iter().map(verdict).collect()
+    };
+    settle_by_content(env, paths, work_tree, &idx.entries, &mut verdicts, budget);
     let (mut changed, mut undecided) = (0u32, 0u32);
     let mut first_reason = "";
     for (e, v) in idx.entries.iter().zip(&verdicts) {
@@ -221,6 +230,41 @@ pub fn gather_in(env: Option<&crate::env::Env>, paths: &Paths, budget: &Budget) 
     status.unstaged = cap(changed, undecided, budget.max_per_class, first_reason);
     status.micros.push(("worktree", micros(start)));
     status
+}
+
+/// Decides by content, as git does, the entries the stat could not (racily clean, or changed
+/// but the same size), when nothing could convert their content ([`content::conversions`]).
+fn settle_by_content(
+    env: Option<&crate::env::Env>,
+    paths: &Paths,
+    work_tree: &Path,
+    entries: &[index::Entry],
+    verdicts: &mut [entry::Verdict],
+    budget: &Budget,
+) {
+    let by_content = |v: &entry::Verdict| matches!(v, entry::Verdict::Unknown(why) if why.starts_with("racily clean") || why.starts_with("stat changed but size did not"));
+    if !verdicts.iter().any(by_content) {
+        return;
+    }
+    let conversions =
+        content::conversions(env, &paths.git_dir, &paths.common_dir, work_tree, entries);
+    if conversions.is_some() {
+        return;
+    }
+    for (e, v) in entries.iter().zip(verdicts.iter_mut()) {
+        if !by_content(v) || Instant::now() > budget.deadline {
+            continue;
+        }
+        let path = work_tree.join(path_of(&e.path));
+        let Ok(meta) = std::fs::symlink_metadata(&path) else {
+            continue;
+        };
+        match content::same_blob(&path, &meta, e) {
+            Some(true) => *v = entry::Verdict::Clean,
+            Some(false) => *v = entry::Verdict::Changed,
+            None => {}
+        }
+    }
 }
 
 /// Counts paths with unmerged entries (each path once, however many stages it has).

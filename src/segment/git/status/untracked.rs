@@ -672,7 +672,18 @@ pub fn gather(
         return (Count::Exact(0), Some(why.into()));
     }
     (
-        count(top, paths, entries, &settings, budget, Limits::default()),
+        count(
+            top,
+            paths,
+            entries,
+            &settings,
+            budget,
+            Limits {
+                // Below this size the walk is over before rayon's threads would have started.
+                parallel: entries.len() >= super::PARALLEL_FROM,
+                ..Limits::default()
+            },
+        ),
         None,
     )
 }
