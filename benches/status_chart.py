@@ -47,7 +47,7 @@ def svg(data):
     height = top + per * len(keys) + 60
     meta = data["meta"]
     out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{left + width + 110}" height="{height}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{max(left + width + 110, 1000)}" height="{height}" '
         f'font-family="Helvetica, Arial, sans-serif" font-size="12">',
         '<rect width="100%" height="100%" fill="white"/>',
         '<text x="10" y="22" font-size="16" font-weight="bold">Working-tree status, whole process '
