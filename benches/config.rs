@@ -30,6 +30,7 @@ fn bench_config(c: &mut Criterion) {
         state: None,
         progress: None,
         ambiguous_apply: false,
+        abbrev: 7,
     };
     let mut g = c.benchmark_group("config");
     g.bench_function("parse_default_toml", |b| {

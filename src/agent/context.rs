@@ -231,6 +231,7 @@ mod tests {
                 state,
                 progress: state.map(|_| (2, 5)),
                 ambiguous_apply: false,
+                abbrev: 7,
             }),
             kube: kube_ctx.map(|(c, ns)| kube::Info {
                 context: Name::new(c.as_bytes()),

@@ -232,6 +232,7 @@ mod tests {
             state: None,
             progress: None,
             ambiguous_apply: false,
+            abbrev: 7,
         }
     }
 
@@ -268,6 +269,7 @@ mod tests {
                 detached_id: None,
                 state: Some(git::State::Am),
                 ambiguous_apply: true,
+                abbrev: 7,
                 ..b.clone()
             }),
             Some(git::Info {

@@ -248,6 +248,7 @@ mod tests {
             state: None,
             progress: None,
             ambiguous_apply: false,
+            abbrev: 7,
         };
         let render = |g: Option<&git::Info>, k: Option<&kube::Info>| {
             let mut out = Buf::new();

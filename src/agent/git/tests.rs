@@ -12,6 +12,7 @@ fn ctx(branch: &str, state: Option<State>) -> Context {
             state,
             progress: None,
             ambiguous_apply: false,
+            abbrev: 7,
         }),
         ..Context::default()
     }

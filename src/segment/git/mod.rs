@@ -72,6 +72,9 @@ pub struct Raw {
     pub reftable: bool,
     /// How discovery found it (what the work tree depends on: [`worktree::of`]).
     pub via: discover::Via,
+    /// For a detached HEAD, the length `git rev-parse --short` gives its id ([`abbrev::gather`]),
+    /// when it could be worked out.
+    pub abbrev: Option<usize>,
 }
 
 /// The operation-state files found in the git directory.
@@ -129,15 +132,18 @@ pub struct Info {
     pub progress: Option<(u32, u32)>,
     /// True when git uses the word `AM/REBASE` (an apply run of unknown kind).
     pub ambiguous_apply: bool,
+    /// How many hex digits of a detached id are shown: `git rev-parse --short`'s length, or
+    /// git's fallback of seven when it could not be worked out.
+    pub abbrev: usize,
 }
 
 impl Info {
-    /// The seven-digit abbreviation shown for a detached HEAD.
+    /// The abbreviation shown for a detached HEAD, as `git rev-parse --short` gives it.
     #[must_use]
     pub fn short_id(&self) -> Option<&[u8]> {
         self.detached_id
             .as_ref()
-            .map(|id| id.as_bytes().get(..7).unwrap_or(id.as_bytes()))
+            .map(|id| id.as_bytes().get(..self.abbrev).unwrap_or(id.as_bytes()))
     }
 }
 
@@ -202,7 +208,14 @@ pub fn gather(env: &Env) -> Result<Raw, Missing> {
             ));
         }
     }
+    let abbrev = match &head {
+        Ok(Head::Detached(id)) => std::str::from_utf8(id.as_bytes())
+            .ok()
+            .and_then(|id| abbrev::gather(env, &common_dir, id)),
+        _ => None,
+    };
     Ok(Raw {
+        abbrev,
         via,
         op: read_op(&git_dir),
         git_dir,
@@ -226,6 +239,7 @@ pub fn compute(raw: &Raw) -> Option<Info> {
         state: None,
         progress: None,
         ambiguous_apply: false,
+        abbrev: raw.abbrev.unwrap_or(abbrev::FALLBACK),
     };
     let mut rebased_branch = None;
     let (mut step, mut total) = (None, None);
@@ -485,6 +499,7 @@ mod tests {
             op,
             reftable: false,
             via: discover::Via::DotGit(PathBuf::from("/r")),
+            abbrev: None,
         }
     }
     fn sym(s: &str) -> Result<Head, String> {
