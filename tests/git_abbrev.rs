@@ -40,7 +40,8 @@ fn detached_ids_are_as_long_as_gits() {
     world.repo("repo", "main");
     world.commit("repo", "second");
     world.git("repo", &["checkout", "-q", "--detach"]);
-    let cases: &[(&str, &dyn Fn(&World), bool)] = &[
+    type Change<'a> = &'a dyn Fn(&World);
+    let cases: &[(&str, Change, bool)] = &[
         ("loose objects", &|_| {}, false),
         ("packed", &|w| drop(w.git("repo", &["gc", "-q"])), false),
         (
