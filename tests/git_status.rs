@@ -262,10 +262,14 @@ fn named_states_match_git() {
                 "{state}: {ours:?}"
             );
         }
-        // A same-size rewrite in the index's second is decided by content, as git decides it
-        // (no attributes or conversions here): exact, and equal to git's (checked above).
+        // A same-size rewrite in the index's second needs its content judged, and without the
+        // environment the global config (autocrlf) is not read: unknown, never a guess. (With
+        // it, the prompt decides by content: tests/status_prompt.rs.)
         if *state == "racy file" {
-            assert_eq!(ours.unstaged, Count::Exact(1), "{state}");
+            assert!(
+                !matches!(ours.unstaged, Count::Exact(_)),
+                "{state}: {ours:?}"
+            );
         }
         exact_unstaged += u32::from(matches!(ours.unstaged, Count::Exact(_)));
     }

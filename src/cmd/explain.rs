@@ -262,19 +262,15 @@ fn to_json(r: &Report) -> Value {
 
 /// The classes of the status, as `explain` names them.
 fn classes(st: &Status) -> [(&'static str, Count); 7] {
-    let upstream = |f: fn(&git::status::Upstream) -> &Count| match &st.upstream {
-        Ok(Some(up)) => f(up).clone(),
-        Ok(None) => Count::Exact(0),
-        Err(why) => Count::Unknown(why.clone()),
-    };
+    let (ahead, behind) = st.ahead_behind();
     [
         ("staged", st.staged.clone()),
         ("unstaged", st.unstaged.clone()),
         ("untracked", st.untracked.clone()),
         ("conflicted", st.conflicted.clone()),
         ("stash", st.stash.clone()),
-        ("ahead", upstream(|u| &u.ahead)),
-        ("behind", upstream(|u| &u.behind)),
+        ("ahead", ahead),
+        ("behind", behind),
     ]
 }
 

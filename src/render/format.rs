@@ -129,20 +129,14 @@ fn state(out: &mut Buf, shell: Shell, format: &Format, g: &git::Info) {
 
 /// The count behind a status marker.
 fn count_of(status: &Status, var: Var) -> Option<Count> {
-    let upstream = |f: fn(&git::status::Upstream) -> &Count| match &status.upstream {
-        Ok(Some(up)) => f(up).clone(),
-        // No upstream: nothing ahead or behind.
-        Ok(None) => Count::Exact(0),
-        Err(why) => Count::Unknown(why.clone()),
-    };
     Some(match var {
         Var::Conflicted => status.conflicted.clone(),
         Var::Staged => status.staged.clone(),
         Var::Unstaged => status.unstaged.clone(),
         Var::Untracked => status.untracked.clone(),
         Var::Stash => status.stash.clone(),
-        Var::Ahead => upstream(|u| &u.ahead),
-        Var::Behind => upstream(|u| &u.behind),
+        Var::Ahead => status.ahead_behind().0,
+        Var::Behind => status.ahead_behind().1,
         _ => return None,
     })
 }

@@ -172,9 +172,19 @@ enum Msg {
 /// The status of the repository `raw` found, within `limits` and before `end` (a little before
 /// the prompt's deadline, so the status never costs the branch).
 fn status_of(env: &Env, raw: &git::Raw, limits: StatusLimits, end: Instant) -> Timed<StatusResult> {
+    status_in(env, raw, &git::worktree::of(env, raw), limits, end)
+}
+
+/// [`status_of`], in the work tree `tree` (already worked out by the caller).
+fn status_in(
+    env: &Env,
+    raw: &git::Raw,
+    tree: &git::worktree::WorkTree,
+    limits: StatusLimits,
+    end: Instant,
+) -> Timed<StatusResult> {
     let start = Instant::now();
-    let tree = git::worktree::of(env, raw);
-    let value = match tree.top {
+    let value = match tree.top.clone() {
         None if tree.bare => Err("a bare repository has no work tree".to_string()),
         None => Err(format!("no work tree: {}", tree.why)),
         Some(work_tree) => {
@@ -395,17 +405,18 @@ fn gather_server(
     };
     let status = match git.done() {
         Some(Ok(raw)) if want.has(Part::Status) => {
-            let start = Instant::now();
+            let status_start = Instant::now();
+            // The request's deadline, counted from the request's start, as in the other gathers.
             let end = status_end(start, timeout);
-            let work_tree = git::worktree::of(env, raw);
+            let tree = git::worktree::of(env, raw);
             let limits = want.status;
-            let own = (start + limits.timeout).min(end);
-            let (value, _kept) = kept.get(env, raw, work_tree.top.clone(), limits, own, || {
-                status_of(env, raw, limits, end).value
+            let own = (status_start + limits.timeout).min(end);
+            let (value, _kept) = kept.get(env, raw, tree.top.clone(), limits, own, || {
+                status_in(env, raw, &tree, limits, end).value
             });
             Slot::Done(Timed {
                 value,
-                micros: micros_since(start),
+                micros: micros_since(status_start),
             })
         }
         _ => Slot::Off,

@@ -116,19 +116,7 @@ pub fn gather(env: &crate::env::Env, common_dir: &std::path::Path, id: &str) -> 
 /// `core.abbrev` as git reads it: system, global (XDG, then `~/.gitconfig`), then the
 /// repository's config, the last one set winning; `None` when a file has an include.
 fn config_abbrev(env: &crate::env::Env, common_dir: &std::path::Path) -> Option<Abbrev> {
-    use std::path::PathBuf;
-    let mut files = vec![PathBuf::from("/etc/gitconfig")];
-    let home = env.non_empty("HOME").map(PathBuf::from);
-    if let Some(xdg) = env
-        .non_empty("XDG_CONFIG_HOME")
-        .map(PathBuf::from)
-        .or_else(|| home.as_ref().map(|h| h.join(".config")))
-    {
-        files.push(xdg.join("git/config"));
-    }
-    if let Some(home) = &home {
-        files.push(home.join(".gitconfig"));
-    }
+    let mut files = super::global::config_files(env);
     files.push(common_dir.join("config"));
     if [
         "GIT_CONFIG_GLOBAL",

@@ -73,19 +73,10 @@ const VARS: &[&str] = &[
 /// The files outside the repository the status may read: global and system config, the
 /// default global ignore file.
 fn outside_files(env: &Env) -> Vec<PathBuf> {
-    let mut files = vec![PathBuf::from("/etc/gitconfig")];
-    let home = env.non_empty("HOME").map(PathBuf::from);
-    let xdg = env
-        .non_empty("XDG_CONFIG_HOME")
-        .map(PathBuf::from)
-        .or_else(|| home.as_ref().map(|h| h.join(".config")));
-    if let Some(home) = &home {
-        files.push(home.join(".gitconfig"));
-    }
-    if let Some(xdg) = xdg {
-        files.push(xdg.join("git/config"));
-        files.push(xdg.join("git/ignore"));
-        files.push(xdg.join("git/attributes"));
+    let mut files = super::global::config_files(env);
+    if let Some(dir) = super::global::xdg_dir(env) {
+        files.push(dir.join("ignore"));
+        files.push(dir.join("attributes"));
     }
     for var in ["GIT_CONFIG_GLOBAL", "GIT_CONFIG_SYSTEM"] {
         if let Some(path) = env.non_empty(var) {

@@ -10,6 +10,7 @@ use crate::env::Env;
 use crate::name::Name;
 pub mod abbrev;
 pub mod discover;
+pub mod global;
 pub mod kept;
 pub mod ownership;
 pub mod reftable;

@@ -30,7 +30,8 @@ pub fn foreign(owners: &[(PathBuf, u32)]) -> Option<&(PathBuf, u32)> {
 #[must_use]
 pub fn is_safe(path: &Path, env: &Env) -> bool {
     let mut safe = false;
-    for file in protected_config(env) {
+    // The files git calls protected: the system and global ones.
+    for file in super::global::config_files(env) {
         let Ok(Some(bytes)) = crate::io::files::read_regular(&file, 1 << 20) else {
             continue;
         };
@@ -44,18 +45,6 @@ pub fn is_safe(path: &Path, env: &Env) -> bool {
         }
     }
     safe
-}
-
-/// The config files git calls protected, in the order it reads them (by default).
-fn protected_config(env: &Env) -> Vec<PathBuf> {
-    let mut files = vec![PathBuf::from("/etc/gitconfig")];
-    let home = env.non_empty("HOME").map(PathBuf::from);
-    match env.non_empty("XDG_CONFIG_HOME") {
-        Some(xdg) => files.push(Path::new(xdg).join("git/config")),
-        None => files.extend(home.as_ref().map(|h| h.join(".config/git/config"))),
-    }
-    files.extend(home.map(|h| h.join(".gitconfig")));
-    files
 }
 
 fn has_includes(text: &str) -> bool {

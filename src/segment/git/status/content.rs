@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use super::index::Entry;
 use crate::env::Env;
 use crate::io::files;
+use crate::segment::git::global;
 
 /// Files larger than this are not read for a content check (they stay unknown).
 pub const MAX_BYTES: u64 = 8 << 20;
@@ -44,25 +45,15 @@ pub fn conversions(
             ));
         }
     }
-    files.clear();
-    files.push(PathBuf::from("/etc/gitconfig"));
+    let Some(env) = env else {
+        return Some("the environment was not given, so the global config was not read".into());
+    };
+    if global::xdg_dir(env).is_some_and(|d| d.join("attributes").exists()) {
+        return Some("the global attributes file could convert its content".into());
+    }
+    files = global::config_files(env);
     files.push(common_dir.join("config"));
     files.push(git_dir.join("config.worktree"));
-    let env = env?;
-    let home = env.non_empty("HOME").map(PathBuf::from);
-    let xdg = env
-        .non_empty("XDG_CONFIG_HOME")
-        .map(PathBuf::from)
-        .or_else(|| home.as_ref().map(|h| h.join(".config")));
-    if let Some(xdg) = &xdg {
-        if xdg.join("git/attributes").exists() {
-            return Some("the global attributes file could convert its content".into());
-        }
-        files.push(xdg.join("git/config"));
-    }
-    if let Some(home) = &home {
-        files.push(home.join(".gitconfig"));
-    }
     for var in [
         "GIT_CONFIG_GLOBAL",
         "GIT_CONFIG_SYSTEM",

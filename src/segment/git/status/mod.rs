@@ -100,6 +100,19 @@ pub struct Status {
     pub micros: Vec<(&'static str, u64)>,
 }
 
+impl Status {
+    /// Commits ahead of and behind the upstream: zero each without an upstream, unknown (with
+    /// why) when the upstream could not be worked out.
+    #[must_use]
+    pub fn ahead_behind(&self) -> (Count, Count) {
+        match &self.upstream {
+            Ok(Some(up)) => (up.ahead.clone(), up.behind.clone()),
+            Ok(None) => (Count::Exact(0), Count::Exact(0)),
+            Err(why) => (Count::Unknown(why.clone()), Count::Unknown(why.clone())),
+        }
+    }
+}
+
 /// Indexes with at least this many entries are examined on rayon's threads; smaller ones on
 /// the calling thread.
 pub const PARALLEL_FROM: usize = 2000;

@@ -45,16 +45,7 @@ pub struct Settings {
 /// distribution's `/etc/gitconfig` (`GIT_CONFIG_NOSYSTEM`, `GIT_CONFIG_SYSTEM`,
 /// `GIT_CONFIG_GLOBAL` and `GIT_CONFIG_PARAMETERS` are not among the variables awesh reads).
 fn sources(env: &Env, paths: &Paths) -> Vec<PathBuf> {
-    let mut out = vec![PathBuf::from("/etc/gitconfig")];
-    let home = env.non_empty("HOME").map(PathBuf::from);
-    if let Some(xdg) = env.non_empty("XDG_CONFIG_HOME") {
-        out.push(Path::new(xdg).join("git/config"));
-    } else if let Some(home) = &home {
-        out.push(home.join(".config/git/config"));
-    }
-    if let Some(home) = &home {
-        out.push(home.join(".gitconfig"));
-    }
+    let mut out = crate::segment::git::global::config_files(env);
     out.push(paths.common_dir.join("config"));
     out
 }
