@@ -51,7 +51,7 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Find, print or check the configuration file.
     Config(ConfigArgs),
-    /// Answer prompt requests on stdin until it closes (started by the bash and zsh integration).
+    /// Answer prompt requests on stdin until it closes (started by the bash, zsh and fish integration).
     ///
     /// One server per shell: each request is NUL-separated `KEY=VALUE` fields (`id`, `pid`,
     /// `cwd`, `shell`, `off` (parts to leave out, comma-separated), `short`, and the variables awesh reads, as
@@ -76,6 +76,11 @@ pub struct ServeArgs {
     /// the shell then starts no `mktemp` or `mkfifo` of its own.
     #[arg(long, hide = true)]
     pub listen: bool,
+    /// Answer through files in DIR instead (made private, or taken over if it is this user's
+    /// and private): the shell writes each request to `DIR/req`, the server replaces
+    /// `DIR/reply` with the answer. For fish, which can hold no descriptor open.
+    #[arg(long, hide = true, value_name = "DIR", conflicts_with = "listen")]
+    pub mailbox: Option<std::path::PathBuf>,
 }
 
 /// Options of `awesh git-ps1`.

@@ -60,13 +60,20 @@ fn count(lines: &[String], needle: &str) -> usize {
     lines.join("\n").matches(needle).count()
 }
 
-/// The checks every prompt setup must pass.
+/// The checks every prompt setup must pass, answered by the server (the default) and by a
+/// process per prompt.
 fn follows_the_world(config: &str) {
+    for args in ["", "--no-serve"] {
+        follows_the_world_with(config, args);
+    }
+}
+
+fn follows_the_world_with(config: &str, args: &str) {
     if !have("fish") || !have("tmux") {
         return;
     }
     let world = World::new();
-    let screen = start(&world, config, "");
+    let screen = start(&world, config, args);
     let first = screen.settle(QUIET, "the first prompt", |s| {
         s.cursor_line().contains("🌿main")
     });

@@ -273,6 +273,9 @@ fn bench_script_counts_one_process_per_prompt() {
         ("fish bare", "0.0"),
         ("fish +true", "1.0"),
         ("fish +awesh", "1.0"),
+        ("bash +serve", "0.0"),
+        ("zsh +serve", "0.0"),
+        ("fish +serve", "0.0"),
     ] {
         if setup.starts_with("fish") && !have("fish") {
             continue;

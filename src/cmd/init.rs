@@ -220,6 +220,24 @@ mod tests {
                 crate::env::VARS.len(),
                 "a variable awesh does not read"
             );
+        } // fish: one list of names, and a handler that notices each changing.
+        let names = format!(
+            "set -g __awesh_serve_names {}\n",
+            crate::env::VARS.join(" ")
+        );
+        assert_eq!(FISH.matches(&names).count(), 1, "{names}");
+        for name in crate::env::VARS {
+            let watch = format!(" --on-variable {name} ");
+            let watch_last = format!(" --on-variable {name}\n");
+            assert!(
+                FISH.contains(&watch) || FISH.contains(&watch_last),
+                "{name}"
+            );
         }
+        assert_eq!(
+            FISH.matches(" --on-variable ").count(),
+            crate::env::VARS.len() + 1,
+            "the variables, and __awesh_offs"
+        );
     }
 }

@@ -26,7 +26,10 @@ use crate::serve::Server;
 /// When stdin or stdout cannot be used at all.
 pub fn run(args: &ServeArgs) -> anyhow::Result<ExitCode> {
     let busy = Arc::new(watchdog::Busy::default());
-    watchdog::start(Arc::clone(&busy));
+    if let Some(dir) = &args.mailbox {
+        return mailbox(dir, busy);
+    }
+    watchdog::start(Arc::clone(&busy), || {});
     // Unbuffered handles: each reply is one `write`, so the shell never sees half of one.
     let mut output = File::from(
         std::io::stdout()
@@ -56,6 +59,46 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<ExitCode> {
             Err(ReadError::Eof | ReadError::Garbage(_)) => return Ok(ExitCode::SUCCESS),
         }
         if output.write_all(&reply).is_err() {
+            return Ok(ExitCode::SUCCESS);
+        }
+    }
+}
+
+/// `--mailbox DIR`: answers each request the shell writes to `DIR/req` in `DIR/reply`, until
+/// the folder goes, the shell asks it to stop (`stop=1`), or the shell that started it is gone
+/// (the folder is removed in the last two cases). The first reply, `0:`, says it is ready.
+fn mailbox(dir: &std::path::Path, busy: Arc<watchdog::Busy>) -> anyhow::Result<ExitCode> {
+    use crate::io::mailbox::{self, Event, Mailbox};
+    mailbox::ignore_hangup();
+    let mut mailbox = Mailbox::open(dir).map_err(anyhow::Error::msg)?;
+    let gone = dir.to_path_buf();
+    watchdog::start(Arc::clone(&busy), move || {
+        if let Ok(m) = Mailbox::open(&gone) {
+            m.remove();
+        }
+    });
+    let (mut req, mut field, mut reply) = (Request::default(), Vec::new(), Vec::new());
+    let mut server = Server::with_busy(busy);
+    protocol::write_reply(&mut reply, b"0", Some(b""));
+    mailbox.reply(&reply).map_err(anyhow::Error::msg)?;
+    loop {
+        match mailbox.wait() {
+            Ok(Event::Request) => {}
+            Ok(Event::Gone) | Err(_) => return Ok(ExitCode::SUCCESS),
+        }
+        // Unreadable or cut short (the shell was writing the next one): the next event brings it.
+        let Ok(Some(data)) = mailbox.request(protocol::MAX_REQUEST_BYTES as u64) else {
+            continue;
+        };
+        match protocol::read_request(&mut data.as_slice(), &mut req, &mut field) {
+            Ok(()) if req.stop => {
+                mailbox.remove();
+                return Ok(ExitCode::SUCCESS);
+            }
+            Ok(()) => server.answer(&req, &mut reply),
+            Err(_) => continue,
+        }
+        if mailbox.reply(&reply).is_err() {
             return Ok(ExitCode::SUCCESS);
         }
     }

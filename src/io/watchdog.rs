@@ -97,14 +97,20 @@ impl Busy {
 
 /// Starts the guard: it exits the process (status 0, having written nothing) when `busy`
 /// overruns, or when the parent process changes (the shell is gone and the server was
-/// reparented; its end of the request pipe may be held open by a program it started).
-pub fn start(busy: Arc<Busy>) {
+/// reparented; its end of the request pipe may be held open by a program it started), after
+/// running `shell_gone` in the second case (what the server leaves behind for its shell is
+/// nobody's then; after an overrun the shell's next server takes it over).
+pub fn start(busy: Arc<Busy>, shell_gone: impl Fn() + Send + 'static) {
     let parent = std::os::unix::process::parent_id();
     let _ = std::thread::Builder::new()
         .name("awesh-guard".into())
         .spawn(move || loop {
             std::thread::sleep(busy.poll());
-            if busy.overrun() || (parent != 1 && std::os::unix::process::parent_id() != parent) {
+            if busy.overrun() {
+                std::process::exit(0);
+            }
+            if parent != 1 && std::os::unix::process::parent_id() != parent {
+                shell_gone();
                 std::process::exit(0);
             }
         });

@@ -47,13 +47,16 @@ pub struct Request {
     pub pid: Option<u32>,
     /// The shell's `$PWD`: the working directory when `pid` cannot tell (resolved physically).
     pub cwd: Option<OsString>,
-    /// Which shell to escape for (`shell=plain|bash|zsh`; plain when absent).
+    /// Which shell to escape for (`shell=plain|bash|zsh|fish`; plain when absent).
     pub shell: Shell,
     /// `off=PART,..`: the parts to leave out (the `awesh_off PART` toggles). Names this server
     /// does not know are ignored; `no-git=1` and `no-kube=1`, from older scripts, still count.
     pub off: Parts,
     /// `short=1`: the client keeps the last segment; reply `ID=` when it is unchanged.
     pub short: bool,
+    /// `stop=1`: the shell is done with this server (fish, leaving or replacing it, asks this
+    /// way: it cannot close a descriptor the server would see close). Nothing is answered.
+    pub stop: bool,
     /// Every other `NAME=VALUE` field: the shell's exported variables awesh reads.
     pub vars: Vec<(String, OsString)>,
 }
@@ -67,6 +70,7 @@ impl Default for Request {
             shell: Shell::Plain,
             off: Parts::NONE,
             short: false,
+            stop: false,
             vars: Vec::new(),
         }
     }
@@ -182,6 +186,7 @@ fn apply(req: &mut Request, field: &[u8]) {
             req.shell = match value {
                 b"bash" => Shell::Bash,
                 b"zsh" => Shell::Zsh,
+                b"fish" => Shell::Fish,
                 _ => Shell::Plain,
             }
         }
@@ -196,6 +201,7 @@ fn apply(req: &mut Request, field: &[u8]) {
         b"no-kube" if value == b"1" => req.off = req.off.with(Part::Kube),
         b"no-git" | b"no-kube" => {}
         b"short" => req.short = value == b"1",
+        b"stop" => req.stop = value == b"1",
         _ => {
             let mut halves = key.splitn(2, |&b| b == b'/');
             let name = match (halves.next(), halves.next()) {
