@@ -82,11 +82,19 @@ function __awesh_compute --on-event fish_prompt
         end
     end
     set -gx AWESH_SEGMENT_TEXT "$AWESH_SEGMENT"
-    # A theme that defined fish_prompt again since the last prompt: wrap it again, now.
-    if test "$__awesh_mode" = add; and not __awesh_wrapped
+    # A theme that defined fish_prompt again since the last prompt: wrap it again, now. Only
+    # code can do that, so after Enter on an empty line (no command ran) nothing is looked at.
+    if test "$__awesh_mode" = add -a -n "$__awesh_ran"; and not __awesh_wrapped
         __awesh_wrap
     end
+    set -g __awesh_ran ''
 end
+
+# A command line ran (fish emits nothing for an empty one).
+function __awesh_postexec --on-event fish_postexec
+    set -g __awesh_ran 1
+end
+set -g __awesh_ran 1
 
 # Sets $status to its argument (so the original prompt sees the status the command left).
 function __awesh_status
@@ -157,7 +165,9 @@ function __awesh_wrap
             printf '%s' "$out"
             return
         end
-        set -l lines (string split \n -- "$out")
+        # (Split only when there is more than one line: a command substitution costs.)
+        set -l lines "$out"
+        string match -q -- '*'\n'*' "$out"; and set lines (string split \n -- "$out")
         # Placed again only when the line or the segment changed since the last prompt.
         if test "$lines[-1]" != "$__awesh_placed_line" -o "$AWESH_SEGMENT" != "$__awesh_placed_seg"
             set -g __awesh_placed_line $lines[-1]

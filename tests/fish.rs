@@ -195,6 +195,20 @@ fn fish_names_toggles_and_modes() {
     assert_eq!(count(&p, "🌿"), 0, "{}", shot.text());
     let (p, shot) = step(&screen, "awesh_on", 4);
     assert_eq!(count(&p, ":☸️dev:☸️team:🌿(id)"), 1, "{}", shot.text());
+    // A prompt defined again (as a theme does) is wrapped again at the very next prompt, and
+    // stays wrapped after an empty line.
+    let (p, shot) = step(&screen, "function fish_prompt; printf 'new> '; end", 5);
+    assert_eq!(count(&p, "new:☸️dev:☸️team:🌿(id)>"), 1, "{}", shot.text());
+    screen.enter("");
+    let shot = screen.settle(QUIET, "the prompt after an empty line", |s| {
+        s.cursor_line().starts_with("new")
+    });
+    assert_eq!(
+        shot.cursor_line().trim_end(),
+        "new:☸️dev:☸️team:🌿(id)>",
+        "{}",
+        shot.text()
+    );
     drop(screen);
 
     let world = World::new();
