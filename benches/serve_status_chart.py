@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 # Draws benches/serve_status.py's results as an SVG bar chart: see the docstring.
 """Turns target/serve-status-bench/results.json (from benches/serve_status.py) into an SVG chart,
-and copies the results beside it as JSON.
+copies the results beside it as JSON, and prints them as the Markdown table of
+docs/performance.md.
 
 One group of bars per repository size and measure (clean, dirty: nothing changed since the
 last ask; after a one-file edit: the first ask after it); one bar per tool (git status and awesh
@@ -27,6 +28,10 @@ MEASURES = [("clean", "clean"), ("dirty", "dirty"), ("after edit", "after a one-
 
 def label(ms):
     return f"{ms:.3f} ms" if ms < 1 else f"{ms:.2f} ms" if ms < 10 else f"{ms:.0f} ms"
+
+
+def tick(ms):
+    return f"{ms:g} ms"
 
 
 def files(n):
@@ -55,12 +60,12 @@ def svg(data):
     span = math.log10(hi) - math.log10(lo)
     x = lambda ms: left + width * (math.log10(max(ms, lo)) - math.log10(lo)) / span
     top = 90
-    per = len(present) * (bar + 2) + gap
-    height = top + per * len(groups) + 62
+    bars = sum(1 for s, m, _ in groups for t in present if find(rows, s, m, t[0]))
+    height = top + bars * (bar + 2) + gap * len(groups) + 62
     mem = "; ".join(f"{tool} {m.get('VmRSS', 0) / 1024:.1f} MiB"
                     for tool, m in data.get("memory_kib", {}).get(str(sizes[-1]), {}).items())
     out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{left + width + 130}" height="{height}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{left + width + 250}" height="{height}" '
         f'font-family="Helvetica, Arial, sans-serif" font-size="12">',
         '<rect width="100%" height="100%" fill="white"/>',
         '<text x="10" y="22" font-size="16" font-weight="bold">Status per prompt: processes and '
@@ -76,20 +81,21 @@ def svg(data):
         out.append(f'<line x1="{gx:.1f}" y1="{top - 6}" x2="{gx:.1f}" y2="{height - 52}" '
                    'stroke="#ddd"/>')
         out.append(f'<text x="{gx:.1f}" y="{height - 38}" text-anchor="middle" fill="#555">'
-                   f'{label(ms)}</text>')
+                   f'{tick(ms)}</text>')
     y = top
     for size, measure, text in groups:
         out.append(f'<text x="{left - 8}" y="{y + 11}" text-anchor="end" font-weight="bold">'
                    f'{escape(files(size))}, {escape(text)}</text>')
         for tool, _, color in present:
             r = find(rows, size, measure, tool)
-            if r:
-                w = max(x(r["median_ms"]) - left, 1)
-                note = "" if r["matched"] else " (differs from git)"
-                out.append(f'<rect x="{left}" y="{y}" width="{w:.1f}" height="{bar}" '
-                           f'fill="{color}"/>')
-                out.append(f'<text x="{left + w + 4:.1f}" y="{y + 11}">'
-                           f'{label(r["median_ms"])}{note}</text>')
+            if not r:
+                continue
+            w = max(x(r["median_ms"]) - left, 1)
+            note = "" if r["matched"] else " (differs from git)"
+            out.append(f'<rect x="{left}" y="{y}" width="{w:.1f}" height="{bar}" '
+                       f'fill="{color}"/>')
+            out.append(f'<text x="{left + w + 4:.1f}" y="{y + 11}">'
+                       f'{label(r["median_ms"])}{note}</text>')
             y += bar + 2
         y += gap
     lx = 10
@@ -99,6 +105,30 @@ def svg(data):
         lx += 14 + 6.2 * len(text) + 14
     out.append("</svg>")
     return "\n".join(out) + "\n"
+
+
+def table(data):
+    """The results as one Markdown table: a row per size and measure, a column per tool."""
+    rows = data["rows"]
+    out = ["| files | state | `git status` (process) | `awesh prompt` (process) | gitstatusd "
+           "| `awesh serve` |", "| ---: | --- | ---: | ---: | ---: | ---: |"]
+    for size in sorted({r["size"] for r in rows}):
+        for measure, text in MEASURES:
+            cells = []
+            for tool, _, _ in TOOLS:
+                r = find(rows, size, measure, tool)
+                if r is None:
+                    cells.append("—")
+                    continue
+                mark = "" if r["matched"] else " **differs from git**"
+                cells.append(f"{r['median_ms']:.3f} (p90 {r['p90_ms']:.3f}){mark}")
+            out.append(f"| {files(size)} | {text} | " + " | ".join(cells) + " |")
+    out += ["", "| files | daemon | VmRSS MiB | VmHWM MiB |", "| ---: | --- | ---: | ---: |"]
+    for size, tools in data.get("memory_kib", {}).items():
+        for tool, m in tools.items():
+            out.append(f"| {files(int(size))} | {tool} | {m.get('VmRSS', 0) / 1024:.1f} "
+                       f"| {m.get('VmHWM', 0) / 1024:.1f} |")
+    return "\n".join(out)
 
 
 def main():
@@ -111,6 +141,7 @@ def main():
         with open(sys.argv[3], "w", encoding="utf-8") as f:
             json.dump(data, f, indent=1)
             f.write("\n")
+    print(table(data))
 
 
 if __name__ == "__main__":
