@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# gitstatusd beside awesh serve, git status and awesh prompt (issues 16, 17): see the docstring.
 """Side by side in one run, on the same generated repositories (issues 16 and 17): `git status`
 and `awesh prompt` as processes, and the two status daemons a prompt can keep beside the shell,
 gitstatusd (powerlevel10k's) and `awesh serve`, asked through their own stdin/stdout protocols:
@@ -242,6 +243,10 @@ def hyperfine(top, awesh, env, work):
 
 
 def main():
+    if not shutil.which("hyperfine"):
+        sys.exit("serve_status.py: needs hyperfine (for the process figures)")
+    if GSD and not os.access(GSD, os.X_OK):
+        sys.exit(f"serve_status.py: GITSTATUSD={GSD} is not an executable")
     awesh = awesh_binary()
     os.makedirs(OUT, exist_ok=True)
     work = tempfile.mkdtemp(prefix="awesh-serve-status.", dir=os.environ.get("TMPDIR", "/tmp"))
