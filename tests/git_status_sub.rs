@@ -14,6 +14,9 @@ use std::time::{Duration, Instant, SystemTime};
 use awesh::env::Env;
 use awesh::segment::git::status::{gather_in, Budget, Count, Paths, Status};
 
+mod common;
+use common::rng::Rng;
+
 /// A temp dir with a home, a main repository `work` and (when asked) a library repository
 /// `lib` to use as a submodule.
 struct Repo {
@@ -816,8 +819,16 @@ fn other_listed_states_match_git() {
             r.write("dir/b.txt", "beta staged, then edited\n");
             r.chmod("a.txt", 0o755);
         }),
-        // With renames unset in the repository, the staged count needs the global config,
-        // which staged.rs does not read yet (a lower bound then): set either way here.
+        ("case-only rename with git mv", &|r| {
+            r.git(&["mv", "a.txt", "A.txt"]);
+        }),
+        (
+            "case-only rename, diff.renames=false in the global config",
+            &|r| {
+                std::fs::write(r.home.join(".gitconfig"), "[diff]\n\trenames = false\n").unwrap();
+                r.git(&["mv", "a.txt", "A.txt"]);
+            },
+        ),
         ("case-only rename with git mv, status.renames=true", &|r| {
             r.git(&["config", "status.renames", "true"]);
             r.git(&["mv", "a.txt", "A.txt"]);
@@ -882,4 +893,98 @@ fn linked_worktree_and_bare_match_git() {
     };
     let s = gather_in(Some(&r.env()), &paths, &budget());
     assert!(matches!(s.unstaged, Count::Unknown(ref w) if w.contains("bare")));
+}
+
+/// A submodule whose index is over the budget (the parent's is not): its status cannot be
+/// read, so the parent's unstaged count is unknown, never a wrong clean.
+#[test]
+fn a_submodule_over_the_budget_is_unknown_not_clean() {
+    let r = Repo::with_submodule();
+    for i in 0..20 {
+        r.write(&format!("sub/many/f{i}.txt"), "f\n");
+    }
+    r.sub(&["add", "-A"]);
+    r.sub(&["commit", "-q", "-m", "many"]);
+    r.commit("sub with many");
+    r.write("sub/many/f3.txt", "f, changed\n");
+    let truth = git_status(&r, &r.work);
+    assert_eq!(truth.unstaged, 1);
+    let tight = Budget {
+        max_index_entries: 12,
+        ..budget()
+    };
+    let ours = gather_in(Some(&r.env()), &r.paths(), &tight);
+    assert!(
+        matches!(ours.unstaged, Count::Unknown(_)),
+        "{:?}",
+        ours.unstaged
+    );
+    assert!(
+        ours.unknown
+            .iter()
+            .any(|(p, why)| p == "sub" && why.contains("submodule")),
+        "{:?}",
+        ours.unknown
+    );
+    let past = Budget {
+        deadline: Instant::now(),
+        ..budget()
+    };
+    let ours = gather_in(Some(&r.env()), &r.paths(), &past);
+    assert!(
+        !matches!(ours.unstaged, Count::Exact(0)),
+        "{:?}",
+        ours.unstaged
+    );
+}
+
+/// Seeded rounds of edits around a submodule (inside it, its ignore rules, the parent's
+/// files and modes), each compared with git: every class exact.
+#[test]
+fn seeded_random_submodule_edits_match_git() {
+    let mut rng = Rng(0x5ab_5eed_0016_0002);
+    let ignores = ["none", "untracked", "dirty", "all"];
+    for round in 0..10 {
+        let r = Repo::with_submodule();
+        let mut did = Vec::new();
+        for _ in 0..1 + rng.below(4) {
+            let op = rng.below(10);
+            did.push(op);
+            match op {
+                0 => r.write("sub/m.txt", "more, edited\n"),
+                1 => r.write(&format!("sub/u{}.txt", rng.below(3)), "u\n"),
+                2 => {
+                    r.write("sub/l.txt", &format!("lib {round}\n"));
+                    r.sub(&["commit", "-q", "-am", "next"]);
+                }
+                3 => {
+                    let how = rng.pick(&ignores);
+                    r.git(&["config", "-f", ".gitmodules", "submodule.sub.ignore", how]);
+                }
+                4 => {
+                    let how = rng.pick(&ignores);
+                    r.git(&["config", "submodule.sub.ignore", how]);
+                }
+                5 => {
+                    let how = rng.pick(&ignores);
+                    r.git(&["config", "diff.ignoreSubmodules", how]);
+                }
+                6 => {
+                    let how = rng.pick(&["no", "normal", "all"]);
+                    r.git(&["config", "status.showUntrackedFiles", how]);
+                }
+                7 => {
+                    let on = rng.pick(&["true", "false"]);
+                    r.git(&["config", "core.fileMode", on]);
+                    r.chmod("a.txt", 0o755);
+                }
+                8 => {
+                    r.write("sub/m.txt", "staged inside\n");
+                    r.sub(&["add", "m.txt"]);
+                }
+                _ => r.write("a.txt", "alpha, a longer line\n"),
+            }
+        }
+        check(&r, &format!("random round {round} {did:?}"));
+    }
 }

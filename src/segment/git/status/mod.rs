@@ -3,7 +3,8 @@
 //! exact, a lower bound, or unknown with a reason. Not wired into the prompt yet (the lead
 //! wires it). Never writes under `.git`, never takes `index.lock`, never runs a process.
 //! Staged changes, the upstream and untracked files are `staged`, `upstream` and
-//! `untracked`.
+//! `untracked`; submodules are `submodule`, which gathers each one's status with this same
+//! code one level down.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -223,7 +224,7 @@ fn gather_level(
     status.micros.push(("index", micros(start)));
     let (idx, index_mtime) = index;
     let start = Instant::now();
-    let staged = staged::of(paths, &idx, budget);
+    let staged = staged::of_in(env, paths, &idx, budget);
     status.staged = staged.count;
     status.skipped.extend(staged.note);
     status.micros.push(("staged", micros(start)));

@@ -68,6 +68,18 @@ struct Walk<'a> {
 /// the rename rule read from the repository config, the object database opened.
 #[must_use]
 pub fn of(paths: &super::Paths, idx: &super::index::Index, budget: &super::Budget) -> Staged {
+    of_in(None, paths, idx, budget)
+}
+
+/// [`of`], with `env` for the rename rule when the repository config leaves it unset
+/// (`status.renames`, `diff.renames` in the global config; git's default is on).
+#[must_use]
+pub fn of_in(
+    env: Option<&crate::env::Env>,
+    paths: &super::Paths,
+    idx: &super::index::Index,
+    budget: &super::Budget,
+) -> Staged {
     let fail = |why: String| Staged {
         count: Count::Unknown(format!("staged: {why}")),
         note: None,
@@ -99,7 +111,10 @@ pub fn of(paths: &super::Paths, idx: &super::index::Index, budget: &super::Budge
         idx
     };
     let cache_tree = cachetree::parse(&idx.cache_tree).unwrap_or_default();
-    let renames = super::renames::rule(&config);
+    let mut renames = super::renames::rule(&config);
+    if renames == super::renames::Renames::Unset && env.is_some() {
+        renames = super::renames::rule_everywhere(env, paths);
+    }
     let mut objects = match Objects::open(&paths.common_dir) {
         Ok(o) => o,
         // An unborn branch with an empty index needs no object (a fresh `git init`).
