@@ -637,6 +637,68 @@ fn submodule_states_match_git() {
             1,
         ),
         (
+            "assume-unchanged gitlink, new commit inside",
+            &|r| {
+                r.git(&["update-index", "--assume-unchanged", "sub"]);
+                new_commit(r);
+            },
+            0,
+        ),
+        (
+            "assume-unchanged gitlink, modified inside",
+            &|r| {
+                r.git(&["update-index", "--assume-unchanged", "sub"]);
+                modified(r);
+            },
+            0,
+        ),
+        (
+            "showUntrackedFiles=no, but ignore=none for the submodule",
+            &|r| {
+                ignore(r, "none");
+                r.git(&["config", "status.showUntrackedFiles", "no"]);
+                untracked(r);
+            },
+            1,
+        ),
+        (
+            "diff.ignoreSubmodules=untracked, but ignore=none for the submodule",
+            &|r| {
+                ignore(r, "none");
+                r.git(&["config", "diff.ignoreSubmodules", "untracked"]);
+                untracked(r);
+            },
+            1,
+        ),
+        (
+            "an invalid ignore value in .gitmodules is skipped",
+            &|r| {
+                ignore(r, "bogus");
+                untracked(r);
+            },
+            1,
+        ),
+        (
+            "the submodule's own showUntrackedFiles=no",
+            &|r| {
+                r.sub(&["config", "status.showUntrackedFiles", "no"]);
+                untracked(r);
+            },
+            0,
+        ),
+        (
+            "an ignored file inside the submodule",
+            &|r| {
+                r.write("sub/skip.log", "x\n");
+                r.write("sub/.gitignore", "*.log\n");
+                r.sub(&["add", ".gitignore"]);
+                r.sub(&["commit", "-q", "-m", "ignore logs"]);
+                r.git(&["add", "sub"]);
+                r.git(&["commit", "-q", "-m", "sub ignores logs"]);
+            },
+            0,
+        ),
+        (
             "modified inside, parent edits too",
             &|r| {
                 modified(r);

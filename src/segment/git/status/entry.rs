@@ -46,15 +46,13 @@ const GITLINK: u32 = 0o160000;
 /// Compares `entry` with what `lstat` returned for its path (`None`: the path is gone).
 #[must_use]
 pub fn compare(entry: &Entry, meta: Option<&std::fs::Metadata>, rules: Rules) -> Verdict {
-    if entry.skip_worktree || entry.mode & S_IFMT == S_IFDIR {
+    // git status refreshes the index first, and its refresh takes assume-unchanged and
+    // skip-worktree entries (submodules too) as up to date.
+    if entry.assume_valid || entry.skip_worktree || entry.mode & S_IFMT == S_IFDIR {
         return Verdict::Clean;
     }
-    // git checks a submodule's work tree even when its entry is assume-unchanged.
     if entry.mode & S_IFMT == GITLINK {
         return Verdict::Submodule;
-    }
-    if entry.assume_valid {
-        return Verdict::Clean;
     }
     if entry.intent_to_add {
         return Verdict::Changed;

@@ -396,7 +396,7 @@ pub fn check(
         Ok(Opened::Repo(paths)) => paths,
         Err(why) => return Err(why),
     };
-    let changed = !entry.assume_valid && head_of(&repo)?.is_some_and(|head| head != entry.oid);
+    let changed = head_of(&repo)?.is_some_and(|head| head != entry.oid);
     if flags.dirty {
         return Ok(Dirty {
             changed,
