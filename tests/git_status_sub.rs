@@ -699,6 +699,22 @@ fn submodule_states_match_git() {
             0,
         ),
         (
+            "submodule removed from the index only (git rm --cached)",
+            &|r| {
+                r.git(&["rm", "-q", "--cached", "sub"]);
+            },
+            0,
+        ),
+        (
+            "a second submodule added, not committed, modified inside",
+            &|r| {
+                let lib = r.tmp.path().join("lib");
+                r.git(&["submodule", "add", "-q", lib.to_str().unwrap(), "two"]);
+                r.write("two/m.txt", "more, in two\n");
+            },
+            1,
+        ),
+        (
             "modified inside, parent edits too",
             &|r| {
                 modified(r);

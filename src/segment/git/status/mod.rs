@@ -350,7 +350,6 @@ fn leading_symlinks(work_tree: &Path, entries: &[index::Entry], verdicts: &mut [
             && !e.skip_worktree
             && !e.assume_valid
             && !matches!(v, entry::Verdict::Changed | entry::Verdict::Submodule)
-            && e.path.contains(&b'/')
     };
     let mut dirs: std::collections::BTreeSet<&[u8]> = std::collections::BTreeSet::new();
     let mut last: &[u8] = b"";
@@ -358,12 +357,15 @@ fn leading_symlinks(work_tree: &Path, entries: &[index::Entry], verdicts: &mut [
         if !looked_at(e, v) {
             continue;
         }
-        let dir = e
+        // Entries at the top have no folder above them.
+        let Some(dir) = e
             .path
             .iter()
             .rposition(|&b| b == b'/')
             .and_then(|at| e.path.get(..at))
-            .unwrap_or_default();
+        else {
+            continue;
+        };
         if dir == last {
             continue;
         }

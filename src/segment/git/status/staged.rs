@@ -111,10 +111,7 @@ pub fn of_in(
         idx
     };
     let cache_tree = cachetree::parse(&idx.cache_tree).unwrap_or_default();
-    let mut renames = super::renames::rule(&config);
-    if renames == super::renames::Renames::Unset && env.is_some() {
-        renames = super::renames::rule_everywhere(env, paths);
-    }
+    let renames = super::renames::rule(&config);
     let mut objects = match Objects::open(&paths.common_dir) {
         Ok(o) => o,
         // An unborn branch with an empty index needs no object (a fresh `git init`).
@@ -145,7 +142,20 @@ pub fn of_in(
         max: budget.max_per_class,
         deadline: budget.deadline,
     };
-    count(&mut objects, &input)
+    let staged = count(&mut objects, &input);
+    // Only when renames could change the count is the rest of git's config read for the
+    // rule (the repository's leaves it unset), and the count made again with it.
+    let undecided = renames == super::renames::Renames::Unset
+        && env.is_some()
+        && matches!(staged.count, Count::AtLeast(_))
+        && staged.note.is_some();
+    if undecided {
+        let renames = super::renames::rule_everywhere(env, paths);
+        if renames != super::renames::Renames::Unset {
+            return count(&mut objects, &Input { renames, ..input });
+        }
+    }
+    staged
 }
 
 /// Counts staged paths.
