@@ -3,7 +3,8 @@
 //! exact, a lower bound, or unknown with a reason. Not wired into the prompt yet (the lead
 //! wires it). Never writes under `.git`, never takes `index.lock`, never runs a process.
 //! Staged changes, the upstream and untracked files are `staged`, `upstream` and
-//! `untracked`.
+//! `untracked`; submodules are `submodule`, which gathers each one's status with this same
+//! code one level down.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -13,6 +14,7 @@ use rayon::prelude::*;
 use crate::io::files;
 
 pub mod cachetree;
+pub mod compare_config;
 pub mod config;
 pub mod content;
 pub mod entry;
@@ -25,6 +27,7 @@ pub mod similar;
 pub mod split;
 pub mod staged;
 pub mod stash;
+pub mod submodule;
 pub mod untracked;
 pub mod untracked_config;
 pub mod upstream;
@@ -140,6 +143,38 @@ pub fn gather(paths: &Paths, budget: &Budget) -> Status {
 /// [`gather`], with `env` for the config the untracked count depends on.
 #[must_use]
 pub fn gather_in(env: Option<&crate::env::Env>, paths: &Paths, budget: &Budget) -> Status {
+    gather_level(env, paths, budget, Level::default()).0
+}
+
+/// Which repository of a tree of submodules is gathered.
+#[derive(Debug, Clone, Copy, Default)]
+struct Level {
+    /// 0 for the repository asked about, 1 for its submodules, and so on.
+    depth: u8,
+    /// Its status is git's `status -uno` (a parent ignores untracked content in it).
+    untracked_no: bool,
+}
+
+/// What a parent's submodule check needs besides the counts.
+#[derive(Debug, Default)]
+struct Inner {
+    /// Changed entries other than submodules holding only untracked content (git's `S..U`
+    /// lines), and undecided entries.
+    plain: (u32, u32),
+    /// What each submodule (gitlink) in the work tree is.
+    nested: Vec<submodule::Dirty>,
+    /// A submodule could not be decided.
+    nested_unknown: bool,
+}
+
+/// The status at `paths` for `level`: a submodule's gathers no stash or upstream.
+fn gather_level(
+    env: Option<&crate::env::Env>,
+    paths: &Paths,
+    budget: &Budget,
+    level: Level,
+) -> (Status, Inner) {
+    let mut inner = Inner::default();
     let mut status = Status {
         staged: unknown(NOT_YET_STAGED),
         unstaged: unknown("not examined"),
@@ -152,7 +187,9 @@ pub fn gather_in(env: Option<&crate::env::Env>, paths: &Paths, budget: &Budget) 
         micros: Vec::new(),
     };
     let start = Instant::now();
-    status.stash = stash::count(&paths.common_dir);
+    if level.depth == 0 {
+        status.stash = stash::count(&paths.common_dir);
+    }
     status.micros.push(("stash", micros(start)));
     let Some(work_tree) = &paths.work_tree else {
         let why = "bare repository: no work tree, no status";
@@ -161,13 +198,19 @@ pub fn gather_in(env: Option<&crate::env::Env>, paths: &Paths, budget: &Budget) 
         status.staged = unknown(why);
         status.untracked = unknown(why);
         status.skipped.push(why.to_string());
-        return status;
+        return (status, inner);
     };
     let start = Instant::now();
-    status.upstream = upstream::of(paths, budget);
+    if level.depth == 0 {
+        status.upstream = upstream::of(paths, budget);
+    }
     status.micros.push(("upstream", micros(start)));
     let start = Instant::now();
-    let index = match read_index(&paths.git_dir, budget) {
+    // A split index is made whole first, so every class reads the same entries.
+    let index = read_index(&paths.git_dir, budget).and_then(|(idx, mtime)| {
+        split::resolve(&paths.git_dir, idx, budget.max_index_entries).map(|idx| (idx, mtime))
+    });
+    let index = match index {
         Ok(index) => index,
         Err(why) => {
             status.unstaged = Count::Unknown(why.clone());
@@ -175,33 +218,33 @@ pub fn gather_in(env: Option<&crate::env::Env>, paths: &Paths, budget: &Budget) 
             status.staged = Count::Unknown(why.clone());
             status.untracked = Count::Unknown(why.clone());
             status.skipped.push(why);
-            return status;
+            return (status, inner);
         }
     };
     status.micros.push(("index", micros(start)));
     let (idx, index_mtime) = index;
     let start = Instant::now();
-    let staged = staged::of(paths, &idx, budget);
+    let staged = staged::of_in(env, paths, &idx, budget);
     status.staged = staged.count;
     status.skipped.extend(staged.note);
     status.micros.push(("staged", micros(start)));
-    if idx.split {
-        let why = "split index (link extension): the shared index is not read yet";
-        status.unstaged = unknown(why);
-        status.conflicted = unknown(why);
-        status.untracked = unknown(why);
-        status.skipped.push(why.to_string());
-        return status;
-    }
     let start = Instant::now();
-    let (untracked, note) = untracked::gather(env, paths, work_tree, &idx.entries, budget);
-    (status.untracked, status.skipped) =
-        (untracked, status.skipped.into_iter().chain(note).collect());
+    if level.untracked_no {
+        status.untracked = Count::Exact(0);
+    } else {
+        let (untracked, note) = untracked::gather(env, paths, work_tree, &idx.entries, budget);
+        status.untracked = untracked;
+        status.skipped.extend(note);
+    }
     status.micros.push(("untracked", micros(start)));
     let start = Instant::now();
     status.conflicted = cap(conflicts(&idx.entries), 0, budget.max_per_class, "");
-    let rules = entry::Rules { index_mtime };
-    let verdict = |e: &index::Entry| {
+    let mut rules = entry::Rules {
+        index_mtime,
+        file_mode: None,
+        symlinks: None,
+    };
+    let verdict = |e: &index::Entry, rules: entry::Rules| {
         if e.stage != 0 {
             return entry::Verdict::Clean;
         }
@@ -215,34 +258,144 @@ pub fn gather_in(env: Option<&crate::env::Env>, paths: &Paths, budget: &Budget) 
     // A small index is done before rayon's pool would have started its threads (starting it
     // costs more than a few hundred `lstat`s).
     let mut verdicts: Vec<entry::Verdict> = if idx.entries.len() >= PARALLEL_FROM {
-        idx.entries.par_iter().map(verdict).collect()
+        idx.entries.par_iter().map(|e| verdict(e, rules)).collect()
     } else {
-        idx.entries.iter().map(verdict).collect()
+        idx.entries.iter().map(|e| verdict(e, rules)).collect()
     };
+    // core.fileMode and core.symlinks, read only when an entry needs them.
+    let needs = |v: &entry::Verdict| matches!(v, entry::Verdict::Unknown(why) if *why == entry::NEEDS_FILE_MODE || *why == entry::NEEDS_SYMLINKS);
+    if verdicts.iter().any(needs) {
+        let (file_mode, symlinks) = compare_config::modes(env, paths);
+        for why in [&file_mode, &symlinks]
+            .into_iter()
+            .filter_map(|r| r.as_ref().err())
+        {
+            status.skipped.push(why.clone());
+        }
+        rules.file_mode = file_mode.ok();
+        rules.symlinks = symlinks.ok();
+        for (e, v) in idx.entries.iter().zip(verdicts.iter_mut()) {
+            if needs(v) {
+                *v = verdict(e, rules);
+            }
+        }
+    }
+    leading_symlinks(work_tree, &idx.entries, &mut verdicts);
     settle_by_content(env, paths, work_tree, &idx.entries, &mut verdicts, budget);
+    let mut reasons: Vec<(usize, String)> = Vec::new();
+    let mut untracked_only = 0u32;
+    if verdicts.contains(&entry::Verdict::Submodule) {
+        let rules = submodule::Rules::read(env, paths, work_tree, &idx.entries, level.untracked_no);
+        for (i, (e, v)) in idx.entries.iter().zip(verdicts.iter_mut()).enumerate() {
+            if *v != entry::Verdict::Submodule {
+                continue;
+            }
+            let found = match &rules {
+                Ok(rules) => submodule::check(env, rules, work_tree, e, budget, level.depth),
+                Err(why) => Err(why.clone()),
+            };
+            *v = match found {
+                Ok(dirty) => {
+                    untracked_only += u32::from(dirty.untracked_only());
+                    inner.nested.push(dirty);
+                    if dirty.any() {
+                        entry::Verdict::Changed
+                    } else {
+                        entry::Verdict::Clean
+                    }
+                }
+                Err(why) => {
+                    inner.nested_unknown = true;
+                    reasons.push((i, format!("submodule: {why}")));
+                    entry::Verdict::Unknown("submodule: not known")
+                }
+            };
+        }
+    }
     let (mut changed, mut undecided) = (0u32, 0u32);
-    let mut first_reason = "";
-    for (e, v) in idx.entries.iter().zip(&verdicts) {
+    let mut first_reason = String::new();
+    for (i, (e, v)) in idx.entries.iter().zip(&verdicts).enumerate() {
         match v {
-            entry::Verdict::Clean => {}
+            entry::Verdict::Clean | entry::Verdict::Submodule => {}
             entry::Verdict::Changed => changed = changed.saturating_add(1),
             entry::Verdict::Unknown(why) => {
                 undecided = undecided.saturating_add(1);
+                let why = reasons
+                    .iter()
+                    .find(|(at, _)| *at == i)
+                    .map_or_else(|| (*why).to_string(), |(_, w)| w.clone());
                 if first_reason.is_empty() {
-                    first_reason = why;
+                    first_reason.clone_from(&why);
                 }
                 if status.unknown.len() < LISTED {
-                    status.unknown.push((
-                        String::from_utf8_lossy(&e.path).into_owned(),
-                        (*why).to_string(),
-                    ));
+                    status
+                        .unknown
+                        .push((String::from_utf8_lossy(&e.path).into_owned(), why));
                 }
             }
         }
     }
-    status.unstaged = cap(changed, undecided, budget.max_per_class, first_reason);
+    inner.plain = (changed.saturating_sub(untracked_only), undecided);
+    status.unstaged = cap(changed, undecided, budget.max_per_class, &first_reason);
     status.micros.push(("worktree", micros(start)));
-    status
+    (status, inner)
+}
+
+/// git calls a path removed when a folder above it is a symlink (`has_symlink_leading_path`
+/// in `check_removed`), whatever `lstat` through the link finds. One `lstat` per folder
+/// holding entries; entries already changed, or that git does not look at, are left alone.
+fn leading_symlinks(work_tree: &Path, entries: &[index::Entry], verdicts: &mut [entry::Verdict]) {
+    let looked_at = |e: &index::Entry, v: &entry::Verdict| {
+        e.stage == 0
+            && !e.skip_worktree
+            && !e.assume_valid
+            && !matches!(v, entry::Verdict::Changed | entry::Verdict::Submodule)
+    };
+    let mut dirs: std::collections::BTreeSet<&[u8]> = std::collections::BTreeSet::new();
+    let mut last: &[u8] = b"";
+    for (e, v) in entries.iter().zip(verdicts.iter()) {
+        if !looked_at(e, v) {
+            continue;
+        }
+        // Entries at the top have no folder above them.
+        let Some(dir) = e
+            .path
+            .iter()
+            .rposition(|&b| b == b'/')
+            .and_then(|at| e.path.get(..at))
+        else {
+            continue;
+        };
+        if dir == last {
+            continue;
+        }
+        last = dir;
+        for (at, _) in dir.iter().enumerate().filter(|(_, &b)| b == b'/') {
+            dirs.insert(dir.get(..at).unwrap_or_default());
+        }
+        dirs.insert(dir);
+    }
+    let is_link = |d: &&[u8]| {
+        std::fs::symlink_metadata(work_tree.join(path_of(d)))
+            .is_ok_and(|m| m.file_type().is_symlink())
+    };
+    let links: Vec<&[u8]> = if dirs.len() >= PARALLEL_FROM {
+        let all: Vec<&[u8]> = dirs.into_iter().collect();
+        all.into_par_iter().filter(is_link).collect()
+    } else {
+        dirs.into_iter().filter(is_link).collect()
+    };
+    if links.is_empty() {
+        return;
+    }
+    for (e, v) in entries.iter().zip(verdicts.iter_mut()) {
+        let under = links
+            .iter()
+            .any(|l| e.path.starts_with(l) && e.path.get(l.len()) == Some(&b'/'));
+        if under && looked_at(e, v) {
+            *v = entry::Verdict::Changed;
+        }
+    }
 }
 
 /// Decides by content, as git does, the entries the stat could not (racily clean, or changed

@@ -68,6 +68,39 @@ pub fn rule(config: &super::config::Config) -> Renames {
     Renames::Unset
 }
 
+/// The rename rule from every config file git reads (through
+/// [`super::compare_config::lookup`]): `status.renames`, else `diff.renames`, else git's
+/// default, on. `Unset` when the files cannot be read as git reads them.
+#[must_use]
+pub fn rule_everywhere(env: Option<&crate::env::Env>, paths: &super::Paths) -> Renames {
+    use super::untracked_config::Key;
+    let keys = [
+        Key::plain("status", "renames"),
+        Key::plain("diff", "renames"),
+    ];
+    let Ok(found) = super::compare_config::lookup(env, paths, &keys) else {
+        return Renames::Unset;
+    };
+    if !found.outside {
+        return Renames::Unset;
+    }
+    let Some(value) = found.values.iter().flatten().next() else {
+        return Renames::On;
+    };
+    let Some(v) = value else {
+        return Renames::On;
+    };
+    let lower = v.to_ascii_lowercase();
+    if lower == b"copies" || lower == b"copy" {
+        return Renames::Copies;
+    }
+    match super::untracked_config::bool_value(Some(value), "renames") {
+        Ok(Some(true)) => Renames::On,
+        Ok(Some(false)) => Renames::Off,
+        _ => Renames::Unset,
+    }
+}
+
 /// What the staged walk found: modified paths, and the deletions and additions that
 /// renames may join.
 pub struct Found<'a> {

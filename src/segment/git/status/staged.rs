@@ -68,6 +68,18 @@ struct Walk<'a> {
 /// the rename rule read from the repository config, the object database opened.
 #[must_use]
 pub fn of(paths: &super::Paths, idx: &super::index::Index, budget: &super::Budget) -> Staged {
+    of_in(None, paths, idx, budget)
+}
+
+/// [`of`], with `env` for the rename rule when the repository config leaves it unset
+/// (`status.renames`, `diff.renames` in the global config; git's default is on).
+#[must_use]
+pub fn of_in(
+    env: Option<&crate::env::Env>,
+    paths: &super::Paths,
+    idx: &super::index::Index,
+    budget: &super::Budget,
+) -> Staged {
     let fail = |why: String| Staged {
         count: Count::Unknown(format!("staged: {why}")),
         note: None,
@@ -130,7 +142,20 @@ pub fn of(paths: &super::Paths, idx: &super::index::Index, budget: &super::Budge
         max: budget.max_per_class,
         deadline: budget.deadline,
     };
-    count(&mut objects, &input)
+    let staged = count(&mut objects, &input);
+    // Only when renames could change the count is the rest of git's config read for the
+    // rule (the repository's leaves it unset), and the count made again with it.
+    let undecided = renames == super::renames::Renames::Unset
+        && env.is_some()
+        && matches!(staged.count, Count::AtLeast(_))
+        && staged.note.is_some();
+    if undecided {
+        let renames = super::renames::rule_everywhere(env, paths);
+        if renames != super::renames::Renames::Unset {
+            return count(&mut objects, &Input { renames, ..input });
+        }
+    }
+    staged
 }
 
 /// Counts staged paths.

@@ -584,7 +584,7 @@ enum Folder {
 }
 
 /// The git directory a `.git` file names (`gitdir: <path>`, relative to `folder`).
-fn gitfile_target(bytes: &[u8], folder: &Path) -> Option<PathBuf> {
+pub(super) fn gitfile_target(bytes: &[u8], folder: &Path) -> Option<PathBuf> {
     let rest = bytes.strip_prefix(b"gitdir: ")?;
     let end = rest
         .iter()
@@ -597,8 +597,13 @@ fn gitfile_target(bytes: &[u8], folder: &Path) -> Option<PathBuf> {
 /// git's `is_git_directory`: a valid `HEAD`, and `objects` and `refs` folders in the
 /// common directory (`commondir` when there is one).
 fn is_git_dir(dir: &Path) -> bool {
+    git_dir_common(dir).is_some()
+}
+
+/// [`is_git_dir`], giving the common directory of the git directory `dir`.
+pub(super) fn git_dir_common(dir: &Path) -> Option<PathBuf> {
     if !valid_head(&dir.join("HEAD")) {
-        return false;
+        return None;
     }
     let common = match files::read_regular(&dir.join("commondir"), GITFILE_LIMIT) {
         Ok(Some(bytes)) => {
@@ -611,7 +616,7 @@ fn is_git_dir(dir: &Path) -> bool {
         }
         _ => dir.to_path_buf(),
     };
-    common.join("objects").is_dir() && common.join("refs").is_dir()
+    (common.join("objects").is_dir() && common.join("refs").is_dir()).then_some(common)
 }
 
 /// git's `validate_headref`: a symlink into `refs/`, `ref: refs/...`, or an object id.

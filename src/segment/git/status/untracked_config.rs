@@ -50,18 +50,43 @@ fn sources(env: &Env, paths: &Paths) -> Vec<PathBuf> {
     out
 }
 
-/// The keys read, as (section, name).
-const KEYS: [(&str, &str); 4] = [
-    ("status", "showUntrackedFiles"),
-    ("core", "excludesFile"),
-    ("core", "ignoreCase"),
-    ("extensions", "worktreeConfig"),
+/// One config key: `section.name`, or `section.<sub>.name` (the subsection compared as git
+/// does, case-sensitively).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Key {
+    /// The section, matched without regard to case.
+    pub section: &'static str,
+    /// The subsection, if any.
+    pub sub: Option<Vec<u8>>,
+    /// The variable, matched without regard to case.
+    pub name: &'static str,
+}
+
+impl Key {
+    /// `section.name`.
+    #[must_use]
+    pub const fn plain(section: &'static str, name: &'static str) -> Key {
+        Key {
+            section,
+            sub: None,
+            name,
+        }
+    }
+}
+
+/// The keys the untracked count reads.
+const KEYS: [Key; 3] = [
+    Key::plain("status", "showUntrackedFiles"),
+    Key::plain("core", "excludesFile"),
+    Key::plain("core", "ignoreCase"),
 ];
+/// Read in the repository's own config only: whether `config.worktree` is read too.
+const WORKTREE_CONFIG: Key = Key::plain("extensions", "worktreeConfig");
 /// git's include depth limit (`MAX_INCLUDE_DEPTH`): deeper is an error to git.
 const MAX_INCLUDE_DEPTH: u8 = 10;
 
-/// The last value seen of each of [`KEYS`]: `Some(None)` for a key written without `=`.
-type Values = [Option<Option<Vec<u8>>>; 4];
+/// The last value seen of each key asked for: `Some(None)` for a key written without `=`.
+pub type Values = Vec<Option<Option<Vec<u8>>>>;
 
 /// What an `includeIf` condition is decided with.
 struct Context<'a> {
@@ -73,7 +98,13 @@ struct Context<'a> {
 /// and the `includeIf` conditions git 2.47 knows (`gitdir:`, `gitdir/i:`, `onbranch:`);
 /// `hasconfig:` and later conditions make the answer unknown. A missing file is skipped,
 /// as git does.
-fn collect(path: &Path, depth: u8, cx: &Context<'_>, values: &mut Values) -> Result<(), String> {
+fn collect(
+    path: &Path,
+    depth: u8,
+    cx: &Context<'_>,
+    keys: &[Key],
+    values: &mut Values,
+) -> Result<(), String> {
     if depth > MAX_INCLUDE_DEPTH {
         return Err(format!("{}: includes nested too deep", path.display()));
     }
@@ -103,16 +134,18 @@ fn collect(path: &Path, depth: u8, cx: &Context<'_>, values: &mut Values) -> Res
         if include {
             for target in section.values("path") {
                 let target = include_path(&target, path, cx.home)?;
-                collect(&target, depth + 1, cx, values)?;
+                collect(&target, depth + 1, cx, keys, values)?;
             }
             continue;
         }
-        if sub.is_some() {
-            continue;
-        }
-        for ((sec, key), slot) in KEYS.iter().zip(values.iter_mut()) {
-            if name.eq_ignore_ascii_case(sec.as_bytes()) {
-                if let Some(v) = section.value_implicit(key) {
+        for (key, slot) in keys.iter().zip(values.iter_mut()) {
+            let same_sub = match (&key.sub, sub) {
+                (None, None) => true,
+                (Some(want), Some(have)) => want.as_slice() == have.as_bytes(),
+                _ => false,
+            };
+            if same_sub && name.eq_ignore_ascii_case(key.section.as_bytes()) {
+                if let Some(v) = section.value_implicit(key.name) {
                     *slot = Some(v.map(Vec::from));
                 }
             }
@@ -267,35 +300,86 @@ fn boolean(value: Option<&[u8]>) -> Option<bool> {
     }
 }
 
-/// The settings for the repository at `paths` in `env`.
-pub fn read(env: &Env, paths: &Paths) -> Result<Settings, String> {
-    let home = env.non_empty("HOME").map(PathBuf::from);
+/// The values of `keys` for the repository at `paths`, from git's config files in git's
+/// order, the last one setting a key winning. Without `env` only the repository's own files
+/// are read ([`Lookup::outside`] is then false: a key they leave unset may be set globally).
+///
+/// # Errors
+/// Why the files cannot be read as git reads them.
+pub fn lookup(env: Option<&Env>, paths: &Paths, keys: &[Key]) -> Result<Lookup, String> {
+    let home = env.and_then(|e| e.non_empty("HOME")).map(PathBuf::from);
     let cx = Context {
         home: home.as_deref(),
         git_dir: &paths.git_dir,
     };
-    let mut values: Values = Default::default();
+    let mut all: Vec<Key> = keys.to_vec();
+    all.push(WORKTREE_CONFIG);
+    let mut values: Values = vec![None; all.len()];
     let local = paths.common_dir.join("config");
-    for path in sources(env, paths) {
+    let sources = match env {
+        Some(env) => sources(env, paths),
+        None => vec![local.clone()],
+    };
+    for path in sources {
         if path == local {
             // extensions.worktreeConfig counts only in the repository's own config.
-            let mut own: Values = Default::default();
-            collect(&path, 0, &cx, &mut own)?;
-            let worktree = own[3].clone();
+            let mut own: Values = vec![None; all.len()];
+            collect(&path, 0, &cx, &all, &mut own)?;
+            let worktree = own.last().cloned().flatten();
             for (slot, v) in values.iter_mut().zip(own) {
                 if v.is_some() {
                     *slot = v;
                 }
             }
             if matches!(worktree, Some(v) if boolean(v.as_deref()) == Some(true)) {
-                collect(&paths.git_dir.join("config.worktree"), 0, &cx, &mut values)?;
+                collect(
+                    &paths.git_dir.join("config.worktree"),
+                    0,
+                    &cx,
+                    &all,
+                    &mut values,
+                )?;
             }
         } else {
-            collect(&path, 0, &cx, &mut values)?;
+            collect(&path, 0, &cx, &all, &mut values)?;
         }
     }
-    let [show_v, excludes_v, icase_v, _] = values;
-    let show = match show_v {
+    values.pop();
+    Ok(Lookup {
+        values,
+        outside: env.is_some(),
+    })
+}
+
+/// What [`lookup`] found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lookup {
+    /// Each key's last value, in the order asked.
+    pub values: Values,
+    /// The system and global files were read too.
+    pub outside: bool,
+}
+
+/// git's boolean for a key's value (`None` as a value: written without `=`, true); `Ok(None)`
+/// when unset.
+///
+/// # Errors
+/// When git would reject the value.
+pub fn bool_value(value: Option<&Option<Vec<u8>>>, key: &str) -> Result<Option<bool>, String> {
+    match value {
+        None => Ok(None),
+        Some(v) => boolean(v.as_deref())
+            .map(Some)
+            .ok_or_else(|| format!("{key} is not a boolean")),
+    }
+}
+
+/// `status.showUntrackedFiles` from its last value (`None`: unset, git's `normal`).
+///
+/// # Errors
+/// When git rejects the value.
+pub fn parse_show(value: Option<Option<Vec<u8>>>) -> Result<Show, String> {
+    Ok(match value {
         None => Show::Normal,
         Some(Some(v)) if v == b"normal" => Show::Normal,
         Some(Some(v)) if v == b"all" => Show::All,
@@ -304,7 +388,20 @@ pub fn read(env: &Env, paths: &Paths) -> Result<Settings, String> {
             Some(false) => Show::No,
             None => return Err("status.showUntrackedFiles has a value git rejects".into()),
         },
-    };
+    })
+}
+
+/// The settings for the repository at `paths` in `env`.
+pub fn read(env: &Env, paths: &Paths) -> Result<Settings, String> {
+    let home = env.non_empty("HOME").map(PathBuf::from);
+    let values = lookup(Some(env), paths, &KEYS)?.values;
+    let mut values = values.into_iter();
+    let (show_v, excludes_v, icase_v) = (
+        values.next().flatten(),
+        values.next().flatten(),
+        values.next().flatten(),
+    );
+    let show = parse_show(show_v)?;
     let ignore_case = match icase_v {
         None => false,
         Some(v) => boolean(v.as_deref()).ok_or("core.ignoreCase is not a boolean")?,
