@@ -244,3 +244,66 @@ fn served_prompts_equal_plain_ones_and_gits_status() {
     eprintln!("{} distinct prompts in {prompts}", seen.len());
     assert!(seen.len() as u64 >= prompts.min(60) / 4, "{seen:#?}");
 }
+
+/// A submodule whose `.git` file names a git directory outside the repository: a commit made
+/// in it changes the parent's status without a change anywhere the server watches, so the
+/// server must not keep that status (it recomputes, and says why in `explain`).
+#[test]
+fn a_submodule_with_its_git_directory_elsewhere_is_followed() {
+    let world = World::new();
+    world.config(&format!("{COUNTED}timeout_ms = 10000\n"));
+    world.repo("subsrc", "main");
+    world.repo("repo", "main");
+    world.git(
+        "repo",
+        &[
+            "-c",
+            "protocol.file.allow=always",
+            "submodule",
+            "add",
+            "-q",
+            "../subsrc",
+            "sub",
+        ],
+    );
+    world.git("repo", &["commit", "-qm", "sub"]);
+    // Its git directory moved out of the repository, as `git submodule absorbgitdirs` never
+    // would but a user can.
+    let elsewhere = world.path("elsewhere");
+    std::fs::rename(world.path("repo/.git/modules/sub"), &elsewhere).unwrap();
+    world.write(
+        "repo/sub/.git",
+        format!("gitdir: {}\n", elsewhere.display()),
+    );
+    let config = elsewhere.join("config").display().to_string();
+    let top = world.path("repo/sub").display().to_string();
+    world.git(".", &["config", "--file", &config, "core.worktree", &top]);
+    let mut served = Served::start(&world);
+    let repo = world.path("repo");
+    let vars = vec![
+        ("HOME", world.home().display().to_string()),
+        ("XDG_CACHE_HOME", world.path("cache").display().to_string()),
+        (
+            "XDG_CONFIG_HOME",
+            world.path("config").display().to_string(),
+        ),
+        ("AWESH_TIMEOUT_MS", "20000".to_string()),
+    ];
+    let plain = || {
+        let mut cmd = world.awesh();
+        cmd.args(["prompt", "--shell", "plain"]).current_dir(&repo);
+        stdout(cmd)
+    };
+    let before = served.ask(&repo, "plain", &vars);
+    assert_eq!(before, plain());
+    assert!(!before.contains(" ["), "clean, as git says: {before}");
+    assert_eq!(served.ask(&repo, "plain", &vars), before);
+    // A new commit checked out inside: only the outside git directory changes.
+    world.git(
+        "repo/sub",
+        &["commit", "-q", "--allow-empty", "-m", "inside"],
+    );
+    let after = served.ask(&repo, "plain", &vars);
+    assert_eq!(after, plain());
+    assert!(after.contains(" [*1]"), "the submodule is changed: {after}");
+}

@@ -89,6 +89,7 @@ fn outside_files(env: &Env) -> Vec<PathBuf> {
 struct Entry {
     key: Key,
     trees: Trees,
+    roots: Vec<Root>,
     status: StatusResult,
 }
 
@@ -129,12 +130,16 @@ impl StatusMemo {
                 Seen::Quiet => return (entry.status.clone(), Kept::Reused),
                 Seen::Changed => {
                     let status = compute();
-                    if complete(&status, deadline) {
+                    let why = if !complete(&status, deadline) {
+                        "the status was cut short".to_string()
+                    } else if let Some(dir) = unwatched_submodule(&status, &entry.roots) {
+                        outside(&dir)
+                    } else {
                         entry.status = status.clone();
                         return (status, Kept::Computed);
-                    }
+                    };
                     self.entry = None;
-                    return (status, Kept::Full("the status was cut short".into()));
+                    return (status, Kept::Full(why));
                 }
                 Seen::Lost(why) => {
                     self.entry = None;
@@ -174,13 +179,34 @@ impl StatusMemo {
         if !complete(&status, deadline) {
             return (status, Kept::Full("the status was cut short".into()));
         }
+        if let Some(dir) = unwatched_submodule(&status, &roots) {
+            return (status, Kept::Full(outside(&dir)));
+        }
         self.entry = Some(Entry {
             key,
             trees,
+            roots,
             status: status.clone(),
         });
         (status, Kept::Computed)
     }
+}
+
+/// A git directory of a submodule the status read that no watched tree holds (a submodule whose
+/// `.git` file names a folder elsewhere): its changes would raise no event here.
+fn unwatched_submodule(status: &StatusResult, roots: &[Root]) -> Option<PathBuf> {
+    let dirs = status.as_ref().ok()?;
+    dirs.submodule_dirs
+        .iter()
+        .find(|dir| !roots.iter().any(|root| dir.starts_with(&root.top)))
+        .cloned()
+}
+
+fn outside(dir: &std::path::Path) -> String {
+    format!(
+        "not watched: a submodule's git directory {} is outside the repository",
+        dir.display()
+    )
 }
 
 /// A status worth keeping: there is one, and it was finished before its deadline (so no count

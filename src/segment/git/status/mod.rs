@@ -101,6 +101,9 @@ pub struct Status {
     pub skipped: Vec<String>,
     /// Microseconds per phase.
     pub micros: Vec<(&'static str, u64)>,
+    /// The git directories of submodules read (at any depth): a server that keeps this status
+    /// must be able to see changes in them too.
+    pub submodule_dirs: Vec<PathBuf>,
 }
 
 impl Status {
@@ -185,6 +188,7 @@ fn gather_level(
         unknown: Vec::new(),
         skipped: Vec::new(),
         micros: Vec::new(),
+        submodule_dirs: Vec::new(),
     };
     let start = Instant::now();
     if level.depth == 0 {
@@ -291,7 +295,15 @@ fn gather_level(
                 continue;
             }
             let found = match &rules {
-                Ok(rules) => submodule::check(env, rules, work_tree, e, budget, level.depth),
+                Ok(rules) => submodule::check(
+                    env,
+                    rules,
+                    work_tree,
+                    e,
+                    budget,
+                    level.depth,
+                    &mut status.submodule_dirs,
+                ),
                 Err(why) => Err(why.clone()),
             };
             *v = match found {

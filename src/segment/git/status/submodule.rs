@@ -372,6 +372,7 @@ pub fn check(
     entry: &Entry,
     budget: &Budget,
     depth: u8,
+    dirs: &mut Vec<std::path::PathBuf>,
 ) -> Result<Dirty, String> {
     let flags = rules.of(&entry.path);
     if flags.all {
@@ -396,6 +397,10 @@ pub fn check(
         Ok(Opened::Repo(paths)) => paths,
         Err(why) => return Err(why),
     };
+    dirs.push(repo.git_dir.clone());
+    if repo.common_dir != repo.git_dir {
+        dirs.push(repo.common_dir.clone());
+    }
     let changed = head_of(&repo)?.is_some_and(|head| head != entry.oid);
     if flags.dirty {
         return Ok(Dirty {
@@ -414,7 +419,7 @@ pub fn check(
     if depth >= MAX_DEPTH {
         return Err(format!("submodules nested deeper than {MAX_DEPTH}"));
     }
-    let inside = modified_inside(env, &repo, flags.untracked, budget, depth)?;
+    let inside = modified_inside(env, &repo, flags.untracked, budget, depth, dirs)?;
     Ok(Dirty { changed, ..inside })
 }
 
@@ -435,6 +440,7 @@ fn modified_inside(
     ignore_untracked: bool,
     budget: &Budget,
     depth: u8,
+    dirs: &mut Vec<std::path::PathBuf>,
 ) -> Result<Dirty, String> {
     let child = Budget {
         max_per_class: 1,
@@ -449,6 +455,7 @@ fn modified_inside(
             untracked_no: ignore_untracked,
         },
     );
+    dirs.extend(status.submodule_dirs.iter().cloned());
     let positive = |c: &Count| match c {
         Count::Exact(n) | Count::AtLeast(n) => Some(*n > 0),
         Count::Unknown(_) => None,
