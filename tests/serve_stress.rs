@@ -120,7 +120,7 @@ fn kubeconfig(world: &World, rng: &mut Rng) {
 fn change(world: &World, rng: &mut Rng, log: &mut Vec<String>) {
     let file = rng.pick(FILES);
     let path = world.path("repo").join(file);
-    let op = rng.below(16);
+    let op = rng.below(20);
     log.push(format!("{op} {file}"));
     match op {
         0..=3 => {
@@ -157,7 +157,36 @@ fn change(world: &World, rng: &mut Rng, log: &mut Vec<String>) {
             git(world, &["push", "-q", "origin", "HEAD:main"]);
             git(world, &["fetch", "-q"]);
         }
-        _ => kubeconfig(world, rng),
+        15 => kubeconfig(world, rng),
+        // In place (no file made or removed): what a server refreshes instead of recomputing.
+        16 => {
+            if let Ok(mut f) = std::fs::OpenOptions::new().append(true).open(&path) {
+                let _ = std::io::Write::write_all(&mut f, b"more\n");
+            }
+        }
+        17 => {
+            // The same size, other bytes: only the content (or the stat times) can tell.
+            if let Ok(mut bytes) = std::fs::read(&path) {
+                for b in &mut bytes {
+                    *b = if *b == b'x' { b'y' } else { b'x' };
+                }
+                if let Ok(mut f) = std::fs::OpenOptions::new().write(true).open(&path) {
+                    let _ = std::io::Write::write_all(&mut f, &bytes);
+                }
+            }
+        }
+        18 => {
+            use std::os::unix::fs::PermissionsExt;
+            if let Ok(meta) = std::fs::metadata(&path) {
+                let mode = meta.permissions().mode() ^ 0o100;
+                let _ = std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode));
+            }
+        }
+        _ => {
+            if let Ok(f) = std::fs::OpenOptions::new().append(true).open(&path) {
+                let _ = f.set_modified(std::time::SystemTime::now());
+            }
+        }
     }
 }
 

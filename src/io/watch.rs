@@ -26,6 +26,9 @@ fn mask() -> WatchMask {
         | WatchMask::EXCL_UNLINK
 }
 
+/// More edited files than this between two looks count as any change.
+pub const MAX_EDITS: usize = 64;
+
 /// One tree to watch: its top folder, and names of folders directly under it to leave out
 /// (`.git` under a work tree, `objects` under a git directory).
 #[derive(Debug, Clone)]
@@ -51,6 +54,9 @@ pub struct Trees {
 pub enum Seen {
     /// No change anywhere in the trees.
     Quiet,
+    /// Only these files (not folders) were written to or had their attributes changed, in
+    /// place: nothing was made, removed or renamed. At most [`MAX_EDITS`] of them.
+    Edited(Vec<PathBuf>),
     /// Something changed.
     Changed,
     /// The watches can no longer vouch for the trees (why); start again.
@@ -131,6 +137,7 @@ impl Trees {
     /// since are watched from now on.
     pub fn seen(&mut self) -> Seen {
         let mut changed = false;
+        let mut edits: Vec<PathBuf> = Vec::new();
         let mut new_dirs = Vec::new();
         loop {
             let events = match self.inotify.read_events(&mut self.buf) {
@@ -141,9 +148,21 @@ impl Trees {
             let mut any = false;
             for event in events {
                 any = true;
-                changed = true;
                 if event.mask.contains(EventMask::Q_OVERFLOW) {
                     return Seen::Lost("inotify's queue overflowed".into());
+                }
+                let in_place = EventMask::MODIFY | EventMask::CLOSE_WRITE | EventMask::ATTRIB;
+                let edit = event.mask.intersects(in_place)
+                    && (event.mask & !in_place).is_empty()
+                    && edits.len() < MAX_EDITS;
+                match (edit, self.dirs.get(&event.wd), event.name) {
+                    (true, Some(dir), Some(name)) => {
+                        let path = dir.join(name);
+                        if !edits.contains(&path) {
+                            edits.push(path);
+                        }
+                    }
+                    _ => changed = true,
                 }
                 let is_new_dir = event.mask.contains(EventMask::ISDIR)
                     && (event.mask.contains(EventMask::CREATE)
@@ -168,8 +187,10 @@ impl Trees {
         }
         if changed {
             Seen::Changed
-        } else {
+        } else if edits.is_empty() {
             Seen::Quiet
+        } else {
+            Seen::Edited(edits)
         }
     }
 }
@@ -199,7 +220,7 @@ mod tests {
         let _ = std::fs::read(dir.path().join("a/b/f")).unwrap();
         assert_eq!(trees.seen(), Seen::Quiet);
         std::fs::write(dir.path().join("a/b/f"), "2").unwrap();
-        assert_eq!(trees.seen(), Seen::Changed);
+        assert_eq!(trees.seen(), Seen::Edited(vec![dir.path().join("a/b/f")]));
         assert_eq!(trees.seen(), Seen::Quiet);
         // Under the skipped folder: not watched.
         std::fs::write(dir.path().join(".git/refs/x"), "1").unwrap();
@@ -208,7 +229,18 @@ mod tests {
         std::fs::create_dir_all(dir.path().join("a/new/deeper")).unwrap();
         assert_eq!(trees.seen(), Seen::Changed);
         std::fs::write(dir.path().join("a/new/deeper/g"), "1").unwrap();
-        assert_eq!(trees.seen(), Seen::Changed);
+        assert_eq!(trees.seen(), Seen::Changed, "a file made");
+        std::fs::write(dir.path().join("a/new/deeper/g"), "2").unwrap();
+        std::fs::write(dir.path().join("a/b/f"), "3").unwrap();
+        std::fs::write(dir.path().join("a/new/deeper/g"), "4").unwrap();
+        assert_eq!(
+            trees.seen(),
+            Seen::Edited(vec![
+                dir.path().join("a/new/deeper/g"),
+                dir.path().join("a/b/f")
+            ]),
+            "each edited file once, in order"
+        );
         // A rename out of a watched folder, and a removal.
         std::fs::rename(dir.path().join("a/b/f"), dir.path().join("f")).unwrap();
         assert_eq!(trees.seen(), Seen::Changed);
@@ -222,7 +254,23 @@ mod tests {
             .unwrap()
             .set_modified(std::time::SystemTime::UNIX_EPOCH)
             .unwrap();
+        assert_eq!(trees.seen(), Seen::Edited(vec![dir.path().join("f")]));
+        // A folder's attributes are not a file's edit.
+        std::fs::set_permissions(
+            dir.path().join("a"),
+            std::os::unix::fs::PermissionsExt::from_mode(0o700),
+        )
+        .unwrap();
         assert_eq!(trees.seen(), Seen::Changed);
+        // Too many edits at once count as any change.
+        for i in 0..=MAX_EDITS {
+            std::fs::write(dir.path().join(format!("a/b/f{i}")), "x").unwrap();
+        }
+        assert_eq!(trees.seen(), Seen::Changed);
+        for i in 0..=MAX_EDITS {
+            std::fs::write(dir.path().join(format!("a/b/f{i}")), "y").unwrap();
+        }
+        assert_eq!(trees.seen(), Seen::Changed, "{} edits", MAX_EDITS + 1);
     }
 
     #[test]

@@ -184,27 +184,38 @@ fn status_in(
     end: Instant,
 ) -> Timed<StatusResult> {
     let start = Instant::now();
-    let value = match tree.top.clone() {
-        None if tree.bare => Err("a bare repository has no work tree".to_string()),
-        None => Err(format!("no work tree: {}", tree.why)),
-        Some(work_tree) => {
-            let paths = git::status::Paths {
-                git_dir: raw.git_dir.clone(),
-                common_dir: raw.common_dir.clone(),
-                work_tree: Some(work_tree),
-            };
-            let own = start + limits.timeout;
-            let budget = git::status::Budget {
-                max_index_entries: limits.max_index_entries,
-                max_per_class: limits.max_per_class,
-                deadline: own.min(end),
-            };
-            Ok(git::status::gather_in(Some(env), &paths, &budget))
-        }
-    };
+    let value = status_parts(raw, tree, limits, start, end)
+        .map(|(paths, budget)| git::status::gather_in(Some(env), &paths, &budget));
     Timed {
         value,
         micros: micros_since(start),
+    }
+}
+
+/// Where the status is gathered and within which budget, for a status begun at `start`; why
+/// there is none (a bare repository, no work tree).
+fn status_parts(
+    raw: &git::Raw,
+    tree: &git::worktree::WorkTree,
+    limits: StatusLimits,
+    start: Instant,
+    end: Instant,
+) -> Result<(git::status::Paths, git::status::Budget), String> {
+    match tree.top.clone() {
+        None if tree.bare => Err("a bare repository has no work tree".to_string()),
+        None => Err(format!("no work tree: {}", tree.why)),
+        Some(work_tree) => Ok((
+            git::status::Paths {
+                git_dir: raw.git_dir.clone(),
+                common_dir: raw.common_dir.clone(),
+                work_tree: Some(work_tree),
+            },
+            git::status::Budget {
+                max_index_entries: limits.max_index_entries,
+                max_per_class: limits.max_per_class,
+                deadline: (start + limits.timeout).min(end),
+            },
+        )),
     }
 }
 
@@ -411,9 +422,26 @@ fn gather_server(
             let tree = git::worktree::of(env, raw);
             let limits = want.status;
             let own = (status_start + limits.timeout).min(end);
-            let (value, _kept) = kept.get(env, raw, tree.top.clone(), limits, own, || {
-                status_in(env, raw, &tree, limits, end).value
-            });
+            let parts = || status_parts(raw, &tree, limits, status_start, end);
+            let (value, _kept) = kept.get(
+                env,
+                raw,
+                tree.top.clone(),
+                limits,
+                own,
+                || match parts() {
+                    Ok((paths, budget)) => {
+                        let (status, kept) =
+                            git::status::gather_keeping(Some(env), &paths, &budget);
+                        (Ok(status), kept)
+                    }
+                    Err(why) => (Err(why), None),
+                },
+                |worktree, prev, edited| {
+                    let (paths, budget) = parts().ok()?;
+                    git::status::refresh(Some(env), &paths, &budget, worktree, prev, edited).map(Ok)
+                },
+            );
             Slot::Done(Timed {
                 value,
                 micros: micros_since(status_start),

@@ -1,7 +1,8 @@
 //! The working-tree status a server keeps between prompts: computed once, then given again as
 //! long as inotify saw nothing change under the work tree or the git directories and the few
 //! files outside them that the status reads (global git config and ignore files) have the same
-//! stamp. Anything the watches cannot vouch for — a queue overflow, a watch limit, a network
+//! stamp; after files of the work tree were only written in place, refreshed by comparing just
+//! those again (`status::refresh`). Anything the watches cannot vouch for — a queue overflow, a watch limit, a network
 //! filesystem mounted anywhere (its changes may not raise events), a status cut short by its
 //! deadline — means the status is computed afresh, as `awesh prompt` would.
 
@@ -9,6 +10,7 @@ use std::os::unix::fs::MetadataExt;
 use std::path::PathBuf;
 use std::time::Instant;
 
+use super::status::{Status, Worktree};
 use super::Raw;
 use crate::env::Env;
 use crate::io::watch::{Root, Seen, Trees};
@@ -25,6 +27,8 @@ pub enum Kept {
     Computed,
     /// Given again: nothing changed since it was computed.
     Reused,
+    /// Only files written in place changed: those were compared again, the rest given again.
+    Refreshed(usize),
     /// Computed now and not kept, for the reason given.
     Full(String),
 }
@@ -91,6 +95,8 @@ struct Entry {
     trees: Trees,
     roots: Vec<Root>,
     status: StatusResult,
+    /// What a refresh after in-place edits needs (`None`: every change means a recompute).
+    worktree: Option<Worktree>,
 }
 
 /// The status kept for the repository of the last request (one: a shell is in one place).
@@ -100,8 +106,12 @@ pub struct StatusMemo {
 }
 
 impl StatusMemo {
-    /// The status of `raw`'s repository: the kept one when nothing changed, else `compute`'s
-    /// (kept when it is complete and can be watched). `work_tree` is the one git would use.
+    /// The status of `raw`'s repository: the kept one when nothing changed; `refresh`'s when
+    /// only tracked or untracked files of the work tree were written in place (it gets their
+    /// paths relative to the work tree, and returns `None` when it cannot tell that way); else
+    /// `compute`'s (kept when it is complete and can be watched). `work_tree` is the one git
+    /// would use.
+    #[allow(clippy::too_many_arguments)]
     pub fn get(
         &mut self,
         env: &Env,
@@ -109,7 +119,8 @@ impl StatusMemo {
         work_tree: Option<PathBuf>,
         limits: crate::segment::StatusLimits,
         deadline: Instant,
-        compute: impl FnOnce() -> StatusResult,
+        compute: impl FnOnce() -> (StatusResult, Option<Worktree>),
+        refresh: impl FnOnce(&mut Worktree, &Status, &[Vec<u8>]) -> Option<StatusResult>,
     ) -> (StatusResult, Kept) {
         let key = Key {
             git_dir: raw.git_dir.clone(),
@@ -126,16 +137,34 @@ impl StatusMemo {
                 .collect(),
         };
         if let Some(entry) = self.entry.as_mut().filter(|e| e.key == key) {
-            match entry.trees.seen() {
+            let mut seen = entry.trees.seen();
+            if let Seen::Edited(files) = &seen {
+                let edited = in_work_tree(files, raw, work_tree.as_deref());
+                let done = match (edited, &mut entry.worktree, &entry.status) {
+                    (Some(edited), Some(tree), Ok(prev)) => refresh(tree, prev, &edited)
+                        .filter(|status| complete(status, deadline))
+                        .map(|status| (status, edited.len())),
+                    _ => None,
+                };
+                match done {
+                    Some((status, n)) => {
+                        entry.status = status.clone();
+                        return (status, Kept::Refreshed(n));
+                    }
+                    None => seen = Seen::Changed,
+                }
+            }
+            match seen {
                 Seen::Quiet => return (entry.status.clone(), Kept::Reused),
-                Seen::Changed => {
-                    let status = compute();
+                Seen::Edited(_) | Seen::Changed => {
+                    let (status, worktree) = compute();
                     let why = if !complete(&status, deadline) {
                         "the status was cut short".to_string()
                     } else if let Some(dir) = unwatched_submodule(&status, &entry.roots) {
                         outside(&dir)
                     } else {
                         entry.status = status.clone();
+                        entry.worktree = worktree;
                         return (status, Kept::Computed);
                     };
                     self.entry = None;
@@ -143,13 +172,13 @@ impl StatusMemo {
                 }
                 Seen::Lost(why) => {
                     self.entry = None;
-                    return (compute(), Kept::Full(why));
+                    return (compute().0, Kept::Full(why));
                 }
             }
         }
         self.entry = None;
         if let Err(why) = crate::segment::inline::machine_is_local() {
-            return (compute(), Kept::Full(format!("not watched: {why}")));
+            return (compute().0, Kept::Full(format!("not watched: {why}")));
         }
         // Watches first, then the status: a change made while it is computed is seen next time.
         let mut roots = vec![Root {
@@ -173,9 +202,9 @@ impl StatusMemo {
         }
         let trees = match Trees::new(&roots, MAX_WATCHED_DIRS) {
             Ok(trees) => trees,
-            Err(why) => return (compute(), Kept::Full(format!("not watched: {why}"))),
+            Err(why) => return (compute().0, Kept::Full(format!("not watched: {why}"))),
         };
-        let status = compute();
+        let (status, worktree) = compute();
         if !complete(&status, deadline) {
             return (status, Kept::Full("the status was cut short".into()));
         }
@@ -187,6 +216,7 @@ impl StatusMemo {
             trees,
             roots,
             status: status.clone(),
+            worktree,
         });
         (status, Kept::Computed)
     }
@@ -200,6 +230,27 @@ fn unwatched_submodule(status: &StatusResult, roots: &[Root]) -> Option<PathBuf>
         .iter()
         .find(|dir| !roots.iter().any(|root| dir.starts_with(&root.top)))
         .cloned()
+}
+
+/// The edited files as paths relative to the work tree, when every one is in it and none is
+/// under a git directory (git's own files are never refreshed, only recomputed).
+fn in_work_tree(
+    files: &[PathBuf],
+    raw: &Raw,
+    work_tree: Option<&std::path::Path>,
+) -> Option<Vec<Vec<u8>>> {
+    use std::os::unix::ffi::OsStrExt;
+    let top = work_tree?;
+    files
+        .iter()
+        .map(|file| {
+            if file.starts_with(&raw.git_dir) || file.starts_with(&raw.common_dir) {
+                return None;
+            }
+            let rel = file.strip_prefix(top).ok()?;
+            Some(rel.as_os_str().as_bytes().to_vec())
+        })
+        .collect()
 }
 
 fn outside(dir: &std::path::Path) -> String {

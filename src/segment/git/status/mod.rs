@@ -168,6 +168,19 @@ struct Inner {
     nested: Vec<submodule::Dirty>,
     /// A submodule could not be decided.
     nested_unknown: bool,
+    /// What a server may keep to redo only edited files' compare (depth 0, no gitlinks).
+    kept: Option<Worktree>,
+}
+
+/// What a server keeps of a status to redo, after a few tracked files were edited in place,
+/// only their compare ([`refresh`]): the index's entries and each one's verdict, and the rules
+/// they were compared by. Kept only for a repository without gitlinks (a submodule's state
+/// lives in folders an edit event does not describe).
+#[derive(Debug)]
+pub struct Worktree {
+    entries: Vec<index::Entry>,
+    verdicts: Vec<entry::Verdict>,
+    rules: entry::Rules,
 }
 
 /// The status at `paths` for `level`: a submodule's gathers no stash or upstream.
@@ -324,9 +337,33 @@ fn gather_level(
             };
         }
     }
+    let (changed, undecided, first_reason) =
+        tally(&idx.entries, &verdicts, &reasons, &mut status.unknown);
+    inner.plain = (changed.saturating_sub(untracked_only), undecided);
+    status.unstaged = cap(changed, undecided, budget.max_per_class, &first_reason);
+    status.micros.push(("worktree", micros(start)));
+    let gitlink = |e: &index::Entry| e.mode & 0o170000 == objects::GITLINK;
+    if level.depth == 0 && !idx.entries.iter().any(gitlink) {
+        inner.kept = Some(Worktree {
+            entries: idx.entries,
+            verdicts,
+            rules,
+        });
+    }
+    (status, inner)
+}
+
+/// Counts the changed and undecided entries, listing the first undecided ones (with `reasons`
+/// given for some by position) in `unknown`; returns the counts and the first reason.
+fn tally(
+    entries: &[index::Entry],
+    verdicts: &[entry::Verdict],
+    reasons: &[(usize, String)],
+    unknown: &mut Vec<(String, String)>,
+) -> (u32, u32, String) {
     let (mut changed, mut undecided) = (0u32, 0u32);
     let mut first_reason = String::new();
-    for (i, (e, v)) in idx.entries.iter().zip(&verdicts).enumerate() {
+    for (i, (e, v)) in entries.iter().zip(verdicts).enumerate() {
         match v {
             entry::Verdict::Clean | entry::Verdict::Submodule => {}
             entry::Verdict::Changed => changed = changed.saturating_add(1),
@@ -339,18 +376,87 @@ fn gather_level(
                 if first_reason.is_empty() {
                     first_reason.clone_from(&why);
                 }
-                if status.unknown.len() < LISTED {
-                    status
-                        .unknown
-                        .push((String::from_utf8_lossy(&e.path).into_owned(), why));
+                if unknown.len() < LISTED {
+                    unknown.push((String::from_utf8_lossy(&e.path).into_owned(), why));
                 }
             }
         }
     }
-    inner.plain = (changed.saturating_sub(untracked_only), undecided);
+    (changed, undecided, first_reason)
+}
+
+/// [`gather_in`], with what a server may keep to [`refresh`] it later.
+#[must_use]
+pub fn gather_keeping(
+    env: Option<&crate::env::Env>,
+    paths: &Paths,
+    budget: &Budget,
+) -> (Status, Option<Worktree>) {
+    let (status, inner) = gather_level(env, paths, budget, Level::default());
+    (status, inner.kept)
+}
+
+/// Names whose content changes what the status reads besides the file itself (ignore rules,
+/// attributes, submodule settings): an edit of one is never refreshed, only recomputed.
+const RULE_FILES: &[&[u8]] = &[b".gitignore", b".gitattributes", b".gitmodules"];
+
+/// The status `prev` again after the tracked or untracked files `edited` (paths relative to
+/// the work tree) were only written in place (no file made, removed or renamed, no folder
+/// changed, nothing under the git directory): each edited tracked file is compared again and
+/// the unstaged count redone; an untracked file's content changes no count. `None` when it
+/// cannot be done this way (a rule file, a conflicted path, a compare that needs config not
+/// read yet, the deadline): the caller then gathers afresh.
+#[must_use]
+pub fn refresh(
+    env: Option<&crate::env::Env>,
+    paths: &Paths,
+    budget: &Budget,
+    kept: &mut Worktree,
+    prev: &Status,
+    edited: &[Vec<u8>],
+) -> Option<Status> {
+    let start = Instant::now();
+    let work_tree = paths.work_tree.as_ref()?;
+    for rel in edited {
+        let name = rel.rsplit(|&b| b == b'/').next().unwrap_or_default();
+        if RULE_FILES.contains(&name) || rel.is_empty() {
+            return None;
+        }
+        let at = kept
+            .entries
+            .partition_point(|e| e.path.as_slice() < rel.as_slice());
+        let Some(e) = kept.entries.get(at).filter(|e| e.path == *rel) else {
+            // Not tracked: an untracked or ignored file's content is no count's business.
+            continue;
+        };
+        if e.stage != 0 || Instant::now() > budget.deadline {
+            return None;
+        }
+        let meta = std::fs::symlink_metadata(work_tree.join(path_of(rel))).ok();
+        let mut v = entry::compare(e, meta.as_ref(), kept.rules);
+        if matches!(v, entry::Verdict::Unknown(why) if why == entry::NEEDS_FILE_MODE || why == entry::NEEDS_SYMLINKS)
+            || v == entry::Verdict::Submodule
+        {
+            return None;
+        }
+        let one = std::slice::from_ref(e);
+        settle_by_content(
+            env,
+            paths,
+            work_tree,
+            one,
+            std::slice::from_mut(&mut v),
+            budget,
+        );
+        *kept.verdicts.get_mut(at)? = v;
+    }
+    let mut status = prev.clone();
+    status.unknown.clear();
+    let (changed, undecided, first_reason) =
+        tally(&kept.entries, &kept.verdicts, &[], &mut status.unknown);
     status.unstaged = cap(changed, undecided, budget.max_per_class, &first_reason);
-    status.micros.push(("worktree", micros(start)));
-    (status, inner)
+    status.micros = vec![("refresh", micros(start))];
+    Some(status)
 }
 
 /// git calls a path removed when a folder above it is a symlink (`has_symlink_leading_path`
