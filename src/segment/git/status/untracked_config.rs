@@ -63,10 +63,12 @@ const MAX_INCLUDE_DEPTH: u8 = 10;
 /// The last value seen of each of [`KEYS`]: `Some(None)` for a key written without `=`.
 type Values = [Option<Option<Vec<u8>>>; 4];
 
-/// What an `includeIf` condition is decided with.
-struct Context<'a> {
-    home: Option<&'a Path>,
-    git_dir: &'a Path,
+/// What an `includeIf` condition is decided with (shared with `git-ps1`'s config reader).
+pub(crate) struct Context<'a> {
+    /// `$HOME`, for `~/`.
+    pub(crate) home: Option<&'a Path>,
+    /// The repository's git directory, for `gitdir:` and `onbranch:`.
+    pub(crate) git_dir: &'a Path,
 }
 
 /// Reads the config file at `path` into `values` in file order, following `include.path`
@@ -122,7 +124,7 @@ fn collect(path: &Path, depth: u8, cx: &Context<'_>, values: &mut Values) -> Res
 }
 
 /// An `include.path` value: `~/` expanded, relative to the including file's folder.
-fn include_path(v: &[u8], from: &Path, home: Option<&Path>) -> Result<PathBuf, String> {
+pub(crate) fn include_path(v: &[u8], from: &Path, home: Option<&Path>) -> Result<PathBuf, String> {
     let path = match v.strip_prefix(b"~/") {
         Some(rest) => home
             .ok_or("an include path starts with ~/ and HOME is not set")?
@@ -139,7 +141,7 @@ fn include_path(v: &[u8], from: &Path, home: Option<&Path>) -> Result<PathBuf, S
 }
 
 /// Whether git includes the file under `[includeIf "cond"]` written in `from`.
-fn condition(cond: &[u8], from: &Path, cx: &Context<'_>) -> Result<bool, String> {
+pub(crate) fn condition(cond: &[u8], from: &Path, cx: &Context<'_>) -> Result<bool, String> {
     if let Some(pat) = cond.strip_prefix(b"gitdir:") {
         return gitdir_matches(pat, from, cx, false);
     }
@@ -245,7 +247,7 @@ fn onbranch(pat: &[u8], git_dir: &Path) -> Result<bool, String> {
 }
 
 /// git's boolean text (`git_parse_maybe_bool`): `None` when it is not one.
-fn boolean(value: Option<&[u8]>) -> Option<bool> {
+pub(crate) fn boolean(value: Option<&[u8]>) -> Option<bool> {
     let Some(v) = value else {
         return Some(true);
     };
