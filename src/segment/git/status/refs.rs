@@ -162,16 +162,23 @@ impl Refs {
         }
     }
 
-    /// Every tag (`refs/tags/...`, loose and packed) that points at an object directly, with
-    /// that object's id, sorted by name; symbolic tag refs are left out. A reftable is not
-    /// listed here (its reader finds single names), nor is a tree holding anything but
-    /// folders and regular files (a FIFO would block the read): both are errors.
+    /// Every tag (`refs/tags/...`: loose and packed, or in the reftable) that points at an
+    /// object directly, with that object's id, sorted by name; symbolic tag refs are left
+    /// out. A loose tree holding anything but folders and regular files (a FIFO would block
+    /// the read) is an error.
     ///
     /// # Errors
     /// Why the tags cannot be listed.
     pub fn tags(&self) -> Result<Vec<(Vec<u8>, Oid)>, String> {
-        if self.reftable.is_some() {
-            return Err("reftable: tags are not listed".into());
+        if let Some(table) = &self.reftable {
+            let mut out = Vec::new();
+            for (name, value) in reftable::list(table, b"refs/tags/")? {
+                if let reftable::Value::Object(id) = value {
+                    let id = from_hex(id.as_bytes()).ok_or("a tag that is not SHA-1")?;
+                    out.push((name, id));
+                }
+            }
+            return Ok(out);
         }
         let packed = self.common_dir.join("packed-refs");
         if std::fs::metadata(&packed).is_ok_and(|m| !m.is_file()) {
@@ -188,7 +195,10 @@ impl Refs {
         {
             let reference = reference.map_err(|e| format!("refs/tags: {e}"))?;
             if let gix::refs::Target::Object(id) = &reference.target {
-                let id = from_hex(id.to_string().as_bytes()).ok_or("a tag that is not SHA-1")?;
+                let id: Oid = id
+                    .as_bytes()
+                    .try_into()
+                    .map_err(|_| "a tag that is not SHA-1")?;
                 out.push((reference.name.as_bstr().to_vec(), id));
             }
         }
