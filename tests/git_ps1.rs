@@ -7,6 +7,15 @@
 //! for byte git's, except where awesh reports a fact as unknown (a status class not yet
 //! implemented, a describe style it does not compute): then the line must show the unknown
 //! marker `?`, and the test counts it as such.
+//!
+//! Speed: each state is built once, and each script runs every combination in one shell
+//! process per shell. What is left is process start-up, most of it the `git` processes of
+//! git's script (several per call, ~700 calls per state). Those are memoised within one shell
+//! run ([`GIT_MEMO`]): the repository does not change while a run lasts (awesh's runs are
+//! checked to write nothing; git's script only reads), so a `git` command with the same
+//! arguments in the same folder gives the same output and status; the first one runs the
+//! real `git`, later ones replay its bytes and exit status. The states are split over several
+//! tests so both cores are kept busy.
 
 use std::collections::BTreeMap;
 use std::ffi::OsString;
@@ -22,6 +31,39 @@ const GIT_SCRIPT: &str = concat!(
     "/tests/fixtures/git-prompt-v2.47.3.sh"
 );
 const AWESH_SCRIPT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/shell-init/git-prompt.sh");
+
+/// A `git` function for git's script in a test run: the first call with given arguments in
+/// a folder runs the real `git` and keeps its stdout (bytes, trailing newlines counted) and
+/// exit status under `$GITMEMO`; later identical calls replay them without a process. `-z`
+/// output (NUL bytes, which shell variables cannot hold) and arguments with newlines always
+/// run the real `git`. Works in bash and zsh.
+const GIT_MEMO: &str = r#"
+: >"$GITMEMO/index"
+git() {
+	local __k="$PWD" __a __n=0 __l __f='' __rc __nl __out
+	for __a in "$@"; do __k="$__k"$'\001'"$__a"; done
+	case $__k in *$'\n'* | *$'\001'-z$'\001'* | *$'\001'-z) command git "$@"; return ;; esac
+	while IFS= read -r __l; do
+		__n=$((__n + 1))
+		if [ "$__l" = "$__k" ]; then __f=$__n; break; fi
+	done <"$GITMEMO/index"
+	if [ -z "$__f" ]; then
+		__f=$((__n + 1))
+		command git "$@" >"$GITMEMO/$__f.out"
+		__rc=$?
+		__out=$(command cat "$GITMEMO/$__f.out"; printf .)
+		__out=${__out%.}
+		__l=$(<"$GITMEMO/$__f.out")
+		printf '%s %s\n' "$__rc" "$((${#__out} - ${#__l}))" >"$GITMEMO/$__f.rc"
+		printf '%s\n' "$__k" >>"$GITMEMO/index"
+	fi
+	read -r __rc __nl <"$GITMEMO/$__f.rc"
+	__out=$(<"$GITMEMO/$__f.out")
+	printf '%s' "$__out"
+	while [ "$__nl" -gt 0 ]; do printf '\n'; __nl=$((__nl - 1)); done
+	return "$__rc"
+}
+"#;
 
 /// Settings combinations: each a list of `GIT_PS1_*` assignments.
 fn combos() -> Vec<Vec<(&'static str, &'static str)>> {
@@ -76,6 +118,9 @@ fn q(s: &str) -> String {
 fn driver(script: &str, zsh: bool) -> String {
     let mut s = String::new();
     s.push_str(&format!(". {}\n", q(script)));
+    if script == GIT_SCRIPT {
+        s.push_str(GIT_MEMO);
+    }
     s.push_str("[ -f \"$T/envsh\" ] && . \"$T/envsh\"\ncd \"$T/$(cat \"$T/cwd\")\" || exit 9\n");
     s.push_str(
         r#"show() {
@@ -215,9 +260,12 @@ fn snapshot(dir: &Path) -> BTreeMap<PathBuf, (std::time::SystemTime, Vec<u8>)> {
 /// Runs the driver for `script` in `shell`, as `label -> line`.
 fn run_shell(t: &Path, shell: &str, script: &str) -> BTreeMap<String, String> {
     let zsh = shell == "zsh";
+    // Outside the fixture, so the files it holds are not in the no-write check's snapshot.
+    let memo = tempfile::tempdir().unwrap();
     let mut cmd = Command::new(shell);
     base_env(&mut cmd, t);
-    cmd.env("AWESH_BIN", env!("CARGO_BIN_EXE_awesh"));
+    cmd.env("AWESH_BIN", env!("CARGO_BIN_EXE_awesh"))
+        .env("GITMEMO", memo.path());
     let flag = if zsh { "-f" } else { "--norc" };
     let out = cmd
         .args([flag, "-c", &driver(script, zsh)])
@@ -428,13 +476,35 @@ fn branch_states() {
     check(&[
         ("outside", "[]", "mkdir r"),
         ("clean", "[ (main)]", "base"),
-        ("subdir", "[ (main)]", "base; mkdir -p d/e; echo x > d/e/x; git add d; commit c2; echo r/d/e > $T/cwd"),
+        (
+            "subdir",
+            "[ (main)]",
+            "base; mkdir -p d/e; echo x > d/e/x; git add d; commit c2; echo r/d/e > $T/cwd",
+        ),
         ("dirty", "[ (main)]", "base; echo longer-now > f"),
-        ("staged", "[ (main)]", "base; echo longer-now > f; git add f"),
+        (
+            "staged",
+            "[ (main)]",
+            "base; echo longer-now > f; git add f",
+        ),
         ("untracked", "[ (main)]", "base; echo new > u"),
-        ("stash", "[ (main)]", "base; echo longer-now > f; git stash -q"),
+        (
+            "stash",
+            "[ (main)]",
+            "base; echo longer-now > f; git stash -q",
+        ),
         ("unborn", "[ (main)]", "mk r"),
-        ("unborn-staged", "[ (main)]", "mk r; cd r; echo a > a; git add a"),
+        (
+            "unborn-staged",
+            "[ (main)]",
+            "mk r; cd r; echo a > a; git add a",
+        ),
+    ]);
+}
+
+#[test]
+fn layout_states() {
+    check(&[
         ("inside-git-dir", "GIT_DIR!", "base; echo r/.git > $T/cwd"),
         ("inside-git-refs", "GIT_DIR!", "base; echo r/.git/refs > $T/cwd"),
         ("bare", "BARE:main", "base; cd ..; git clone -q --bare r b.git; echo b.git > $T/cwd"),
@@ -444,10 +514,24 @@ fn branch_states() {
         ("intent-to-add", "(main)", "base; echo n > n; git add -N n"),
         ("deleted", "(main)", "base; rm f"),
         ("head-no-newline", "[]", "base; printf 'ref: refs/heads/main' > .git/HEAD"),
+    ]);
+}
+
+#[test]
+fn storage_states() {
+    check(&[
         ("linked-worktree", "(wt)", "base; git worktree add -q -b wt ../w; cd ../w; echo x-longer > f; git stash -q; echo w > $T/cwd"),
         ("reftable", "(main)", "mk --ref-format=reftable r; cd r; echo one > f; git add f; commit c1; echo two-longer > f; git stash -q"),
         ("reftable-detached", "...)", "mk --ref-format=reftable r; cd r; echo one > f; git add f; commit c1; commit c2; git checkout -q --detach HEAD~1"),
+        ("reftable-tag", "((v1))", "mk --ref-format=reftable r; cd r; echo one > f; git add f; commit c1; git tag -a -m a v1; git tag light; commit c2; git tag -d light >/dev/null; git tag -a -m b v0 HEAD~1; git tag -d v0 >/dev/null; git checkout -q v1"),
+        ("reftable-describe", "...)", "mk --ref-format=reftable r; cd r; echo one > f; git add f; commit c1; tick; git tag -a -m a v1; tcommit c2; git tag t2; tcommit c3; git checkout -q --detach HEAD"),
         ("sparse", "|SPARSE", "base; mkdir a b; echo 1 > a/1; echo 2 > b/2; git add a b; commit c2; git sparse-checkout set a"),
+    ]);
+}
+
+#[test]
+fn ignored_states() {
+    check(&[
         ("ignored-pwd", "(main)", "base; echo ign/ > .gitignore; git add .gitignore; commit c2; mkdir ign; echo r/ign > $T/cwd"),
         ("ignored-parent", "(main)", "base; echo ign > .gitignore; mkdir -p ign/deep; echo r/ign/deep > $T/cwd"),
         ("ignored-negated", "(main)", "base; printf 'x*\\n!xkeep\\n' > .gitignore; mkdir -p xkeep; echo r/xkeep > $T/cwd"),
@@ -469,6 +553,13 @@ fn operation_states() {
         ("rebase-merge", "(side|REBASE 1/1)", &format!("{conflict}; git checkout -q side; git rebase main >/dev/null 2>&1 || true")),
         ("rebase-apply", "(side|REBASE 1/1)", &format!("{conflict}; git checkout -q side; git rebase --apply main >/dev/null 2>&1 || true")),
         ("rebase-detached", "(detached HEAD|REBASE 1/1)", &format!("{conflict}; git checkout -q --detach side; git rebase main >/dev/null 2>&1 || true")),
+    ]);
+}
+
+#[test]
+fn sequence_states() {
+    let conflict = "base; git checkout -q -b side; echo side-side > f; git commit -q -am s; git checkout -q main; echo main-main-main > f; git commit -q -am m";
+    check(&[
         ("am", "|AM 1/1", &format!("{conflict}; git format-patch -q -1 side -o $T/p; git am $T/p/*.patch >/dev/null 2>&1 || true")),
         ("cherry-pick", "|CHERRY-PICKING", &format!("{conflict}; git cherry-pick side >/dev/null 2>&1 || true")),
         ("revert", "|REVERTING", "base; echo two > f; git commit -q -am two; echo three > f; git commit -q -am three; git revert --no-edit HEAD~1 >/dev/null 2>&1 || true"),
@@ -488,11 +579,23 @@ fn detached_states() {
         ("detached-packed-tag", "((v3))", "base; git tag -a -m a v3; git pack-refs --all; commit c2; git checkout -q v3"),
         ("detached-after-tag", "...)", "base; git tag -a -m a v1; commit c2; commit c3; git checkout -q --detach HEAD"),
         ("detached-abbrev", "...)", "base; git config core.abbrev 12; commit c2; git checkout -q --detach HEAD~1"),
+    ]);
+}
+
+#[test]
+fn describe_states() {
+    check(&[
         ("describe-linear", "...)", "base; tick; git tag -a -m a v1; tcommit c2; tcommit c3; git checkout -q --detach HEAD"),
         ("describe-light-only", "...)", "base; git tag t1; tcommit c2; tcommit c3; git checkout -q --detach HEAD"),
         ("describe-light-nearer", "...)", "base; tick; git tag -a -m a v1; tcommit c2; git tag t2; tcommit c3; git checkout -q --detach HEAD"),
         ("describe-merge", "...)", "base; tick; git tag -a -m a v1; git checkout -q -b side; tcommit s1; tick; git tag -a -m b v2; tcommit s2; git checkout -q main; tcommit m1; tcommit m2; tick; git merge -q --no-ff -m merge side; git checkout -q --detach HEAD"),
         ("describe-merge-same-dates", "...)", "base; git tag -a -m a v1; git checkout -q -b side; commit s1; git tag -a -m b v2; commit s2; git checkout -q main; commit m1; commit m2; git merge -q --no-ff -m merge side; git checkout -q --detach HEAD"),
+    ]);
+}
+
+#[test]
+fn describe_odd_states() {
+    check(&[
         ("describe-misnamed", "(v1-0-g", "base; git tag -a -m a v1; git update-ref refs/tags/other $(git rev-parse v1); git tag -d v1 >/dev/null; git checkout -q --detach HEAD"),
         ("describe-misnamed-behind", "...)", "base; git tag -a -m a v1; git update-ref refs/tags/other $(git rev-parse v1); git tag -d v1 >/dev/null; tcommit c2; git checkout -q --detach HEAD"),
         ("describe-many-candidates", "...)", "base; for i in 01 02 03 04 05 06 07 08 09 10 11 12; do tcommit c$i; git tag -a -m x v$i; done; tcommit last; git checkout -q --detach HEAD"),
@@ -510,6 +613,13 @@ fn upstream_states() {
         ("behind", "(main)", &format!("{remote}; commit a1; git reset -q --hard HEAD~1; cd ../r; commit r1; cd ../c; git fetch -q")),
         ("diverged", "(main)", &format!("{remote}; commit a1; cd ../r; commit r1; cd ../c; git fetch -q")),
         ("gone", "(main)", &format!("{remote}; git update-ref -d refs/remotes/origin/main")),
+    ]);
+}
+
+#[test]
+fn svn_states() {
+    let remote = "base; cd ..; git clone -q r c; cd c; echo c > $T/cwd";
+    check(&[
         ("svn-remote", "(main)", &format!("{remote}; git config svn-remote.svn.url https://svn.example/x")),
         ("svn-remote-ahead", "(main)", &format!("{remote}; commit a1; git config svn-remote.svn.url https://svn.example/x")),
         ("svn-ref", "(main)", &format!("{remote}; git branch svn")),

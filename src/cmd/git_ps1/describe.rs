@@ -3,32 +3,47 @@
 //! --exact-match` picks it), `tag` (`git describe --tags`) and `describe` (`git describe`),
 //! with git's choice among tags on one commit and its date-ordered walk. `contains` and
 //! `branch` (name-rev's walk) are not computed: they answer "unknown", which the prompt shows
-//! as the short id with a `?`, never a name git would not give.
+//! as the short id with a `?`, never a name git would not give. Tags and objects are read by
+//! awesh's own readers (`status::refs`, `status::objects`); a tag list they cannot give (a
+//! reftable) or replaced objects (which git's describe would follow) are unknown.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 
 use super::compose::Described;
 use super::opts::Describe;
+use crate::segment::git::status::objects::{from_hex, hex, Objects, Oid};
 
-/// The name git's describe would print for commit `hex` in `style`; `short` abbreviates an
-/// id as `git rev-parse --short` does.
+/// Where describe reads from: the object database and the tags (`refs/tags/...` with the
+/// object each points at, sorted by name).
+pub struct Repo<'a> {
+    /// The objects.
+    pub objects: &'a mut Objects,
+    /// The tags.
+    pub tags: &'a [(Vec<u8>, Oid)],
+}
+
+/// The name git's describe would print for commit `head_hex` in `style`; `short`
+/// abbreviates an id as `git rev-parse --short` does.
 #[must_use]
 pub fn describe(
-    repo: &gix::Repository,
-    hex: &str,
+    repo: &mut Repo<'_>,
+    head_hex: &str,
     style: Describe,
     short: &dyn Fn(&str) -> Vec<u8>,
 ) -> Described {
-    let Ok(head) = gix::ObjectId::from_hex(hex.as_bytes()) else {
+    let Some(head) = from_hex(head_hex.as_bytes()) else {
         return Described::Unknown;
     };
+    if matches!(style, Describe::Contains | Describe::Branch) {
+        return Described::Unknown;
+    }
     let Some(names) = tag_names(repo) else {
         return Described::Unknown;
     };
     let found = match style {
         Describe::Default => Some(exact(&names, head, true, short)),
-        Describe::Tag => walk(repo, &names, head, true, short),
-        Describe::Describe => walk(repo, &names, head, false, short),
+        Describe::Tag => walk(repo.objects, &names, head, true, short),
+        Describe::Describe => walk(repo.objects, &names, head, false, short),
         // name-rev's walk is not done natively: unknown, never a guess.
         Describe::Contains | Describe::Branch => None,
     };
@@ -50,53 +65,40 @@ struct Candidate {
     /// An annotated tag whose own name is not its ref's: git adds `-0-g<id>` even when exact.
     misnamed: bool,
     /// What the tag object points at (for the suffix of a misnamed exact match).
-    target: gix::ObjectId,
+    target: Oid,
 }
 
 /// Every tag's peeled object with describe's choice among tags on one commit: an annotated
 /// tag before a lightweight one; of annotated ones the newer tagger date; else the first in
-/// ref-name order (git walks refs sorted and keeps the first of equals). `None` when the refs
-/// cannot be read.
-fn tag_names(repo: &gix::Repository) -> Option<HashMap<gix::ObjectId, Candidate>> {
-    let platform = repo.references().ok()?;
-    let mut refs: Vec<(Vec<u8>, gix::ObjectId, gix::ObjectId)> = Vec::new();
-    for reference in platform.tags().ok()? {
-        let mut reference = reference.ok()?;
-        let name = reference.name().as_bstr().to_vec();
-        let Some(direct) = reference.try_id().map(gix::Id::detach) else {
-            continue;
+/// ref-name order (git walks refs sorted and keeps the first of equals). `None` when the tags
+/// or an annotated tag cannot be read.
+fn tag_names(repo: &mut Repo<'_>) -> Option<HashMap<Oid, Candidate>> {
+    let mut names: HashMap<Oid, Candidate> = HashMap::new();
+    for (full, direct) in repo.tags {
+        let path = full.strip_prefix(b"refs/tags/").unwrap_or(full).to_vec();
+        // The tag object at the ref (if any), and the object the tag chain ends at.
+        let tag = repo.objects.tag(direct).ok()?;
+        let peeled = match &tag {
+            None => *direct,
+            Some(t) => peel(repo.objects, t)?,
         };
-        let Ok(peeled) = reference.peel_to_id() else {
-            continue;
-        };
-        refs.push((name, direct, peeled.detach()));
-    }
-    refs.sort_by(|a, b| a.0.cmp(&b.0));
-    let mut names: HashMap<gix::ObjectId, Candidate> = HashMap::new();
-    for (full, direct, peeled) in refs {
-        let path = full.strip_prefix(b"refs/tags/").unwrap_or(&full).to_vec();
-        let annotated = direct != peeled;
+        let annotated = tag.is_some();
         let prio = if annotated { 2 } else { 1 };
-        let tag = if annotated {
-            read_tag(repo, direct)
-        } else {
-            None
-        };
         let replace = match names.get(&peeled) {
             None => true,
             Some(old) if old.prio < prio => true,
-            // Two annotated tags: the newer tagger date wins (an unreadable current one loses).
+            // Two annotated tags: the newer tagger date wins.
             Some(old) if old.prio == 2 && prio == 2 => match (old.date, &tag) {
                 (None, _) => true,
                 (Some(_), None) => false,
-                (Some(old), Some(new)) => old < new.date,
+                (Some(old), Some(new)) => old < new.time,
             },
             Some(_) => false,
         };
         if replace {
             let (name, date, target) = match tag {
-                Some(t) => (t.name, Some(t.date), t.target),
-                None => (path.clone(), None, direct),
+                Some(t) => (t.name, Some(t.time), t.target),
+                None => (path.clone(), None, *direct),
             };
             let misnamed = annotated && name != path;
             names.insert(
@@ -114,34 +116,28 @@ fn tag_names(repo: &gix::Repository) -> Option<HashMap<gix::ObjectId, Candidate>
     Some(names)
 }
 
-struct Tag {
-    name: Vec<u8>,
-    date: i64,
-    target: gix::ObjectId,
-}
+/// The most tags followed through a chain of tags.
+const MAX_PEEL: usize = 16;
 
-/// An annotated tag's own name, date (0 without a tagger, as git's parse_tag) and target.
-fn read_tag(repo: &gix::Repository, id: gix::ObjectId) -> Option<Tag> {
-    let object = repo.find_object(id).ok()?;
-    let tag = object.try_into_tag().ok()?;
-    let decoded = tag.decode().ok()?;
-    let date = decoded
-        .tagger()
-        .ok()
-        .flatten()
-        .and_then(|t| t.time().ok())
-        .map_or(0, |t| t.seconds);
-    Some(Tag {
-        name: decoded.name.to_vec(),
-        date,
-        target: decoded.target(),
-    })
+/// The object a tag chain ends at (a tag of a tag is followed).
+fn peel(objects: &mut Objects, tag: &crate::segment::git::status::objects::Tag) -> Option<Oid> {
+    let mut target = tag.target;
+    let mut is_tag = tag.target_is_tag;
+    for _ in 0..MAX_PEEL {
+        if !is_tag {
+            return Some(target);
+        }
+        let next = objects.tag(&target).ok()??;
+        target = next.target;
+        is_tag = next.target_is_tag;
+    }
+    None
 }
 
 /// The exact match on `head`, if its name counts (`tags`: any tag; else annotated only).
 fn exact(
-    names: &HashMap<gix::ObjectId, Candidate>,
-    head: gix::ObjectId,
+    names: &HashMap<Oid, Candidate>,
+    head: Oid,
     tags: bool,
     short: &dyn Fn(&str) -> Vec<u8>,
 ) -> Option<Vec<u8>> {
@@ -149,7 +145,7 @@ fn exact(
     let mut name = n.name.clone();
     if n.misnamed {
         name.extend_from_slice(b"-0-g");
-        name.extend_from_slice(&short(&n.target.to_string()));
+        name.extend_from_slice(&short(&hex(&n.target)));
     }
     Some(name)
 }
@@ -160,20 +156,18 @@ const MAX_WALK: u32 = 200_000;
 const MAX_CANDIDATES: usize = 10;
 
 /// A commit's committer date and parents.
-fn node(repo: &gix::Repository, id: gix::ObjectId) -> Option<(i64, Vec<gix::ObjectId>)> {
-    let commit = repo.find_object(id).ok()?.try_into_commit().ok()?;
-    let date = commit.time().map_or(0, |t| t.seconds);
-    let parents = commit.parent_ids().map(gix::Id::detach).collect();
-    Some((date, parents))
+fn node(objects: &mut Objects, id: Oid) -> Option<(i64, Vec<Oid>)> {
+    let commit = objects.commit(&id).ok()?;
+    Some((commit.time, commit.parents))
 }
 
 /// Commits to visit, newest committer date first; equal dates in arrival order (git's
 /// `commit_list_insert_by_date`).
 #[derive(Default)]
-struct ByDate(VecDeque<(i64, gix::ObjectId)>);
+struct ByDate(VecDeque<(i64, Oid)>);
 
 impl ByDate {
-    fn insert(&mut self, date: i64, id: gix::ObjectId) {
+    fn insert(&mut self, date: i64, id: Oid) {
         let at = self
             .0
             .iter()
@@ -193,29 +187,29 @@ struct Possible<'a> {
 
 /// The walk state shared by the two phases.
 struct Walk<'r> {
-    repo: &'r gix::Repository,
-    seen: HashSet<gix::ObjectId>,
-    within: HashMap<gix::ObjectId, u32>,
+    objects: &'r mut Objects,
+    seen: HashSet<Oid>,
+    within: HashMap<Oid, u32>,
     list: ByDate,
     steps: u32,
 }
 
 impl Walk<'_> {
-    fn flags(&self, id: &gix::ObjectId) -> u32 {
+    fn flags(&self, id: &Oid) -> u32 {
         self.within.get(id).copied().unwrap_or(0)
     }
 
     /// Queues the unseen parents of `c` and gives each the flags of `c`.
-    fn parents(&mut self, c: gix::ObjectId) -> Option<()> {
+    fn parents(&mut self, c: Oid) -> Option<()> {
         self.steps += 1;
         if self.steps > MAX_WALK {
             return None;
         }
         let flags = self.flags(&c);
-        let (_, parents) = node(self.repo, c)?;
+        let (_, parents) = node(self.objects, c)?;
         for p in parents {
             if self.seen.insert(p) {
-                let (date, _) = node(self.repo, p)?;
+                let (date, _) = node(self.objects, p)?;
                 self.list.insert(date, p);
             }
             *self.within.entry(p).or_insert(0) |= flags;
@@ -228,9 +222,9 @@ impl Walk<'_> {
 /// its ten candidates, its early stop and its depth count), then `NAME-DEPTH-gID`.
 /// `Some(None)` when no tag describes HEAD; `None` when the walk could not be finished.
 fn walk(
-    repo: &gix::Repository,
-    names: &HashMap<gix::ObjectId, Candidate>,
-    head: gix::ObjectId,
+    objects: &mut Objects,
+    names: &HashMap<Oid, Candidate>,
+    head: Oid,
     tags: bool,
     short: &dyn Fn(&str) -> Vec<u8>,
 ) -> Option<Option<Vec<u8>>> {
@@ -238,7 +232,7 @@ fn walk(
         return Some(Some(name));
     }
     let mut w = Walk {
-        repo,
+        objects,
         seen: HashSet::from([head]),
         within: HashMap::new(),
         list: ByDate::default(),
@@ -295,7 +289,7 @@ fn walk(
     }
     matches.sort_by_key(|t| (t.depth, t.order));
     if let Some(c) = gave_up {
-        let (date, _) = node(repo, c)?;
+        let (date, _) = node(w.objects, c)?;
         w.list.insert(date, c);
     }
     let best = matches.first_mut()?;
@@ -313,6 +307,6 @@ fn walk(
     }
     let mut out = best.name.name.clone();
     out.extend_from_slice(format!("-{}-g", best.depth).as_bytes());
-    out.extend_from_slice(&short(&head.to_string()));
+    out.extend_from_slice(&short(&hex(&head)));
     Some(Some(out))
 }

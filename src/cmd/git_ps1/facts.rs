@@ -1,20 +1,25 @@
 //! The IO half of `awesh git-ps1`: everything git's `__git_ps1` asks its several `git`
 //! processes, read by this one process from the repository's files: discovery and the work
 //! tree (awesh's own, held to git by tests), HEAD and the operation files read as the script
-//! reads them (`__git_eread`), config and objects through gix (opened read-only, never running
-//! `git`), and the status counts from `segment::git::status`. Only what the settings ask for
-//! is read. Never writes anything.
+//! reads them (`__git_eread`), git's config (`config`, every file git reads), refs and objects
+//! through awesh's own readers (`segment::git::status::{refs, objects, upstream}`,
+//! `segment::git::abbrev`; no `gix::open`, so nothing here can spawn a process), and the
+//! status counts from `segment::git::status`. Only what the settings ask for is read. Never
+//! writes anything.
 
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
 use super::compose::{Described, Facts, HeadName, Tri, Upstream};
+use super::config::Layered;
 use super::describe;
 use super::opts::Opts;
 use crate::env::Env;
+use crate::segment::git::status::objects::{self, from_hex, Objects};
+use crate::segment::git::status::refs::Refs;
 use crate::segment::git::status::{self, Count};
-use crate::segment::git::{self as git, worktree, Head, Raw};
+use crate::segment::git::{self as git, abbrev, worktree, Head, Raw};
 
 /// The largest operation-state file read (`head-name`, `msgnum`, ...): one short line.
 const LINE_LIMIT: u64 = 64 << 10;
@@ -160,14 +165,22 @@ pub fn gather(env: &Env, opts: &Opts, budget: Duration) -> Result<Facts, Nothing
     let inside_git_dir = cwd.starts_with(&raw.git_dir);
     let top = tree.top.clone().filter(|_| !inside_git_dir);
     let inside_work_tree = top.as_ref().is_some_and(|t| cwd.starts_with(t));
-    let repo = open(&raw);
-    let config = repo.as_ref().map(gix::Repository::config_snapshot);
-    let boolean = |key: &str| config.as_ref().and_then(|c| c.boolean(key));
+    let config = super::config::read(env, &raw.git_dir, &raw.common_dir);
+    let known = config.as_ref().ok();
+    // `git config --bool KEY` says "false" (an unreadable config: not known to be false).
+    let is_false = |key: &str| known.and_then(|c| c.boolean(key)) == Some(Some(false));
+    let is_true = |key: &str| known.and_then(|c| c.boolean(key)) == Some(Some(true));
     let head_id = git::resolve_head(&raw);
+    let paths = status::Paths {
+        git_dir: raw.git_dir.clone(),
+        common_dir: raw.common_dir.clone(),
+        work_tree: top.clone(),
+    };
+    let refs = Refs::new(&paths);
 
-    if inside_work_tree && opts.hide_ignored && boolean("bash.hideIfPwdIgnored") != Some(false) {
-        if let (Some(top), Some(c)) = (&top, &config) {
-            if pwd_ignored(&raw, top, cwd, c) == Some(true) {
+    if inside_work_tree && opts.hide_ignored && !is_false("bash.hideIfPwdIgnored") {
+        if let (Some(top), Some(c)) = (&top, known) {
+            if pwd_ignored(env, &raw, top, cwd, c) == Some(true) {
                 return Err(Nothing);
             }
         }
@@ -183,22 +196,20 @@ pub fn gather(env: &Env, opts: &Opts, budget: Duration) -> Result<Facts, Nothing
         Some(branch) => HeadName::Branch(branch),
         None => match symbolic_head(&raw, zsh)? {
             Some(target) => HeadName::Branch(target),
-            None => HeadName::Detached(match (&repo, &head_id) {
-                (Some(repo), Some(id)) => {
-                    describe::describe(repo, id, opts.describe, &|hex| short(Some(repo), hex))
-                }
-                _ => Described::Unknown,
+            None => HeadName::Detached(match &head_id {
+                Some(id) => detached_name(&raw, &refs, known, env, id, opts),
+                None => Described::Unknown,
             }),
         },
     };
-    let short_id = head_id.as_ref().map(|id| short(repo.as_ref(), id));
+    let short_id = head_id.as_ref().map(|id| short(env, &raw, known, id));
 
     let mut facts = Facts {
         inside_git_dir,
         bare: tree.bare,
         inside_work_tree,
         short_id,
-        sparse: boolean("core.sparseCheckout") == Some(true),
+        sparse: is_true("core.sparseCheckout"),
         op: op.word,
         step: op.step,
         head: head_name,
@@ -208,8 +219,8 @@ pub fn gather(env: &Env, opts: &Opts, budget: Duration) -> Result<Facts, Nothing
         stash: Tri::No,
         untracked: Tri::No,
         upstream: Upstream::None,
-        dirty_off: boolean("bash.showDirtyState") == Some(false),
-        untracked_off: boolean("bash.showUntrackedFiles") == Some(false),
+        dirty_off: is_false("bash.showDirtyState"),
+        untracked_off: is_false("bash.showUntrackedFiles"),
         show_upstream: None,
         svn_remote: false,
         svn_commits: None,
@@ -225,11 +236,6 @@ pub fn gather(env: &Env, opts: &Opts, budget: Duration) -> Result<Facts, Nothing
     let want_untracked = opts.untracked && !facts.untracked_off;
     let want_upstream = opts.show_upstream.as_ref().is_some_and(|v| !v.is_empty());
     if want_dirty || want_untracked || want_upstream {
-        let paths = status::Paths {
-            git_dir: raw.git_dir.clone(),
-            common_dir: raw.common_dir.clone(),
-            work_tree: Some(top.clone()),
-        };
         let budget = status::Budget {
             max_index_entries: MAX_ENTRIES,
             max_per_class: 1,
@@ -244,20 +250,31 @@ pub fn gather(env: &Env, opts: &Opts, budget: Duration) -> Result<Facts, Nothing
             if head_id.is_none() {
                 facts.staged = index_nonempty(&raw);
             }
+            // bash.showDirtyState could be false in a config awesh cannot read.
+            if known.is_none() {
+                facts.unstaged = Tri::Unknown;
+                facts.staged = Tri::Unknown;
+            }
         }
         if want_untracked {
-            facts.untracked = tri(&st.untracked);
+            facts.untracked = if known.is_some() {
+                tri(&st.untracked)
+            } else {
+                Tri::Unknown
+            };
         }
         if want_upstream {
-            if let Some(c) = &config {
-                facts.show_upstream = c.string("bash.showUpstream").map(|v| trim_ifs(&v).to_vec());
-                facts.svn_remote = svn_remote(c);
+            if let Some(c) = known {
+                facts.show_upstream = c
+                    .last("bash.showUpstream")
+                    .map(|v| trim_ifs(&v.unwrap_or_default()).to_vec());
+                facts.svn_remote = c.svn_remote();
             }
             let value = facts.show_upstream.as_ref().or(opts.show_upstream.as_ref());
             let mentions_svn = value.is_some_and(|v| v.windows(3).any(|w| w == b"svn"));
             if facts.svn_remote || mentions_svn {
-                if let (Some(repo), Some(id)) = (repo.as_ref(), head_id.as_deref()) {
-                    facts.svn_commits = svn_commits(repo, id);
+                if let Some(id) = head_id.as_deref() {
+                    facts.svn_commits = svn_commits(&raw, id);
                     facts.svn_ref = [
                         "svn",
                         "refs/svn",
@@ -267,25 +284,48 @@ pub fn gather(env: &Env, opts: &Opts, budget: Duration) -> Result<Facts, Nothing
                         "refs/remotes/svn/HEAD",
                     ]
                     .iter()
-                    .any(|n| matches!(repo.try_find_reference(*n), Ok(Some(_))));
+                    .any(|n| matches!(refs.resolve(n.as_bytes()), Ok(Some(_))));
                 }
             }
-            facts.upstream = upstream(repo.as_ref(), &raw, &st.upstream);
+            facts.upstream = match known {
+                Some(c) => upstream(c, &refs, &raw, &st.upstream),
+                None => Upstream::Unknown(None),
+            };
         }
     }
     if opts.stash {
-        facts.stash = stash(&raw, repo.as_ref());
+        facts.stash = stash(&raw, &refs);
     }
     Ok(facts)
 }
 
-/// `git check-ignore -q .`; `None` when awesh cannot tell (the prompt is then shown).
-fn pwd_ignored(
+/// Names a detached HEAD as `GIT_PS1_DESCRIBE_STYLE` asks, from awesh's own tag list and
+/// object reader; unknown where those cannot be read or git would follow replaced objects.
+fn detached_name(
     raw: &Raw,
-    top: &Path,
-    cwd: &Path,
-    config: &gix::config::Snapshot<'_>,
-) -> Option<bool> {
+    refs: &Refs,
+    config: Option<&Layered>,
+    env: &Env,
+    id: &str,
+    opts: &Opts,
+) -> Described {
+    if objects::replaced(&raw.common_dir).is_some() {
+        return Described::Unknown;
+    }
+    let (Ok(mut objects), Ok(tags)) = (Objects::open(&raw.common_dir), refs.tags()) else {
+        return Described::Unknown;
+    };
+    let mut repo = describe::Repo {
+        objects: &mut objects,
+        tags: &tags,
+    };
+    describe::describe(&mut repo, id, opts.describe, &|hex| {
+        short(env, raw, config, hex)
+    })
+}
+
+/// `git check-ignore -q .`; `None` when awesh cannot tell (the prompt is then shown).
+fn pwd_ignored(env: &Env, raw: &Raw, top: &Path, cwd: &Path, config: &Layered) -> Option<bool> {
     let rel = cwd.strip_prefix(top).ok()?.as_os_str().as_bytes();
     // The top is never ignored, nor a folder holding a tracked file.
     if rel.is_empty() {
@@ -301,28 +341,38 @@ fn pwd_ignored(
             return Some(false);
         }
     }
-    let excludes_file = match config.trusted_path("core.excludesFile") {
-        Ok(Some(path)) => Some(path),
-        Ok(None) => default_excludes_file(),
-        Err(_) => return None,
+    let excludes_file = match config.last("core.excludesFile") {
+        Some(Some(path)) => excludes_path(env, top, &path)?,
+        // No value: git fails on the key.
+        Some(None) => return None,
+        None => git::global::xdg_dir(env).map(|d| d.join("ignore")),
     };
     super::ignore::is_ignored(&super::ignore::Query {
         top,
         rel,
         git_dir: &raw.git_dir,
         excludes_file,
-        ignore_case: config.boolean("core.ignoreCase") == Some(true),
+        ignore_case: config.boolean("core.ignoreCase") == Some(Some(true)),
     })
 }
 
-/// git's default `core.excludesFile`: `$XDG_CONFIG_HOME/git/ignore`, else
-/// `$HOME/.config/git/ignore`.
-fn default_excludes_file() -> Option<std::path::PathBuf> {
-    let non_empty = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
-    if let Some(xdg) = non_empty("XDG_CONFIG_HOME") {
-        return Some(std::path::PathBuf::from(xdg).join("git/ignore"));
+/// A `core.excludesFile` value as git expands it (`~/` is the home folder; a relative path
+/// is relative to the top, where git runs); `None` (unknown) for forms awesh does not expand.
+fn excludes_path(env: &Env, top: &Path, value: &[u8]) -> Option<Option<std::path::PathBuf>> {
+    use std::os::unix::ffi::OsStrExt;
+    if value.is_empty() {
+        return Some(None);
     }
-    non_empty("HOME").map(|home| std::path::PathBuf::from(home).join(".config/git/ignore"))
+    if let Some(rest) = value.strip_prefix(b"~/") {
+        let home = env.non_empty("HOME")?;
+        return Some(Some(
+            Path::new(home).join(std::ffi::OsStr::from_bytes(rest)),
+        ));
+    }
+    if value.first() == Some(&b'~') || value.starts_with(b"%(prefix)/") {
+        return None;
+    }
+    Some(Some(top.join(std::ffi::OsStr::from_bytes(value))))
 }
 
 /// `read -r key value` keeps the value without the blanks around it.
@@ -338,37 +388,26 @@ const SVN_WALK: usize = 100_000;
 
 /// Whether a first-parent ancestor of `hex` (itself included) has a message line starting
 /// `git-svn-id: `; `None` when the history cannot be read or is longer than [`SVN_WALK`].
-fn svn_commits(repo: &gix::Repository, hex: &str) -> Option<bool> {
-    let mut id = gix::ObjectId::from_hex(hex.as_bytes()).ok()?;
+fn svn_commits(raw: &Raw, hex: &str) -> Option<bool> {
+    if objects::replaced(&raw.common_dir).is_some() {
+        return None;
+    }
+    let mut objects = Objects::open(&raw.common_dir).ok()?;
+    let mut id = from_hex(hex.as_bytes())?;
     for _ in 0..SVN_WALK {
-        let commit = repo.find_object(id).ok()?.try_into_commit().ok()?;
-        let message = commit.message_raw().ok()?;
+        let message = objects.message(&id).ok()?;
         if message
             .split(|&b| b == b'\n')
             .any(|line| line.starts_with(b"git-svn-id: "))
         {
             return Some(true);
         }
-        let parent = commit.parent_ids().next().map(gix::Id::detach);
-        match parent {
-            Some(parent) => id = parent,
+        match objects.commit(&id).ok()?.parents.first() {
+            Some(parent) => id = *parent,
             None => return Some(false),
         }
     }
     None
-}
-
-fn svn_remote(config: &gix::config::Snapshot<'_>) -> bool {
-    config
-        .plumbing()
-        .sections_by_name("svn-remote")
-        .is_some_and(|mut s| s.any(|section| section.value("url").is_some()))
-}
-
-/// Opens the repository with gix for config and objects: read-only, never running `git`.
-fn open(raw: &Raw) -> Option<gix::Repository> {
-    let opts = gix::open::Options::default().open_path_as_is(true);
-    gix::open_opts(&raw.git_dir, opts).ok()
 }
 
 /// HEAD's ref name, `None` when detached; `Err` when the script stops (HEAD unreadable).
@@ -389,21 +428,20 @@ fn symbolic_head(raw: &Raw, zsh: bool) -> Result<Option<Vec<u8>>, Nothing> {
     Ok(line.strip_prefix(b"ref: ").map(<[u8]>::to_vec))
 }
 
-/// `git rev-parse --short`: gix's abbreviation (core.abbrev, the packed object count, then
-/// longer until unique); the first seven digits if the object store cannot be read.
-fn short(repo: Option<&gix::Repository>, hex: &str) -> Vec<u8> {
-    let fallback = || hex.as_bytes().get(..7).unwrap_or(hex.as_bytes()).to_vec();
-    let Some(repo) = repo else {
-        return fallback();
+/// `git rev-parse --short`: `core.abbrev` from git's config (every file, includes
+/// followed), then git's length for the object count, longer until unique
+/// (`segment::git::abbrev`); git's seven digits where that cannot be worked out.
+fn short(env: &Env, raw: &Raw, config: Option<&Layered>, hex: &str) -> Vec<u8> {
+    let len = match config.map(|c| c.last("core.abbrev")) {
+        Some(None) => abbrev::gather_with(abbrev::Abbrev::Auto, &raw.common_dir, hex),
+        Some(Some(value)) => std::str::from_utf8(&value.unwrap_or_default())
+            .ok()
+            .and_then(abbrev::parse)
+            .and_then(|a| abbrev::gather_with(a, &raw.common_dir, hex)),
+        None => abbrev::gather(env, &raw.common_dir, hex),
     };
-    let Ok(id) = gix::ObjectId::from_hex(hex.as_bytes()) else {
-        return fallback();
-    };
-    use gix::prelude::ObjectIdExt;
-    match id.attach(repo).shorten() {
-        Ok(prefix) => prefix.to_string().into_bytes(),
-        Err(_) => fallback(),
-    }
+    let len = len.unwrap_or(abbrev::FALLBACK);
+    hex.as_bytes().get(..len).unwrap_or(hex.as_bytes()).to_vec()
 }
 
 /// `git ls-files --unmerged` run in `cwd`: unmerged entries under it.
@@ -462,50 +500,42 @@ fn index_nonempty(raw: &Raw) -> Tri {
 }
 
 /// `git rev-parse --verify --quiet refs/stash`.
-fn stash(raw: &Raw, repo: Option<&gix::Repository>) -> Tri {
-    if raw.reftable {
-        let found = git::reftable::resolve(&raw.common_dir.join("reftable"), b"refs/stash");
-        return if found.is_some() { Tri::Yes } else { Tri::No };
-    }
-    match repo.map(|r| r.try_find_reference("refs/stash")) {
-        Some(Ok(Some(_))) => Tri::Yes,
-        Some(Ok(None)) => Tri::No,
-        _ => Tri::Unknown,
+fn stash(raw: &Raw, refs: &Refs) -> Tri {
+    match refs.resolve(b"refs/stash") {
+        Ok(Some(_)) => Tri::Yes,
+        Ok(None) => Tri::No,
+        Err(_) if raw.reftable => Tri::No,
+        Err(_) => Tri::Unknown,
     }
 }
 
 /// The upstream of HEAD's branch: none when `branch.<name>.merge` is unset or its tracking
 /// ref does not exist (git's count is empty then), else the status counts when known.
 fn upstream(
-    repo: Option<&gix::Repository>,
+    config: &Layered,
+    refs: &Refs,
     raw: &Raw,
     counted: &Result<Option<status::Upstream>, String>,
 ) -> Upstream {
-    let Some(repo) = repo else {
-        return Upstream::Unknown(None);
-    };
     let Ok(Head::Symbolic(branch)) = &raw.head else {
         return Upstream::None;
     };
-    let Some(branch) = std::str::from_utf8(branch.as_bytes())
-        .ok()
-        .and_then(|b| gix::refs::FullName::try_from(b).ok())
-    else {
+    let Some(short) = branch.as_bytes().strip_prefix(b"refs/heads/") else {
         return Upstream::None;
     };
-    let tracking = match repo
-        .branch_remote_tracking_ref_name(branch.as_ref(), gix::remote::Direction::Fetch)
-    {
-        None => return Upstream::None,
-        Some(Err(_)) => return Upstream::Unknown(None),
-        Some(Ok(name)) => name,
+    let tracking = match status::upstream::tracking(config, short, &raw.common_dir) {
+        Ok(None) => return Upstream::None,
+        Err(_) => return Upstream::Unknown(None),
+        Ok(Some(t)) => t.full,
     };
-    match repo.try_find_reference(tracking.as_ref()) {
+    match refs.resolve(&tracking) {
         Ok(None) => return Upstream::None,
         Err(_) => return Upstream::Unknown(None),
         Ok(Some(_)) => {}
     }
-    let name = abbrev_ref(repo, tracking.as_bstr());
+    let Some(name) = abbrev_ref(refs, &tracking) else {
+        return Upstream::Unknown(None);
+    };
     match counted {
         Ok(Some(status::Upstream {
             ahead: Count::Exact(ahead),
@@ -524,24 +554,23 @@ fn upstream(
 /// whose rule no earlier rule would also resolve (`refs/remotes/origin/main` is
 /// `origin/main`, unless `refs/heads/origin/main` or `refs/tags/origin/main` exists; then
 /// `remotes/origin/main`). git's first rule (a top-level `$GIT_DIR/origin/main`) is not tried.
-fn abbrev_ref(repo: &gix::Repository, full: &[u8]) -> Vec<u8> {
+/// `None` when a ref that decides it cannot be read.
+fn abbrev_ref(refs: &Refs, full: &[u8]) -> Option<Vec<u8>> {
     let rules: [&[u8]; 4] = [b"refs/", b"refs/tags/", b"refs/heads/", b"refs/remotes/"];
-    let exists = |name: &[u8]| {
-        std::str::from_utf8(name).is_ok_and(
-            |n| matches!(repo.try_find_reference(n), Ok(Some(r)) if r.name().as_bstr() == name),
-        )
-    };
     for (i, rule) in rules.iter().enumerate().rev() {
         let Some(short) = full.strip_prefix(*rule) else {
             continue;
         };
-        let clash = rules
-            .iter()
-            .take(i)
-            .any(|earlier| exists(&[*earlier, short].concat()));
+        let mut clash = false;
+        for earlier in rules.iter().take(i) {
+            if refs.has_exact(&[*earlier, short].concat()).ok()? {
+                clash = true;
+                break;
+            }
+        }
         if !clash {
-            return short.to_vec();
+            return Some(short.to_vec());
         }
     }
-    full.to_vec()
+    Some(full.to_vec())
 }

@@ -20,6 +20,7 @@
 )]
 
 pub mod compose;
+pub mod config;
 pub mod describe;
 pub mod facts;
 pub mod ignore;

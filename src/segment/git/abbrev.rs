@@ -75,7 +75,13 @@ pub fn short_len(abbrev: Abbrev, count: u64, id: &str, others: &[&str]) -> usize
 /// index file that is not v1 or v2): the caller keeps git's fallback length.
 #[must_use]
 pub fn gather(env: &crate::env::Env, common_dir: &std::path::Path, id: &str) -> Option<usize> {
-    let abbrev = config_abbrev(env, common_dir)?;
+    gather_with(config_abbrev(env, common_dir)?, common_dir, id)
+}
+
+/// Like [`gather`], with `core.abbrev` already known (a caller that reads git's config
+/// itself, following includes).
+#[must_use]
+pub fn gather_with(abbrev: Abbrev, common_dir: &std::path::Path, id: &str) -> Option<usize> {
     if matches!(abbrev, Abbrev::Fixed(n) if n >= HEX) {
         return Some(HEX);
     }

@@ -12,6 +12,29 @@ use crate::io::files;
 /// The most of a config file read: git's own are a few KB.
 const LIMIT: u64 = 1 << 20;
 
+/// What the upstream mapping asks of a config: the repository-level [`Config`] here, or a
+/// reader of every file git reads (`git-ps1`'s).
+pub trait Lookup {
+    /// The last value of `key` (`section.sub.name` or `section.name`), as bytes.
+    fn string(&self, key: &str) -> Option<Vec<u8>>;
+    /// Every value of a multi-valued `key`, in file order.
+    fn strings(&self, key: &str) -> Vec<Vec<u8>>;
+    /// Why values read here may not be git's.
+    fn doubt(&self) -> Option<String>;
+}
+
+impl Lookup for Config {
+    fn string(&self, key: &str) -> Option<Vec<u8>> {
+        Config::string(self, key)
+    }
+    fn strings(&self, key: &str) -> Vec<Vec<u8>> {
+        Config::strings(self, key)
+    }
+    fn doubt(&self) -> Option<String> {
+        Config::doubt(self)
+    }
+}
+
 /// The repository-level config files, parsed.
 #[derive(Debug, Default)]
 pub struct Config {

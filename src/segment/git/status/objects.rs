@@ -158,6 +158,87 @@ impl Objects {
     }
 }
 
+/// What an annotated tag object says of itself (what `git describe` weighs).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tag {
+    /// The object it points at.
+    pub target: Oid,
+    /// Whether that object is itself a tag.
+    pub target_is_tag: bool,
+    /// The tag's own name (its `tag` line), which may differ from its ref's.
+    pub name: Vec<u8>,
+    /// The tagger's time in seconds; 0 without a tagger line, as git's `parse_tag`.
+    pub time: i64,
+}
+
+impl Objects {
+    /// Tag object `oid`, or `Ok(None)` when `oid` is an object of another kind.
+    ///
+    /// # Errors
+    /// Why it cannot be read or parsed.
+    pub fn tag(&mut self, oid: &Oid) -> Result<Option<Tag>, String> {
+        let id = gix::ObjectId::Sha1(*oid);
+        let found = self
+            .odb
+            .try_find(&id, &mut self.buf)
+            .map_err(|e| format!("object {id}: {e}"))?
+            .ok_or_else(|| format!("object {id} is missing"))?;
+        if found.kind != gix::objs::Kind::Tag {
+            return Ok(None);
+        }
+        parse_tag(found.data)
+            .map(Some)
+            .ok_or_else(|| format!("tag {id} is malformed"))
+    }
+
+    /// Commit `oid`'s message: everything after its header.
+    ///
+    /// # Errors
+    /// Why it cannot be read.
+    pub fn message(&mut self, oid: &Oid) -> Result<Vec<u8>, String> {
+        let data = self.read(oid, gix::objs::Kind::Commit)?;
+        let at = data.windows(2).position(|w| w == b"\n\n");
+        Ok(at
+            .and_then(|at| data.get(at + 2..))
+            .unwrap_or_default()
+            .to_vec())
+    }
+}
+
+/// Parses a tag object's header: `object`, `type`, `tag` and the tagger's time.
+#[must_use]
+pub fn parse_tag(data: &[u8]) -> Option<Tag> {
+    let (mut target, mut kind, mut name, mut time) = (None, None, None, 0);
+    for line in data.split(|&b| b == b'\n') {
+        if line.is_empty() {
+            break;
+        }
+        if let Some(hex) = line.strip_prefix(b"object ") {
+            target = from_hex(hex);
+        } else if let Some(k) = line.strip_prefix(b"type ") {
+            kind = Some(k == b"tag");
+        } else if let Some(n) = line.strip_prefix(b"tag ") {
+            name = Some(n.to_vec());
+        } else if let Some(who) = line.strip_prefix(b"tagger ") {
+            time = signature_time(who).unwrap_or(0);
+        }
+    }
+    Some(Tag {
+        target: target?,
+        target_is_tag: kind?,
+        name: name?,
+        time,
+    })
+}
+
+/// The time of a `Name <mail> 1700000000 +0100` signature: the first word after `>`.
+fn signature_time(who: &[u8]) -> Option<i64> {
+    let after = who.iter().rposition(|&b| b == b'>')?;
+    let mut words = who.get(after + 1..)?.split(|&b| b == b' ');
+    let secs = words.find(|w| !w.is_empty())?;
+    std::str::from_utf8(secs).ok()?.parse().ok()
+}
+
 /// Why objects read here may not be the ones git uses: replace refs (`refs/replace/`) and
 /// `info/grafts` swap commits and trees for others, which is not followed here. Packed refs
 /// are searched through gix's sorted, memory-mapped `packed-refs` (a prefix lookup, not a
@@ -274,5 +355,20 @@ committer C D <c@d> 1700000000 +0100\n\nmsg\nparent x\n";
         assert_eq!(c.time, 1_700_000_000);
         assert_eq!(hex(&c.tree), "0123456789abcdef0123456789abcdef01234567");
         assert!(parse_commit(b"parent zz\n").is_none());
+    }
+
+    #[test]
+    fn parses_tags() {
+        let t = b"object 0123456789abcdef0123456789abcdef01234567\ntype commit\ntag v1\n\
+tagger T <t@e> 1700000001 +0000\n\nmsg\ntag no\n";
+        let t = parse_tag(t).unwrap();
+        assert_eq!(
+            (t.name.as_slice(), t.time, t.target_is_tag),
+            (&b"v1"[..], 1_700_000_001, false)
+        );
+        let bare = parse_tag(b"object 0123456789abcdef0123456789abcdef01234567\ntype tag\ntag x\n")
+            .unwrap();
+        assert_eq!((bare.time, bare.target_is_tag), (0, true));
+        assert!(parse_tag(b"type commit\ntag v1\n").is_none());
     }
 }

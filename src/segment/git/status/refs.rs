@@ -134,9 +134,112 @@ impl Refs {
         Err(format!("{name}: symbolic refs nested too deep"))
     }
 
+    /// Whether a ref of exactly the full name `name` exists (not a shorter name that
+    /// git's lookup rules would expand to another ref).
+    ///
+    /// # Errors
+    /// Why it cannot be read.
+    pub fn has_exact(&self, name: &[u8]) -> Result<bool, String> {
+        if let Some(table) = &self.reftable {
+            return Ok(reftable::resolve(table, name).is_some());
+        }
+        let text = std::str::from_utf8(name).map_err(|_| "a ref name that is not UTF-8")?;
+        let files = [
+            self.git_dir.join(text),
+            self.common_dir.join(text),
+            self.common_dir.join("packed-refs"),
+        ];
+        if !files
+            .iter()
+            .all(|p| std::fs::metadata(p).map_or(true, |m| m.is_file()))
+        {
+            return Err(format!("{text}: not a regular file"));
+        }
+        match self.store.try_find(text) {
+            Ok(Some(r)) => Ok(r.name.as_bstr() == name),
+            Ok(None) => Ok(false),
+            Err(e) => Err(format!("{text}: {e}")),
+        }
+    }
+
+    /// Every tag (`refs/tags/...`: loose and packed, or in the reftable) that points at an
+    /// object directly, with that object's id, sorted by name; symbolic tag refs are left
+    /// out. A loose tree holding anything but folders and regular files (a FIFO would block
+    /// the read) is an error.
+    ///
+    /// # Errors
+    /// Why the tags cannot be listed.
+    pub fn tags(&self) -> Result<Vec<(Vec<u8>, Oid)>, String> {
+        if let Some(table) = &self.reftable {
+            let mut out = Vec::new();
+            for (name, value) in reftable::list(table, b"refs/tags/")? {
+                if let reftable::Value::Object(id) = value {
+                    let id = from_hex(id.as_bytes()).ok_or("a tag that is not SHA-1")?;
+                    out.push((name, id));
+                }
+            }
+            return Ok(out);
+        }
+        let packed = self.common_dir.join("packed-refs");
+        if std::fs::metadata(&packed).is_ok_and(|m| !m.is_file()) {
+            return Err("packed-refs is not a regular file".into());
+        }
+        only_regular(&self.common_dir.join("refs/tags"), MAX_TAG_FILES)?;
+        let prefix = <&gix::path::RelativePath>::try_from("refs/tags/")
+            .map_err(|e| format!("refs/tags/: {e}"))?;
+        let platform = self.store.iter().map_err(|e| format!("refs: {e}"))?;
+        let mut out = Vec::new();
+        for reference in platform
+            .prefixed(prefix)
+            .map_err(|e| format!("refs/tags: {e}"))?
+        {
+            let reference = reference.map_err(|e| format!("refs/tags: {e}"))?;
+            if let gix::refs::Target::Object(id) = &reference.target {
+                let id: Oid = id
+                    .as_bytes()
+                    .try_into()
+                    .map_err(|_| "a tag that is not SHA-1")?;
+                out.push((reference.name.as_bstr().to_vec(), id));
+            }
+        }
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok(out)
+    }
+
     /// Whether refs live in a reftable.
     #[must_use]
     pub fn is_reftable(&self) -> bool {
         self.reftable.is_some()
     }
+}
+
+/// The most loose tag files listed.
+const MAX_TAG_FILES: usize = 100_000;
+
+/// Checks that the tree at `dir` (if any) holds only folders and regular files, at most `max`
+/// entries.
+fn only_regular(dir: &Path, max: usize) -> Result<(), String> {
+    let mut stack = vec![dir.to_path_buf()];
+    let mut seen = 0usize;
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for entry in entries {
+            let entry = entry.map_err(|e| format!("{}: {e}", d.display()))?;
+            seen += 1;
+            if seen > max {
+                return Err(format!("over {max} entries under {}", dir.display()));
+            }
+            let kind = entry
+                .file_type()
+                .map_err(|e| format!("{}: {e}", entry.path().display()))?;
+            if kind.is_dir() {
+                stack.push(entry.path());
+            } else if !kind.is_file() {
+                return Err(format!("{}: not a regular file", entry.path().display()));
+            }
+        }
+    }
+    Ok(())
 }

@@ -88,10 +88,12 @@ const MAX_INCLUDE_DEPTH: u8 = 10;
 /// The last value seen of each key asked for: `Some(None)` for a key written without `=`.
 pub type Values = Vec<Option<Option<Vec<u8>>>>;
 
-/// What an `includeIf` condition is decided with.
-struct Context<'a> {
-    home: Option<&'a Path>,
-    git_dir: &'a Path,
+/// What an `includeIf` condition is decided with (shared with `git-ps1`'s config reader).
+pub(crate) struct Context<'a> {
+    /// `$HOME`, for `~/`.
+    pub(crate) home: Option<&'a Path>,
+    /// The repository's git directory, for `gitdir:` and `onbranch:`.
+    pub(crate) git_dir: &'a Path,
 }
 
 /// Reads the config file at `path` into `values` in file order, following `include.path`
@@ -155,7 +157,7 @@ fn collect(
 }
 
 /// An `include.path` value: `~/` expanded, relative to the including file's folder.
-fn include_path(v: &[u8], from: &Path, home: Option<&Path>) -> Result<PathBuf, String> {
+pub(crate) fn include_path(v: &[u8], from: &Path, home: Option<&Path>) -> Result<PathBuf, String> {
     let path = match v.strip_prefix(b"~/") {
         Some(rest) => home
             .ok_or("an include path starts with ~/ and HOME is not set")?
@@ -172,7 +174,7 @@ fn include_path(v: &[u8], from: &Path, home: Option<&Path>) -> Result<PathBuf, S
 }
 
 /// Whether git includes the file under `[includeIf "cond"]` written in `from`.
-fn condition(cond: &[u8], from: &Path, cx: &Context<'_>) -> Result<bool, String> {
+pub(crate) fn condition(cond: &[u8], from: &Path, cx: &Context<'_>) -> Result<bool, String> {
     if let Some(pat) = cond.strip_prefix(b"gitdir:") {
         return gitdir_matches(pat, from, cx, false);
     }
@@ -278,7 +280,7 @@ fn onbranch(pat: &[u8], git_dir: &Path) -> Result<bool, String> {
 }
 
 /// git's boolean text (`git_parse_maybe_bool`): `None` when it is not one.
-fn boolean(value: Option<&[u8]>) -> Option<bool> {
+pub(crate) fn boolean(value: Option<&[u8]>) -> Option<bool> {
     let Some(v) = value else {
         return Some(true);
     };

@@ -33,7 +33,7 @@ pub struct Tracking {
 /// # Errors
 /// Why git's choice cannot be known here (includes not followed, a refspec not mapped).
 pub fn tracking(
-    config: &Config,
+    config: &dyn super::config::Lookup,
     short: &[u8],
     common_dir: &Path,
 ) -> Result<Option<Tracking>, String> {
