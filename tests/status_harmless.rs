@@ -167,7 +167,8 @@ fn the_status_runs_nothing_and_writes_nothing() {
 }
 
 /// A server keeps the status while nothing changes: over three requests in a quiet repository
-/// it reads the index once; after an edit it reads it again, and the answer follows the edit.
+/// it reads the index once; after a file is written in place it compares that file alone (the
+/// answer follows the edit, the index is not read); after a file is made it reads it again.
 #[test]
 fn a_server_reads_the_index_again_only_after_a_change() {
     if !have("strace") {
@@ -242,6 +243,12 @@ fn a_server_reads_the_index_again_only_after_a_change() {
         .unwrap();
     assert_eq!(ask(&mut input, "4"), "4::\u{1f33f}main *\x1e");
     assert_eq!(ask(&mut input, "5"), "5::\u{1f33f}main *\x1e");
+    // A file written in place is compared again on its own: the index is not read again.
+    let edited = std::fs::read_to_string(&log).unwrap();
+    assert_eq!(opens(&edited), 1, "{edited}");
+    // A file made is another kind of change: the status is gathered afresh.
+    std::fs::write(world.path("repo/third.txt"), "new").unwrap();
+    assert_eq!(ask(&mut input, "6"), "6::\u{1f33f}main *\x1e");
     drop(input);
     assert!(child.wait().unwrap().success());
     let all = std::fs::read_to_string(&log).unwrap();

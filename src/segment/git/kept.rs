@@ -157,6 +157,9 @@ impl StatusMemo {
             match seen {
                 Seen::Quiet => return (entry.status.clone(), Kept::Reused),
                 Seen::Edited(_) | Seen::Changed => {
+                    // The old entries go first: two indexes of a big repository at once would
+                    // double the server's memory.
+                    entry.worktree = None;
                     let (status, worktree) = compute();
                     let why = if !complete(&status, deadline) {
                         "the status was cut short".to_string()

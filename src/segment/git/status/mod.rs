@@ -181,6 +181,9 @@ pub struct Worktree {
     entries: Vec<index::Entry>,
     verdicts: Vec<entry::Verdict>,
     rules: entry::Rules,
+    /// How many verdicts are `Changed` and `Unknown`, kept up to date by [`refresh`].
+    changed: u32,
+    undecided: u32,
 }
 
 /// The status at `paths` for `level`: a submodule's gathers no stash or upstream.
@@ -348,6 +351,8 @@ fn gather_level(
             entries: idx.entries,
             verdicts,
             rules,
+            changed,
+            undecided,
         });
     }
     (status, inner)
@@ -448,12 +453,29 @@ pub fn refresh(
             std::slice::from_mut(&mut v),
             budget,
         );
-        *kept.verdicts.get_mut(at)? = v;
+        let old = std::mem::replace(kept.verdicts.get_mut(at)?, v.clone());
+        for (verdict, add) in [(&old, false), (&v, true)] {
+            let counter = match verdict {
+                entry::Verdict::Changed => &mut kept.changed,
+                entry::Verdict::Unknown(_) => &mut kept.undecided,
+                entry::Verdict::Clean | entry::Verdict::Submodule => continue,
+            };
+            *counter = if add {
+                counter.saturating_add(1)
+            } else {
+                counter.saturating_sub(1)
+            };
+        }
     }
     let mut status = prev.clone();
     status.unknown.clear();
-    let (changed, undecided, first_reason) =
-        tally(&kept.entries, &kept.verdicts, &[], &mut status.unknown);
+    // With nothing undecided the counts say it all; else the first undecided paths are listed
+    // again, in index order, as a full gather lists them.
+    let (changed, undecided, first_reason) = if kept.undecided == 0 {
+        (kept.changed, 0, String::new())
+    } else {
+        tally(&kept.entries, &kept.verdicts, &[], &mut status.unknown)
+    };
     status.unstaged = cap(changed, undecided, budget.max_per_class, &first_reason);
     status.micros = vec![("refresh", micros(start))];
     Some(status)
