@@ -68,18 +68,15 @@ function __awesh_compute --on-event fish_prompt
     else if not test -x "$__awesh_bin"
         # Uninstalled after init: a stat per prompt, no "command not found" per prompt.
         __awesh_warn "$__awesh_bin is missing"
-    else if test -n "$__awesh_serve"; and __awesh_serve_ask
-        # Answered by the server: no process started.
-    else
-        set -l args prompt --shell fish
-        set -q __awesh_offs[1]; and set -a args --off (string join , -- $__awesh_offs)
-        set -l out ("$__awesh_bin" $args 2>/dev/null | string collect -N)
-        set -l rc $pipestatus[1]
-        if test $rc -eq 0
-            set -g AWESH_SEGMENT "$out"
-        else
-            __awesh_warn "`awesh prompt` failed (exit $rc)"
+    else if test -n "$__awesh_serve"; and __awesh_serve_send
+        # Asked the server: no process started. A prompt that reads the segment itself waits
+        # for the answer now; the wrapper of yours (add mode) takes it once your prompt has run,
+        # so the server works meanwhile.
+        if test "$__awesh_mode" != add
+            __awesh_serve_take; or __awesh_plain
         end
+    else
+        __awesh_plain
     end
     set -gx AWESH_SEGMENT_TEXT "$AWESH_SEGMENT"
     # A theme that defined fish_prompt again since the last prompt: wrap it again, now. Only
@@ -95,6 +92,19 @@ function __awesh_postexec --on-event fish_postexec
     set -g __awesh_ran 1
 end
 set -g __awesh_ran 1
+
+# The segment from one `awesh prompt` (no server, or it did not answer in time).
+function __awesh_plain
+    set -l args prompt --shell fish
+    set -q __awesh_offs[1]; and set -a args --off (string join , -- $__awesh_offs)
+    set -l out ("$__awesh_bin" $args 2>/dev/null | string collect -N)
+    set -l rc $pipestatus[1]
+    if test $rc -eq 0
+        set -g AWESH_SEGMENT "$out"
+    else
+        __awesh_warn "`awesh prompt` failed (exit $rc)"
+    end
+end
 
 # Sets $status to its argument (so the original prompt sees the status the command left).
 function __awesh_status
@@ -161,6 +171,11 @@ function __awesh_wrap
         else
             set out (__awesh_status $__awesh_ps[1]; __awesh_status $__awesh_st; __awesh_orig_fish_prompt | string collect -N)
         end
+        # The server's answer to the request the compute step sent.
+        if set -q __awesh_pending[1]
+            __awesh_serve_take; or __awesh_plain
+            set -gx AWESH_SEGMENT_TEXT "$AWESH_SEGMENT"
+        end
         if test -n "$__awesh_off"; or test -z "$AWESH_SEGMENT"
             printf '%s' "$out"
             return
@@ -191,6 +206,7 @@ set -q __awesh_serve_ver; or set -g __awesh_serve_ver ''
 set -q __awesh_serve_id; or set -g __awesh_serve_id 1
 set -q __awesh_serve_misses; or set -g __awesh_serve_misses 0
 set -q __awesh_serve_wait; or set -g __awesh_serve_wait 0
+set -g __awesh_pending # the number of the request sent for this prompt, until its answer is taken
 # Request numbers: after N comes $__awesh_ids[N] (1 to 99, then 1 again), with no `math`.
 set -g __awesh_ids 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31 32 33 34 35 36 37 38 39 40 41 42 43 44 45 46 47 48 49 50 51 52 53 54 55 56 57 58 59 60 61 62 63 64 65 66 67 68 69 70 71 72 73 74 75 76 77 78 79 80 81 82 83 84 85 86 87 88 89 90 91 92 93 94 95 96 97 98 99 1
 
@@ -259,8 +275,10 @@ function __awesh_serve_exit --on-event fish_exit
     __awesh_serve_stop
 end
 
-# Asks the server for the segment; true and $AWESH_SEGMENT set when it answered in time.
-function __awesh_serve_ask
+# Sends the server this prompt's request (its number in $__awesh_pending); false when there is
+# no server ready to ask.
+function __awesh_serve_send
+    set -g __awesh_pending
     if test -z "$__awesh_serve_dir" -o "$__awesh_serve_ver" != "$__awesh_version"; or not test -d /proc/$__awesh_serve_pid
         # None yet, one started by another awesh's script (start one now), or one that is gone
         # (at once if it had answered, else after the wait).
@@ -277,6 +295,15 @@ function __awesh_serve_ask
     set -l id $__awesh_ids[$__awesh_serve_id]
     set -g __awesh_serve_id $id
     printf '%s\0' id=$id pid=$fish_pid cwd=$PWD shell=fish "off=$__awesh_offs_sent" $__awesh_serve_vars '' >$dir/req
+    set -g __awesh_pending $id
+end
+
+# Takes the answer to the pending request: true and $AWESH_SEGMENT set when it came in time.
+function __awesh_serve_take
+    set -l id $__awesh_pending
+    set -g __awesh_pending
+    test -n "$id"; or return 1
+    set -l dir $__awesh_serve_dir
     # At most 1,000 reads, by loops over short literal lists (expanding a long list costs more
     # than the reads).
     for a in 0 1 2 3 4 5 6 7 8 9
