@@ -210,3 +210,60 @@ fn issue_17_bash_replaces_a_server_killed_while_late() {
 fn issue_17_zsh_replaces_a_server_killed_while_late() {
     a_server_killed_while_late_is_replaced(Sh::Zsh);
 }
+
+/// Both shells: a server that stops answering while a reply is owed (SIGSTOP) is replaced by
+/// the first prompt after the full wait (its deadline, 300 ms here, plus 300 ms), which falls
+/// back to `awesh prompt`; the prompts in between are stale, not stuck.
+fn a_server_hung_while_late_is_replaced(sh: Sh) {
+    if !sh.available() {
+        return;
+    }
+    let world = World::new();
+    world.repo("repo", "main");
+    let rc = format!("{}export AWESH_TIMEOUT_MS=300\n", slow_rc(&world, sh));
+    let (mut pty, first) = start(&world, sh, "repo", &rc);
+    // (A debug build on a loaded machine may miss a 300 ms deadline: then there is no branch.)
+    if first.shown() != "[awesh]:🌿main" {
+        eprintln!("{sh:?}: the first prompt missed its deadline; nothing checked");
+        return;
+    }
+    let old = server_pid(&mut pty, &world);
+    let status = Command::new("kill")
+        .args(["-STOP", &old.to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    world.git("repo", &["checkout", "-q", "-b", "two"]);
+    run_stale(&mut pty, &world, "AWESH_SYNC_MS=10", "[awesh]:🌿main");
+    // Past the full wait (0.6 s) for the owed reply, by short bounded sleeps.
+    let since = Instant::now();
+    while since.elapsed() < Duration::from_millis(900) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let step = pty.run(&world, "AWESH_SYNC_MS=600000");
+    assert_eq!(
+        step.shown(),
+        "[awesh]:🌿two",
+        "{sh:?} after the hung server"
+    );
+    let start = Instant::now();
+    while is_server(old) {
+        assert!(
+            start.elapsed() < PTY_TIMEOUT,
+            "{sh:?}: the hung server was kept"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let new = server_pid(&mut pty, &world);
+    assert_ne!(new, old, "{sh:?}");
+}
+
+#[test]
+fn issue_17_bash_replaces_a_server_hung_while_late() {
+    a_server_hung_while_late_is_replaced(Sh::Bash);
+}
+
+#[test]
+fn issue_17_zsh_replaces_a_server_hung_while_late() {
+    a_server_hung_while_late_is_replaced(Sh::Zsh);
+}
