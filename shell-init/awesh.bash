@@ -52,7 +52,14 @@ __awesh_serve_retry=${__awesh_serve_retry-0} # no new server before this $SECOND
 __awesh_serve_seg=${__awesh_serve_seg-}     # the last segment the server sent
 __awesh_serve_reply=${__awesh_serve_reply-} # the last reply read
 __awesh_serve_wait=${__awesh_serve_wait-}   # seconds to wait for a reply...
-__awesh_serve_wait_for=${__awesh_serve_wait_for-} # ...worked out for this AWESH_TIMEOUT_MS
+__awesh_serve_wait_for=${__awesh_serve_wait_for-} # ...worked out for this AWESH_TIMEOUT_MS and AWESH_SYNC_MS
+__awesh_serve_wait_us=${__awesh_serve_wait_us-0}  # the same in microseconds
+__awesh_serve_sync=${__awesh_serve_sync-}         # seconds to wait before a stale prompt...
+__awesh_serve_sync_us=${__awesh_serve_sync_us-0}  # ...in microseconds
+__awesh_serve_pending=${__awesh_serve_pending-0}  # requests whose reply is not read yet
+__awesh_serve_since=${__awesh_serve_since-0}      # when the oldest of them began (microseconds)
+__awesh_serve_fresh=${__awesh_serve_fresh-}       # the last reply read was the latest request's
+__awesh_t=0                                        # scratch: the time now, in microseconds
 # Serve mode needs `${var@a}` (4.4) and fractional `read -t`; older bash keeps `awesh prompt`.
 if ((BASH_VERSINFO[0] < 4 || (BASH_VERSINFO[0] == 4 && BASH_VERSINFO[1] < 4))); then
     __awesh_serve=
@@ -140,8 +147,18 @@ __awesh_order() {
 # and deleted at once (as gitstatusd does): no file is left, and bash's single `coproc` stays
 # yours. The request end is opened read-write, so a dead server can never SIGPIPE the shell.
 # The server exits when this shell closes its fds (exit) or, failing that, when this shell is
-# gone. On a timeout, end of file or a wrong reply, that prompt falls back to `awesh prompt`
-# and a new server is started; one that fails before its first answer is not replaced for 5 s.
+# gone. On end of file, a wrong reply, or no reply within the full wait (the server's deadline
+# plus 300 ms), that prompt falls back to `awesh prompt` and a new server is started; one that
+# fails before its first answer is not replaced for 5 s.
+#
+# Stale prompts (issue 17): the hook waits for the reply at most AWESH_SYNC_MS (default 10 ms,
+# never longer than the full wait; bash 5.0+, for $EPOCHREALTIME; older bash waits in full).
+# When it has not come by then, the prompt shows the last segment the server sent, marked
+# stale: followed by a dim `…` (the marker is $__awesh_stale, below; an empty last segment shows
+# the marker alone). A stale segment is never shown without it, a fresh one never with it. bash
+# cannot redraw a prompt by itself, so the late reply is read by the next prompt: every reply
+# carries its request's number, and one for an older request is read and set aside (the server
+# answers in order), never taken for a broken server. No process is started for any of this.
 
 # Starts the server; false when it cannot (or may not yet) be started.
 __awesh_serve_start() {
@@ -185,8 +202,27 @@ __awesh_serve_stop() {
             builtin kill -KILL "$__awesh_serve_pid" 2>/dev/null || :
         fi
     fi
-    __awesh_serve_w='' __awesh_serve_r='' __awesh_serve_pid=''
+    __awesh_serve_w='' __awesh_serve_r='' __awesh_serve_pid='' __awesh_serve_pending=0
     unset __AWESH_SERVER
+}
+
+# Ends a server that failed (end of file, a wrong reply, hung) and starts a new one (unless the
+# last one failed before answering, less than 5 s ago).
+__awesh_serve_fail() {
+    __awesh_serve_stop kill
+    if ((SECONDS >= __awesh_serve_retry)); then __awesh_serve_start || :; fi
+}
+
+# The stale marker: a dim `…` after the last known segment (readline's \001 \002 around the colour).
+__awesh_stale=$'\001\e[2m\002\xe2\x80\xa6\001\e[22m\002'
+
+# Sets __awesh_t to the time now in microseconds ($EPOCHREALTIME, bash 5.0+; else whole seconds).
+__awesh_now() {
+    if [[ -n ${EPOCHREALTIME-} ]]; then
+        __awesh_t=${EPOCHREALTIME/[.,]/}
+    else
+        __awesh_t=$((SECONDS * 1000000))
+    fi
 }
 
 # After `exec bash` or `exec zsh` the new shell has the old one's process id and descriptors,
@@ -208,20 +244,28 @@ __awesh_serve_orphan() {
     fi
 }
 
-# Asks the server for the segment; true and $AWESH_SEGMENT set when it answered in time.
+# Asks the server for the segment; true and $AWESH_SEGMENT set when it answered within the
+# synchronous budget, or (marked stale) when it is still working on it.
 # Kept cheap, for this runs every prompt: one `printf` sends the working directory (by pid and
 # $PWD), the toggles, and each variable awesh honours with its attributes (`${V@a}`; the server
 # keeps only the exported ones, which are all `awesh prompt` would see; `${V+...}` keeps it
 # safe under `set -u`). With `short=1` an unchanged segment comes back as `ID=` alone: bash
 # reads a pipe one byte at a time.
 __awesh_serve_ask() {
+    local __awesh_rc __awesh_end __awesh_left
     if [[ -z $__awesh_serve_r ]]; then
         if ((SECONDS < __awesh_serve_retry)) || ! __awesh_serve_start; then return 1; fi
     fi
-    __awesh_serve_id=$((__awesh_serve_id % 99 + 1)) __awesh_serve_reply=''
     # (`.` marks a value worked out, so an unset AWESH_TIMEOUT_MS differs from "not yet".)
-    if [[ ${AWESH_TIMEOUT_MS-}. != "$__awesh_serve_wait_for" ]]; then __awesh_serve_wait_set; fi
-    if printf '%s\0' "id=$__awesh_serve_id" "pid=$$" "cwd=$PWD" shell=bash short=1 \
+    if [[ ${AWESH_TIMEOUT_MS-}.${AWESH_SYNC_MS-} != "$__awesh_serve_wait_for" ]]; then __awesh_serve_wait_set; fi
+    __awesh_now
+    # Hung: the oldest request owed has had the full wait and more.
+    if ((__awesh_serve_pending > 0 && __awesh_t - __awesh_serve_since > __awesh_serve_wait_us)); then
+        __awesh_serve_fail
+        return 1
+    fi
+    __awesh_serve_id=$((__awesh_serve_id % 99 + 1)) __awesh_serve_reply=''
+    if ! printf '%s\0' "id=$__awesh_serve_id" "pid=$$" "cwd=$PWD" shell=bash short=1 \
         "off=$__awesh_offs" \
         "${HOME+${HOME@a}}/HOME=${HOME-}" \
         "${KUBECONFIG+${KUBECONFIG@a}}/KUBECONFIG=${KUBECONFIG-}" \
@@ -235,32 +279,76 @@ __awesh_serve_ask() {
         "${XDG_CACHE_HOME+${XDG_CACHE_HOME@a}}/XDG_CACHE_HOME=${XDG_CACHE_HOME-}" \
         "${XDG_CONFIG_HOME+${XDG_CONFIG_HOME@a}}/XDG_CONFIG_HOME=${XDG_CONFIG_HOME-}" \
         '' 1>&"$__awesh_serve_w"; then
-        IFS= read -r -d $'\x1e' -t "$__awesh_serve_wait" -u "$__awesh_serve_r" __awesh_serve_reply || :
+        __awesh_serve_fail
+        return 1
     fi
-    case $__awesh_serve_reply in
-        "$__awesh_serve_id=") ;; # unchanged
-        "$__awesh_serve_id:"*) __awesh_serve_seg=${__awesh_serve_reply#*:} ;;
-        *)
-            # No answer in time, end of file, or a wrong one: start afresh (unless the last
-            # server failed before answering, less than 5 s ago); this prompt falls back.
-            __awesh_serve_stop kill
-            if ((SECONDS >= __awesh_serve_retry)); then __awesh_serve_start || :; fi
+    if ((__awesh_serve_pending == 0)); then __awesh_serve_since=$__awesh_t; fi
+    __awesh_serve_pending=$((__awesh_serve_pending + 1)) __awesh_serve_fresh=''
+    __awesh_end=$((__awesh_t + __awesh_serve_sync_us)) __awesh_left=$__awesh_serve_sync
+    # Replies owed for older requests come first (the server answers in order): read them and
+    # set them aside, until this request's reply or the end of the budget.
+    while :; do
+        __awesh_serve_reply=''
+        if IFS= read -r -d $'\x1e' -t "$__awesh_left" -u "$__awesh_serve_r" __awesh_serve_reply; then
+            if ! __awesh_serve_take; then
+                __awesh_serve_fail
+                return 1
+            fi
+            if [[ -n $__awesh_serve_fresh ]]; then break; fi
+        else
+            __awesh_rc=$?
+            # Not yet: a stale prompt now; the next prompt reads the reply.
+            if ((__awesh_rc > 128 && __awesh_serve_sync_us < __awesh_serve_wait_us)); then break; fi
+            __awesh_serve_fail # end of file, or no reply in the full wait
             return 1
-            ;;
-    esac
+        fi
+        __awesh_now
+        __awesh_t=$((__awesh_end - __awesh_t))
+        # (Never 0: `read -t 0` only asks whether input is there.)
+        if ((__awesh_t < 1000)); then __awesh_t=1000; fi
+        printf -v __awesh_left '%d.%06d' $((__awesh_t / 1000000)) $((__awesh_t % 1000000))
+    done
     AWESH_SEGMENT=$__awesh_serve_seg
-    __awesh_serve_retry=0 # it works: should it fail later, restart at once
+    if [[ -n $__awesh_serve_fresh ]]; then
+        __awesh_serve_retry=0 # it works: should it fail later, restart at once
+    else
+        AWESH_SEGMENT+=$__awesh_stale
+    fi
+}
+
+# Takes $__awesh_serve_reply as the reply to the oldest request owed (numbers go 1 to 99 and
+# round): $__awesh_serve_seg is then the last segment the server sent, which `ID=` refers to,
+# and $__awesh_serve_fresh says whether it answers the latest request. False for any other reply.
+__awesh_serve_take() {
+    local __awesh_head=$(((__awesh_serve_id - __awesh_serve_pending + 99) % 99 + 1))
+    case $__awesh_serve_reply in
+        "$__awesh_head=") ;; # unchanged
+        "$__awesh_head:"*) __awesh_serve_seg=${__awesh_serve_reply#*:} ;;
+        *) return 1 ;;
+    esac
+    __awesh_now
+    __awesh_serve_pending=$((__awesh_serve_pending - 1)) __awesh_serve_since=$__awesh_t __awesh_serve_fresh=''
+    if ((__awesh_head == __awesh_serve_id)); then __awesh_serve_fresh=1; fi
 }
 
 # How long to wait for a reply: the server's own deadline (AWESH_TIMEOUT_MS, else 200 ms)
-# plus 300 ms, in the seconds `read -t` takes; worked out again only when the variable changes.
+# plus 300 ms, in the seconds `read -t` takes; and how long before the prompt is drawn stale
+# (AWESH_SYNC_MS, else 10 ms; at most the full wait, and the full wait without $EPOCHREALTIME).
+# Worked out again only when the variables change.
 __awesh_serve_wait_set() {
-    local __awesh_ms=500
-    __awesh_serve_wait_for=${AWESH_TIMEOUT_MS-}.
+    local __awesh_ms=500 __awesh_sync=10
+    __awesh_serve_wait_for=${AWESH_TIMEOUT_MS-}.${AWESH_SYNC_MS-}
     if [[ ${AWESH_TIMEOUT_MS-} =~ ^[0-9]{1,6}$ ]]; then
         __awesh_ms=$((10#$AWESH_TIMEOUT_MS + 300))
     fi
+    if [[ ${AWESH_SYNC_MS-} =~ ^[0-9]{1,6}$ ]]; then
+        __awesh_sync=$((10#$AWESH_SYNC_MS))
+    fi
+    if [[ -z ${EPOCHREALTIME-} ]] || ((__awesh_sync > __awesh_ms)); then __awesh_sync=$__awesh_ms; fi
+    if ((__awesh_sync < 1)); then __awesh_sync=1; fi
     printf -v __awesh_serve_wait '%d.%03d' $((__awesh_ms / 1000)) $((__awesh_ms % 1000))
+    printf -v __awesh_serve_sync '%d.%03d' $((__awesh_sync / 1000)) $((__awesh_sync % 1000))
+    __awesh_serve_wait_us=$((__awesh_ms * 1000)) __awesh_serve_sync_us=$((__awesh_sync * 1000))
 }
 
 # ---- Placing the segment ----

@@ -54,6 +54,14 @@ typeset -gi __awesh_serve_retry=${__awesh_serve_retry-0} # no new server before 
 typeset -g __awesh_serve_seg=${__awesh_serve_seg-}      # the last segment the server sent
 typeset -g __awesh_serve_wait=${__awesh_serve_wait-}    # seconds to wait for a reply...
 typeset -g __awesh_serve_wait_for=${__awesh_serve_wait_for-} # ...worked out for this AWESH_TIMEOUT_MS
+typeset -g __awesh_serve_sync=${__awesh_serve_sync-}    # seconds to wait before a stale prompt...
+typeset -g __awesh_serve_sync_for=${__awesh_serve_sync_for-} # ...worked out for this AWESH_SYNC_MS
+typeset -gi __awesh_serve_pending=${__awesh_serve_pending-0} # requests whose reply is not read yet
+typeset -gF __awesh_serve_since=${__awesh_serve_since-0} # when the oldest of them began (EPOCHREALTIME)
+typeset -g __awesh_serve_buf=${__awesh_serve_buf-}      # bytes read past the last whole reply
+typeset -g __awesh_serve_fresh=${__awesh_serve_fresh-}  # the last reply read was the latest request's
+typeset -g __awesh_serve_watch=${__awesh_serve_watch-}  # the fd the `zle -F` handler is on
+typeset -gi __awesh_async=0                              # zsh/system and zsh/datetime are there
 
 # Prints one short warning per shell (until `awesh_on`), never one per prompt.
 __awesh_warn() {
@@ -73,36 +81,17 @@ __awesh_precmd() {
     [[ -o prompt_subst ]] && subst=1
     [[ -o prompt_bang ]] && bang=1
     emulate -L zsh
-    local out rc
     AWESH_SEGMENT=
     if [[ -n $__awesh_off || -n $__awesh_none ]]; then
         : # nothing to show: start no process at all
     elif [[ -n $__awesh_serve ]] && __awesh_serve_ask; then
-        # Answered by `awesh serve`: no process started. `!` as below.
-        (( bang )) && AWESH_SEGMENT=${AWESH_SEGMENT//'!'/'!!'}
-    elif [[ ! -x $__awesh_bin ]]; then
-        # Uninstalled after init: a stat per prompt, no "command not found" per prompt.
-        __awesh_warn "$__awesh_bin is missing"
+        : # answered by `awesh serve` (or marked stale, see "Serve mode"): no process started
     else
-        local -a args=(prompt --shell zsh)
-        [[ -n $__awesh_offs ]] && args+=(--off $__awesh_offs)
-        if out=$("$__awesh_bin" "${args[@]}" 2>/dev/null); then
-            # With PROMPT_BANG a `!` in PROMPT (or in what it expands to) is the history number.
-            (( bang )) && out=${out//'!'/'!!'}
-            AWESH_SEGMENT=$out
-        else
-            rc=$?
-            __awesh_warn "\`awesh prompt\` failed (exit $rc)"
-        fi
+        __awesh_run
     fi
-    # The segment as text, for tools that run a process and escape it themselves (starship's
-    # `env_var` module): `%%` and `%{ %}` read.
-    # (Assigned only when the segment changed: an exported variable costs an environment update.)
-    if [[ $AWESH_SEGMENT != "$__awesh_text_of" ]]; then
-        __awesh_text_of=$AWESH_SEGMENT
-        AWESH_SEGMENT_TEXT=$AWESH_SEGMENT
-        [[ $AWESH_SEGMENT == *%* ]] && AWESH_SEGMENT_TEXT=${(%)AWESH_SEGMENT}
-    fi
+    # With PROMPT_BANG a `!` in PROMPT (or in what it expands to) is the history number.
+    (( bang )) && AWESH_SEGMENT=${AWESH_SEGMENT//'!'/'!!'}
+    __awesh_text
     # Put the hooks back in order should another tool have gone in front or behind (for the
     # next prompt: zsh runs a copy of the list). A theme that puts itself last every prompt
     # (powerlevel10k) wins that: then insert from `sched`, which zsh runs after every precmd
@@ -125,6 +114,36 @@ __awesh_precmd() {
         else
             __awesh_insert
         fi
+    fi
+}
+
+# Sets $AWESH_SEGMENT from one `awesh prompt` process: without a server, or when it failed.
+__awesh_run() {
+    emulate -L zsh
+    local out rc
+    if [[ ! -x $__awesh_bin ]]; then
+        # Uninstalled after init: a stat per prompt, no "command not found" per prompt.
+        __awesh_warn "$__awesh_bin is missing"
+        return
+    fi
+    local -a args=(prompt --shell zsh)
+    [[ -n $__awesh_offs ]] && args+=(--off $__awesh_offs)
+    if out=$("$__awesh_bin" "${args[@]}" 2>/dev/null); then
+        AWESH_SEGMENT=$out
+    else
+        rc=$?
+        __awesh_warn "\`awesh prompt\` failed (exit $rc)"
+    fi
+}
+
+# The segment as text, for tools that run a process and escape it themselves (starship's
+# `env_var` module): `%%` and `%{ %}` read.
+# (Assigned only when the segment changed: an exported variable costs an environment update.)
+__awesh_text() {
+    if [[ $AWESH_SEGMENT != "$__awesh_text_of" ]]; then
+        __awesh_text_of=$AWESH_SEGMENT
+        AWESH_SEGMENT_TEXT=$AWESH_SEGMENT
+        [[ $AWESH_SEGMENT == *%* ]] && AWESH_SEGMENT_TEXT=${(%)AWESH_SEGMENT}
     fi
 }
 
@@ -153,8 +172,20 @@ __awesh_insert() {
 # and deleted at once (as gitstatusd does): no file is left, and zsh's single `coproc` stays
 # yours. The request end is opened read-write, so a dead server can never SIGPIPE the shell.
 # The server exits when this shell closes its fds (exit) or, failing that, when this shell is
-# gone. On a timeout, end of file or a wrong reply, that prompt falls back to `awesh prompt`
-# and a new server is started; one that fails before its first answer is not replaced for 5 s.
+# gone. On end of file, a wrong reply, or no reply within the full wait (the server's deadline
+# plus 300 ms), that prompt falls back to `awesh prompt` and a new server is started; one that
+# fails before its first answer is not replaced for 5 s.
+#
+# Asynchronous redraw (issue 17): the hook waits for the reply at most AWESH_SYNC_MS (default
+# 10 ms, never longer than the full wait). When it has not come by then, the prompt is drawn
+# with the last segment the server sent, marked stale: followed by a dim `…` (the marker is
+# $__awesh_stale, below; an empty last segment shows the marker alone). A stale segment is never
+# shown without it, a fresh one never with it. A `zle -F` handler on the reply descriptor then
+# reads the reply as soon as it comes and, if it is the latest request's, puts the fresh segment
+# in and redraws (`zle reset-prompt`); the handler is removed when no reply is owed. A reply
+# that comes while a command runs is read by the next prompt. Every reply carries its request's
+# number: a late one for an older request is read and set aside (the server answers in order),
+# never taken for a broken server. No process is started for any of this.
 
 # Starts the server; false when it cannot (or may not yet) be started.
 __awesh_serve_start() {
@@ -199,10 +230,23 @@ __awesh_serve_stop() {
         { IFS= read -r -d "" arg0 </proc/$__awesh_serve_pid/cmdline } 2>/dev/null
         [[ $arg0 == "$__awesh_bin" ]] && builtin kill -KILL $__awesh_serve_pid 2>/dev/null
     fi
+    __awesh_serve_unwatch
     __awesh_serve_w='' __awesh_serve_r='' __awesh_serve_pid=''
+    __awesh_serve_pending=0 __awesh_serve_buf=''
     unset __AWESH_SERVER
     return 0
 }
+
+# Ends a server that failed (end of file, a wrong reply, hung) and starts a new one (unless the
+# last one failed before answering, less than 5 s ago).
+__awesh_serve_fail() {
+    __awesh_serve_stop kill
+    (( SECONDS >= __awesh_serve_retry )) && __awesh_serve_start
+    return 0
+}
+
+# The stale marker: a dim `…` after the last known segment (zsh's `%{ %}` around the colour).
+typeset -g __awesh_stale=$'%{\e[2m%}\xe2\x80\xa6%{\e[22m%}'
 
 # After `exec zsh` or `exec bash` the new shell has the old one's process id and descriptors,
 # but not its variables: the server the old shell started would wait, idle, until this process
@@ -223,28 +267,43 @@ __awesh_serve_orphan() {
     return 0
 }
 
-# Asks the server for the segment; true and $AWESH_SEGMENT set when it answered in time.
+# Asks the server for the segment; true and $AWESH_SEGMENT set when it answered within the
+# synchronous budget, or (marked stale) when it is still working on it.
 # Kept cheap, for this runs every prompt: one `print` sends the working directory (by pid and
 # $PWD), the toggles, and each variable awesh honours with its type (`${(t)V}`; the server keeps
 # only the exported ones, which are all `awesh prompt` would see). With `short=1` an unchanged
-# segment comes back as `ID=` alone: `read` takes a pipe one byte at a time.
+# segment comes back as `ID=` alone.
 __awesh_serve_ask() {
     emulate -L zsh
-    local reply=
+    local reply=''
+    integer rc
     if [[ -z $__awesh_serve_r ]]; then
         (( SECONDS >= __awesh_serve_retry )) && __awesh_serve_start || return 1
     fi
-    __awesh_serve_id=$(( __awesh_serve_id % 99 + 1 ))
-    if [[ -z $__awesh_serve_wait || ${AWESH_TIMEOUT_MS-} != "$__awesh_serve_wait_for" ]]; then
+    if [[ -z $__awesh_serve_wait || ${AWESH_TIMEOUT_MS-} != "$__awesh_serve_wait_for" ||
+        ${AWESH_SYNC_MS-} != "$__awesh_serve_sync_for" ]]; then
         # The server's own deadline (AWESH_TIMEOUT_MS, else 200 ms) plus 300 ms.
         __awesh_serve_wait_for=${AWESH_TIMEOUT_MS-}
         __awesh_serve_wait=0.5
         [[ $__awesh_serve_wait_for == <0-999999> ]] &&
             (( __awesh_serve_wait = (__awesh_serve_wait_for + 300) / 1000.0 ))
+        # How long the prompt waits before it is drawn stale: AWESH_SYNC_MS, else 10 ms, at
+        # most the full wait. Without sysread and EPOCHREALTIME, the full wait (as before).
+        __awesh_serve_sync_for=${AWESH_SYNC_MS-}
+        __awesh_serve_sync=0.01
+        [[ $__awesh_serve_sync_for == <0-999999> ]] &&
+            (( __awesh_serve_sync = __awesh_serve_sync_for / 1000.0 ))
+        (( ! __awesh_async || __awesh_serve_sync > __awesh_serve_wait )) &&
+            __awesh_serve_sync=$__awesh_serve_wait
     fi
-    # A reply is one write of at most a few hundred bytes: once `read -t` sees it begin, it is
-    # all there.
-    if print -rN -u $__awesh_serve_w -- id=$__awesh_serve_id pid=$$ cwd=$PWD shell=zsh short=1 \
+    # Hung: the oldest request owed has had the full wait and more.
+    if (( __awesh_serve_pending && __awesh_async &&
+        EPOCHREALTIME - __awesh_serve_since > __awesh_serve_wait )); then
+        __awesh_serve_fail
+        return 1
+    fi
+    __awesh_serve_id=$(( __awesh_serve_id % 99 + 1 ))
+    if ! print -rN -u $__awesh_serve_w -- id=$__awesh_serve_id pid=$$ cwd=$PWD shell=zsh short=1 \
         off=$__awesh_offs \
         "${(t)HOME}/HOME=${HOME-}" \
         "${(t)KUBECONFIG}/KUBECONFIG=${KUBECONFIG-}" \
@@ -258,22 +317,138 @@ __awesh_serve_ask() {
         "${(t)XDG_CACHE_HOME}/XDG_CACHE_HOME=${XDG_CACHE_HOME-}" \
         "${(t)XDG_CONFIG_HOME}/XDG_CONFIG_HOME=${XDG_CONFIG_HOME-}" \
         '' 2>/dev/null; then
-        IFS= read -r -d $'\x1e' -t $__awesh_serve_wait -u $__awesh_serve_r reply 2>/dev/null
+        __awesh_serve_fail
+        return 1
     fi
-    case $reply in
-        ($__awesh_serve_id=) ;; # unchanged
-        ($__awesh_serve_id:*) __awesh_serve_seg=${reply#*:} ;;
-        (*)
-            # No answer in time, end of file, or a wrong one: start afresh (unless the last
-            # server failed before answering, less than 5 s ago); this prompt falls back.
-            __awesh_serve_stop kill
-            (( SECONDS >= __awesh_serve_retry )) && __awesh_serve_start
+    (( __awesh_serve_pending++ )) || __awesh_serve_since=${EPOCHREALTIME:-0}
+    __awesh_serve_fresh=''
+    # Replies owed for older requests come first (the server answers in order): read them
+    # and set them aside, until this request's reply or the end of the budget.
+    local -F left=$__awesh_serve_sync end=$(( ${EPOCHREALTIME:-0} + __awesh_serve_sync ))
+    while :; do
+        __awesh_serve_next $left
+        rc=$?
+        if (( rc == 0 )); then
+            __awesh_serve_take || { __awesh_serve_fail; return 1 }
+            [[ -n $__awesh_serve_fresh ]] && break
+        elif (( rc == 4 && __awesh_serve_sync < __awesh_serve_wait )); then
+            break # not yet: a stale prompt now, the fresh one when the reply comes
+        else
+            __awesh_serve_fail # end of file, or no reply in the full wait
             return 1
-            ;;
-    esac
+        fi
+        if (( __awesh_async )); then
+            (( left = end - EPOCHREALTIME ))
+            (( left >= 0 )) || left=0
+        fi
+    done
     AWESH_SEGMENT=$__awesh_serve_seg
-    __awesh_serve_retry=0 # it works: should it fail later, restart at once
+    if [[ -n $__awesh_serve_fresh ]]; then
+        __awesh_serve_retry=0 # it works: should it fail later, restart at once
+        __awesh_serve_unwatch
+    else
+        AWESH_SEGMENT+=$__awesh_stale
+        __awesh_serve_watchit
+    fi
     return 0
+}
+
+# Reads one reply (without its end byte) into the caller's $reply, waiting at most $1 seconds:
+# status 0, 4 when none came in time, 5 at end of file (or anything but a reply). `sysread`
+# takes what the pipe holds in one call (a reply is one write, and several may wait); without
+# zsh/system, `read` (which cannot tell the end of file from a timeout).
+__awesh_serve_next() {
+    local chunk=''
+    integer rc
+    while [[ $__awesh_serve_buf != *$'\x1e'* ]]; do
+        (( $#__awesh_serve_buf < 65536 )) || return 5
+        if (( __awesh_async )); then
+            sysread -t $1 -s 4096 -i $__awesh_serve_r chunk 2>/dev/null
+            rc=$?
+            (( rc == 0 )) || return $(( rc == 4 ? 4 : 5 ))
+            __awesh_serve_buf+=$chunk
+        else
+            IFS= read -r -d $'\x1e' -t $1 -u $__awesh_serve_r chunk 2>/dev/null || return 4
+            __awesh_serve_buf+=$chunk$'\x1e'
+        fi
+    done
+    reply=${__awesh_serve_buf%%$'\x1e'*}
+    __awesh_serve_buf=${__awesh_serve_buf#*$'\x1e'}
+    return 0
+}
+
+# Takes $reply as the reply to the oldest request owed (numbers go 1 to 99 and round):
+# $__awesh_serve_seg is then the last segment the server sent, which `ID=` refers to, and
+# $__awesh_serve_fresh says whether it answers the latest request. False for any other reply.
+__awesh_serve_take() {
+    integer head=$(( (__awesh_serve_id - __awesh_serve_pending + 99) % 99 + 1 ))
+    case $reply in
+        ($head=) ;; # unchanged
+        ($head:*) __awesh_serve_seg=${reply#*:} ;;
+        (*) return 1 ;;
+    esac
+    (( __awesh_serve_pending-- ))
+    __awesh_serve_since=${EPOCHREALTIME:-0}
+    __awesh_serve_fresh=
+    (( head == __awesh_serve_id )) && __awesh_serve_fresh=1
+    return 0
+}
+
+# Puts the handler on the reply descriptor, in an interactive shell with zle (once).
+__awesh_serve_watchit() {
+    [[ -o zle && $__awesh_serve_watch != "$__awesh_serve_r" ]] || return 0
+    __awesh_serve_unwatch
+    builtin zle -F $__awesh_serve_r __awesh_serve_late 2>/dev/null && __awesh_serve_watch=$__awesh_serve_r
+    return 0
+}
+
+# Takes the handler off.
+__awesh_serve_unwatch() {
+    [[ -n $__awesh_serve_watch ]] || return 0
+    builtin zle -F $__awesh_serve_watch 2>/dev/null
+    __awesh_serve_watch=''
+    return 0
+}
+
+# The `zle -F` handler: zle saw the reply descriptor readable while it waited for a key. Reads
+# every reply there; the latest request's replaces the stale segment and the prompt is drawn
+# again. At end of file (or a wrong reply) the server is replaced and the segment comes from
+# `awesh prompt`, as at a prompt.
+__awesh_serve_late() {
+    # Outside `emulate`: the insert hook reads the user's own options.
+    local bang=0
+    [[ -o prompt_bang ]] && bang=1
+    __awesh_serve_late_read || return 0
+    (( bang )) && AWESH_SEGMENT=${AWESH_SEGMENT//'!'/'!!'}
+    __awesh_text
+    __awesh_insert
+    builtin zle && zle .reset-prompt
+    return 0
+}
+
+# The handler's reading: true when $AWESH_SEGMENT was set afresh.
+__awesh_serve_late_read() {
+    emulate -L zsh
+    local reply=''
+    integer rc
+    while (( __awesh_serve_pending )); do
+        __awesh_serve_next 0
+        rc=$?
+        (( rc == 4 )) && return 1 # nothing more yet
+        if (( rc == 0 )) && __awesh_serve_take; then
+            [[ -n $__awesh_serve_fresh ]] || continue
+            AWESH_SEGMENT=$__awesh_serve_seg
+            __awesh_serve_retry=0
+        else
+            __awesh_serve_fail
+            AWESH_SEGMENT=
+            [[ -n $__awesh_off || -n $__awesh_none ]] || __awesh_run
+        fi
+        __awesh_serve_unwatch
+        return 0
+    done
+    __awesh_serve_unwatch
+    return 1
 }
 
 # ---- Placing the segment ----
@@ -637,6 +812,9 @@ spaceship_awesh() {
 __awesh_serve_orphan
 [[ $__awesh_mode == replace ]] && PROMPT='%~%# '
 zmodload zsh/sched 2>/dev/null && __awesh_sched=1
+# For the asynchronous redraw: `sysread` (tells end of file from a timeout) and $EPOCHREALTIME.
+zmodload -F zsh/system b:sysread 2>/dev/null && zmodload -F zsh/datetime p:EPOCHREALTIME 2>/dev/null &&
+    __awesh_async=1
 # Themes that draw asynchronously (spaceship, pure, powerlevel10k) set PROMPT again and call
 # `zle reset-prompt` outside any hook: put the segment back just before zle redraws. Only when
 # no other `zle` function is there; the builtin does the rest, with its status.

@@ -79,6 +79,8 @@ impl Server {
     /// Answers `req`: the reply (`ID:SEGMENT`, or `ID=` when unchanged for a `short=1`
     /// client, and the end byte) is written into `reply`.
     pub fn answer(&mut self, req: &Request, reply: &mut Vec<u8>) {
+        #[cfg(debug_assertions)]
+        test_delay();
         let env = Arc::new(env_of(req));
         self.render(&env, req);
         if req.short && self.last.as_ref() == Some(&self.segment) {
@@ -118,6 +120,26 @@ impl Server {
             req.shell,
             &config.format,
         );
+    }
+}
+
+/// Tests only, and only in debug builds (release builds have no such hook): when the server's
+/// own environment has `AWESH_TEST_SERVE_DELAY` naming a file that holds a number of
+/// milliseconds (at most 10 s), each answer starts that much later, as a server busy with a big
+/// repository would. The file is read per request, so a test makes one reply late and the next
+/// one prompt (tests/serve_async.rs); the delay comes before the request's deadline starts, so
+/// the server's own watchdog never sees it.
+#[cfg(debug_assertions)]
+fn test_delay() {
+    let Some(path) = std::env::var_os("AWESH_TEST_SERVE_DELAY") else {
+        return;
+    };
+    let ms = std::fs::read_to_string(path)
+        .ok()
+        .and_then(|text| text.trim().parse::<u64>().ok())
+        .unwrap_or(0);
+    if ms > 0 {
+        std::thread::sleep(std::time::Duration::from_millis(ms.min(10_000)));
     }
 }
 

@@ -64,6 +64,10 @@ impl World {
             .env("GIT_COMMITTER_EMAIL", "t@example.com")
             .env("XDG_CACHE_HOME", self.root().join("cache"))
             .env("XDG_CONFIG_HOME", self.root().join("config"))
+            // The shells wait for their server's reply in full (as long as its deadline lets
+            // them): tests are about answers, and a debug build on a loaded machine is slower
+            // than the 10 ms budget. tests/serve_async.rs sets a small budget itself.
+            .env("AWESH_SYNC_MS", "600000")
             .current_dir(self.root());
         cmd
     }
