@@ -11,14 +11,9 @@
 use std::path::{Path, PathBuf};
 
 use crate::env::Env;
-use crate::io::files;
 use crate::segment::git::status::config::Lookup;
-use crate::segment::git::status::untracked_config::{boolean, condition, include_path, Context};
+use crate::segment::git::status::untracked_config::{boolean, walk, Context};
 
-/// The most of one config file read: git's are a few KB.
-const LIMIT: u64 = 1 << 20;
-/// git's include depth limit.
-const MAX_DEPTH: u8 = 10;
 /// The most `GIT_CONFIG_COUNT` pairs read.
 const MAX_PAIRS: usize = 1000;
 
@@ -89,39 +84,9 @@ impl Layered {
 
     /// Reads `path` (skipped when missing, as git does) and the files it includes.
     fn add_file(&mut self, path: &Path, depth: u8, cx: &Context<'_>) -> Result<(), String> {
-        if depth > MAX_DEPTH {
-            return Err(format!("{}: includes nested too deep", path.display()));
-        }
-        let Some(bytes) = files::read_regular(path, LIMIT)? else {
-            return Ok(());
-        };
-        let file = gix::config::File::from_bytes_no_includes(
-            &bytes,
-            gix::config::file::Metadata::api(),
-            gix::config::file::init::Options::default(),
-        )
-        .map_err(|e| format!("{}: {e}", path.display()))?;
-        for section in file.sections() {
+        walk(path, depth, cx, &mut |section| {
             let header = section.header();
-            let name = header.name();
-            let sub = header.subsection_name();
-            let include = if name.eq_ignore_ascii_case(b"include") && sub.is_none() {
-                true
-            } else if name.eq_ignore_ascii_case(b"includeIf") {
-                match sub {
-                    Some(cond) => condition(cond, path, cx)?,
-                    None => false,
-                }
-            } else {
-                false
-            };
-            if include {
-                for target in section.values("path") {
-                    let target = include_path(&target, path, cx.home)?;
-                    self.add_file(&target, depth + 1, cx)?;
-                }
-                continue;
-            }
+            let (name, sub) = (header.name(), header.subsection_name());
             let names: Vec<String> = section.value_names().collect();
             let lower: Vec<String> = names.iter().map(|n| n.to_ascii_lowercase()).collect();
             for (i, key) in names.iter().enumerate() {
@@ -142,8 +107,7 @@ impl Layered {
                     value,
                 });
             }
-        }
-        Ok(())
+        })
     }
 
     /// A config from `text` as the only file (tests).

@@ -107,6 +107,37 @@ fn collect(
     keys: &[Key],
     values: &mut Values,
 ) -> Result<(), String> {
+    walk(path, depth, cx, &mut |section| {
+        let header = section.header();
+        let (name, sub) = (header.name(), header.subsection_name());
+        for (key, slot) in keys.iter().zip(values.iter_mut()) {
+            let same_sub = match (&key.sub, sub) {
+                (None, None) => true,
+                (Some(want), Some(have)) => want.as_slice() == have.as_bytes(),
+                _ => false,
+            };
+            if same_sub && name.eq_ignore_ascii_case(key.section.as_bytes()) {
+                if let Some(v) = section.value_implicit(key.name) {
+                    *slot = Some(v.map(Vec::from));
+                }
+            }
+        }
+    })
+}
+
+/// Reads the config file at `path` (skipped when missing, as git does) and, in git's order,
+/// the files its `include` and matching `includeIf` sections name, giving `visit` every other
+/// section.
+///
+/// # Errors
+/// A file that cannot be read or parsed, includes nested deeper than git allows, or a
+/// condition awesh cannot evaluate.
+pub(crate) fn walk(
+    path: &Path,
+    depth: u8,
+    cx: &Context<'_>,
+    visit: &mut dyn FnMut(&gix::config::file::SectionRef<'_>),
+) -> Result<(), String> {
     if depth > MAX_INCLUDE_DEPTH {
         return Err(format!("{}: includes nested too deep", path.display()));
     }
@@ -136,21 +167,10 @@ fn collect(
         if include {
             for target in section.values("path") {
                 let target = include_path(&target, path, cx.home)?;
-                collect(&target, depth + 1, cx, keys, values)?;
+                walk(&target, depth + 1, cx, visit)?;
             }
-            continue;
-        }
-        for (key, slot) in keys.iter().zip(values.iter_mut()) {
-            let same_sub = match (&key.sub, sub) {
-                (None, None) => true,
-                (Some(want), Some(have)) => want.as_slice() == have.as_bytes(),
-                _ => false,
-            };
-            if same_sub && name.eq_ignore_ascii_case(key.section.as_bytes()) {
-                if let Some(v) = section.value_implicit(key.name) {
-                    *slot = Some(v.map(Vec::from));
-                }
-            }
+        } else {
+            visit(&section);
         }
     }
     Ok(())
