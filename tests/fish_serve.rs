@@ -11,7 +11,7 @@ mod common;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use common::{awesh_bin, have, Pty, Step, World, PTY_TIMEOUT};
+use common::{awesh_bin, have, is_server, signal, wait_gone, Pty, Step, World, PTY_TIMEOUT};
 
 /// The test prompt (awesh puts the segment before its `$`).
 const RC: &str = "set -g fish_greeting ''\nfunction fish_prompt; printf '[awesh]$ '; end\n";
@@ -101,25 +101,6 @@ fn server_pid(pty: &mut Pty, world: &World) -> u32 {
     pid
 }
 
-fn is_server(pid: u32) -> bool {
-    let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-    let state = stat.rsplit(')').next().unwrap_or("").trim_start();
-    let pat = b"\0serve\0--mailbox\0";
-    cmdline.windows(pat.len()).any(|w| w == pat) && !state.starts_with('Z')
-}
-
-fn wait_gone(pid: u32, what: &str) {
-    let start = Instant::now();
-    while is_server(pid) {
-        assert!(
-            start.elapsed() < PTY_TIMEOUT,
-            "{what}: awesh serve {pid} still runs"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
 /// Polls until the runtime folder is empty.
 fn wait_clean(world: &World, what: &str) {
     let start = Instant::now();
@@ -140,14 +121,6 @@ fn run_files(world: &World) -> Vec<String> {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .filter(|name| name.starts_with("awesh-fish."))
         .collect()
-}
-
-fn signal(pid: u32, sig: &str) {
-    let status = Command::new("kill")
-        .args([sig, &pid.to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success(), "kill {sig} {pid}");
 }
 
 /// Runs empty lines until the server has answered a prompt (the first prompts after it starts

@@ -12,7 +12,7 @@ mod common;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use common::{awesh_bin, shown, start, Pty, Sh, Step, World, PTY_TIMEOUT};
+use common::{awesh_bin, is_server, shown, start, Pty, Sh, Step, World, PTY_TIMEOUT};
 
 /// What the marker looks like once colours are dropped.
 const STALE: &str = "…";
@@ -48,28 +48,9 @@ fn server_pid(pty: &mut Pty, world: &World) -> u32 {
     pid
 }
 
-/// True when `pid` is a live (not zombie) `awesh serve` process.
-fn is_server(pid: u32) -> bool {
-    let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-    let state = stat.rsplit(')').next().unwrap_or("").trim_start();
-    cmdline.ends_with(b"\0serve\0--listen\0") && !state.starts_with('Z')
-}
-
 fn kill_9(pid: u32) {
-    let status = Command::new("kill")
-        .args(["-KILL", &pid.to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success(), "kill -9 {pid}");
-    let start = Instant::now();
-    while is_server(pid) {
-        assert!(
-            start.elapsed() < PTY_TIMEOUT,
-            "server {pid} outlived kill -9"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    common::signal(pid, "-KILL");
+    common::wait_gone(pid, "kill -9");
 }
 
 /// Everything a step showed, as a person sees it (colours dropped).

@@ -8,9 +8,8 @@ mod common;
 
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
 
-use common::{awesh_bin, have, start, Pty, Sh, World, PTY_TIMEOUT};
+use common::{awesh_bin, have, is_server, signal, start, wait_gone, Pty, Sh, World};
 
 /// The rc lines of a serve session: a private TMPDIR (to see that nothing is left in it).
 fn serve_rc(world: &World, sh: Sh) -> String {
@@ -30,35 +29,6 @@ fn server_pid(pty: &mut Pty, world: &World) -> u32 {
         .unwrap_or_else(|| panic!("no server pid in {out:?}"));
     assert!(is_server(pid), "pid {pid} is not an awesh serve");
     pid
-}
-
-/// True when `pid` is a live (not zombie) `awesh serve` process.
-fn is_server(pid: u32) -> bool {
-    let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-    let state = stat.rsplit(')').next().unwrap_or("").trim_start();
-    (cmdline.ends_with(b"\0serve\0") || cmdline.ends_with(b"\0serve\0--listen\0"))
-        && !state.starts_with('Z')
-}
-
-/// Polls until `pid` is no longer a live `awesh serve`.
-fn wait_gone(pid: u32, what: &str) {
-    let start = Instant::now();
-    while is_server(pid) {
-        assert!(
-            start.elapsed() < PTY_TIMEOUT,
-            "{what}: awesh serve {pid} still runs"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
-fn signal(pid: u32, sig: &str) {
-    let status = Command::new("kill")
-        .args([sig, &pid.to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success(), "kill {sig} {pid}");
 }
 
 fn tmp_files(world: &World) -> Vec<String> {

@@ -507,3 +507,33 @@ impl World {
 pub fn count(hay: &str, needle: &str) -> usize {
     hay.matches(needle).count()
 }
+
+/// True when `pid` is a live (not zombie) `awesh serve` process, in any of its modes.
+pub fn is_server(pid: u32) -> bool {
+    let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    let state = stat.rsplit(')').next().unwrap_or("").trim_start();
+    let serve = cmdline.ends_with(b"\0serve\0") || cmdline.windows(7).any(|w| w == b"\0serve\0");
+    serve && !state.starts_with('Z')
+}
+
+/// Polls until `pid` is no longer a live `awesh serve`, or panics after [`PTY_TIMEOUT`].
+pub fn wait_gone(pid: u32, what: &str) {
+    let start = std::time::Instant::now();
+    while is_server(pid) {
+        assert!(
+            start.elapsed() < PTY_TIMEOUT,
+            "{what}: awesh serve {pid} still runs"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+/// Sends `sig` (`-KILL`, `-STOP`, ...) to `pid` with kill(1).
+pub fn signal(pid: u32, sig: &str) {
+    let status = Command::new("kill")
+        .args([sig, &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success(), "kill {sig} {pid}");
+}
